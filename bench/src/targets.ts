@@ -1,0 +1,18 @@
+/** Helpers for writing the WORKLOADS.md targets as checks over one run's measurements. */
+import type { Measurement, TargetOutcome } from "./types.js"
+
+export const NA = (why: string): TargetOutcome => ({ measured: why, status: "n/a" })
+
+/** The median of an ok measurement, or undefined when it is missing or failed. */
+export function valueOf(m: Measurement | undefined): number | undefined {
+  return m !== undefined && m.status === "ok" ? m.value : undefined
+}
+
+export const verdict = (ok: boolean): "pass" | "miss" => (ok ? "pass" : "miss")
+
+export const times = (x: number): string => `${x.toFixed(x < 10 ? 2 : 1)}×`
+
+export function fmtValue(x: number, unit: string): string {
+  const digits = x < 10 ? 2 : x < 100 ? 1 : 0
+  return `${x.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits })} ${unit}`
+}

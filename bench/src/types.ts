@@ -1,0 +1,84 @@
+/** The runtimes the suite compares. `floor` is the hand-written plain-generator driver. */
+export type RuntimeId = "effvm" | "effect" | "effection" | "redux-saga" | "floor"
+
+export const RUNTIMES: readonly RuntimeId[] = ["floor", "effvm", "effect", "effection", "redux-saga"]
+
+/**
+ * How a workload's timing is reported: `per-unit` divides the run time by the size
+ * (ns per perform, per task, ...); `total-ms` reports the whole run in milliseconds.
+ */
+export type Metric = { kind: "per-unit"; unit: string } | { kind: "total-ms" }
+
+/** One implementation of a workload for one runtime, in one form (variant). */
+export interface Case {
+  readonly runtime: RuntimeId
+  /** Empty when the runtime has a single form; else a short id such as `fast` or `indexed-100`. */
+  readonly variant: string
+  /** What the reader sees in the table, e.g. "fast-path handler" or "service read". */
+  readonly label: string
+  /** Rows of one group are comparable; ratios are taken within the group. */
+  readonly group?: string
+  /** Variants of the floor / effvm cases this row is compared with (default: the first one in the group). */
+  readonly vs?: { readonly floor?: string; readonly effvm?: string }
+  /** Sizes for this case when they differ from the workload's (W3: 10^6 only for effvm and the floor). */
+  readonly sizes?: readonly number[]
+  readonly smokeSizes?: readonly number[]
+  /** Runs the workload once at `size` and returns its checksum. */
+  run(size: number): number | Promise<number>
+}
+
+/** What one worker process reports for one (runtime, workload, variant, size). */
+export interface Measurement {
+  readonly workload: string
+  readonly runtime: RuntimeId
+  readonly variant: string
+  readonly size: number
+  /** `overflow`: the run hit a RangeError (stack overflow); `mismatch`: wrong checksum. */
+  readonly status: "ok" | "overflow" | "mismatch" | "error" | "timeout" | "crash"
+  readonly checksum?: number
+  readonly expected?: number
+  readonly samplesNs: readonly number[]
+  /** Median in the workload's metric (ns per unit, or ms). */
+  readonly value?: number
+  readonly unit: string
+  readonly rssBaseMB?: number
+  readonly rssPeakMB?: number
+  readonly message?: string
+}
+
+/** Finds a measurement of this run; `size` defaults to the case's largest size. */
+export type Lookup = (
+  workload: string,
+  runtime: RuntimeId,
+  variant: string,
+  size?: number,
+) => Measurement | undefined
+
+export interface TargetOutcome {
+  readonly measured: string
+  /** `n/a`: a measurement the target needs is missing (filtered out, crashed, or not yet built). */
+  readonly status: "pass" | "miss" | "n/a"
+}
+
+/** A target from WORKLOADS.md, checked against the measurements of one run. */
+export interface Target {
+  readonly workload: string
+  readonly text: string
+  check(get: Lookup): TargetOutcome
+}
+
+export interface Workload {
+  readonly id: string
+  readonly title: string
+  readonly metric: Metric
+  /** Full-run sizes; a case may override them. */
+  readonly sizes: readonly number[]
+  /** Smoke-run sizes (about 1/1000 of full). */
+  readonly smokeSizes: readonly number[]
+  /** Whether peak RSS belongs in the table (WORKLOADS.md asks for it on W3/W4). */
+  readonly showRss?: boolean
+  /** The checksum every correct run returns at `size`, given the case (variants may differ). */
+  expected(size: number, c: Case): number
+  readonly cases: readonly Case[]
+  readonly targets: readonly Target[]
+}

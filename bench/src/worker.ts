@@ -1,0 +1,96 @@
+/**
+ * Measures one (runtime, workload, size) in this process and prints one JSON line.
+ *
+ *   node [--expose-gc] dist/worker.js <runtime> <workload>[/<variant>] <size> [--warmup N] [--reps N]
+ *
+ * One warm-up run, then the median of `reps` timed runs; every run's checksum is checked.
+ */
+import { loadWorkload } from "./catalog.js"
+import type { Case, Measurement, RuntimeId, Workload } from "./types.js"
+
+const gc = (globalThis as { gc?: () => void }).gc
+
+function parseArgs(argv: string[]) {
+  const positional: string[] = []
+  const flags: Record<string, string> = {}
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!
+    if (a.startsWith("--")) flags[a.slice(2)] = argv[++i] ?? ""
+    else positional.push(a)
+  }
+  const [runtime, spec, size] = positional
+  if (runtime === undefined || spec === undefined || size === undefined) {
+    throw new Error("usage: worker.js <runtime> <workload>[/<variant>] <size> [--warmup N] [--reps N]")
+  }
+  const [workload = "", variant = ""] = spec.split("/")
+  return {
+    runtime: runtime as RuntimeId,
+    workload,
+    variant,
+    size: Number(size),
+    warmup: Number(flags.warmup ?? 1),
+    reps: Number(flags.reps ?? 5),
+  }
+}
+
+// A RangeError from a too-deep JS stack: the outcome W3 reports as "overflow".
+const isOverflow = (e: unknown) =>
+  e instanceof RangeError && /call stack|too much recursion/i.test(e.message)
+
+async function runOnce(c: Case, size: number): Promise<{ ns: number; checksum: number }> {
+  gc?.()
+  const t0 = process.hrtime.bigint()
+  const r = c.run(size)
+  const checksum = r instanceof Promise ? await r : r
+  return { ns: Number(process.hrtime.bigint() - t0), checksum }
+}
+
+const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10
+
+async function measure(w: Workload, c: Case, size: number, warmup: number, reps: number) {
+  const expected = w.expected(size, c)
+  const unit = w.metric.kind === "per-unit" ? w.metric.unit : "ms"
+  const base = {
+    workload: w.id,
+    runtime: c.runtime,
+    variant: c.variant,
+    size,
+    expected,
+    unit,
+    rssBaseMB: mb(process.memoryUsage().rss),
+  }
+  const samplesNs: number[] = []
+  let checksum: number | undefined
+  try {
+    for (let i = 0; i < warmup + reps; i++) {
+      const once = await runOnce(c, size)
+      checksum = once.checksum
+      if (checksum !== expected) break
+      if (i >= warmup) samplesNs.push(once.ns)
+    }
+  } catch (e) {
+    const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e)
+    return { ...base, status: isOverflow(e) ? "overflow" : "error", samplesNs, message }
+  }
+  const rssPeakMB = mb(process.resourceUsage().maxRSS * 1024)
+  if (checksum !== expected) return { ...base, status: "mismatch", checksum, samplesNs, rssPeakMB }
+  const sorted = [...samplesNs].sort((a, b) => a - b)
+  const median = sorted[Math.floor(sorted.length / 2)]!
+  const value = w.metric.kind === "per-unit" ? median / size : median / 1e6
+  return { ...base, status: "ok", checksum, samplesNs, value, rssPeakMB }
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2))
+  const w = await loadWorkload(args.workload)
+  const c = w.cases.find((x) => x.runtime === args.runtime && x.variant === args.variant)
+  if (c === undefined) throw new Error(`no case ${args.runtime} ${args.workload}/${args.variant}`)
+  const m: Measurement = (await measure(w, c, args.size, args.warmup, args.reps)) as Measurement
+  // Exit explicitly: a runtime left mid-run (overflow) may keep timers or handles alive.
+  process.stdout.write(`${JSON.stringify(m)}\n`, () => process.exit(0))
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`)
+  process.exit(2)
+})

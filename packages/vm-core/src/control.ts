@@ -1,0 +1,120 @@
+import { Instruction, TAG_CONTROL } from "./instruction.js"
+import type { Continuation } from "./machine/continuation.js"
+
+/** Control operations, as the machine reads them. */
+export const OP_RESUME = 0
+export const OP_TRANSFER = 1
+export const OP_RESUME_THROW = 2
+export const OP_TRANSFER_THROW = 3
+export const OP_PASS = 4
+export const OP_DELEGATE = 5
+
+/**
+ * A control value: what a handler does with a continuation. `yield*` it inside a
+ * generator handler, or return it from a fast-path handler.
+ */
+export class Control<R = unknown> extends Instruction<R> {
+  /** @internal */
+  constructor(
+    /** @internal one of the `OP_` constants. */
+    readonly op: number,
+    /** @internal the continuation acted on (none for Pass and Delegate). */
+    readonly k: Continuation<unknown> | null,
+    /** @internal the value delivered or the error thrown. */
+    readonly value: unknown,
+  ) {
+    super()
+  }
+}
+Object.defineProperty(Control.prototype, "effvmTag", { value: TAG_CONTROL })
+
+/**
+ * Resumes the body with `value`. In a generator handler, `yield* Resume(k, v)` evaluates
+ * to the body's final value, so the handler can post-process it; the handler's frame stays
+ * alive until then. Returned from a fast-path handler it is a tail resume.
+ *
+ * @example
+ * ```ts
+ * handler(function* doubler(eff, k) {
+ *   const result = yield* Resume(k, 21)
+ *   return (result as number) * 2
+ * })
+ * ```
+ */
+export function Resume<R>(k: Continuation<R>, value: R): Control<unknown> {
+  return new Control(OP_RESUME, k as Continuation<unknown>, value)
+}
+
+/**
+ * Tail resume: the handler is finished, its frame is gone, and the body's final value
+ * becomes the value of the `withHandler` expression directly.
+ *
+ * @example
+ * ```ts
+ * handler((eff, k) => Transfer(k, 1), { handles: [Tick] })
+ * ```
+ */
+export function Transfer<R>(k: Continuation<R>, value: R): Control<never> {
+  return new Control<never>(OP_TRANSFER, k as Continuation<unknown>, value)
+}
+
+/**
+ * Like {@link Resume}, but throws `error` at the perform site, where a `try/catch` around
+ * `yield* effect` can catch it.
+ *
+ * @example
+ * ```ts
+ * handler(function* strict(eff, k) { return yield* ResumeThrow(k, new Error("denied")) })
+ * ```
+ */
+export function ResumeThrow(k: Continuation<unknown>, error: unknown): Control<unknown> {
+  return new Control(OP_RESUME_THROW, k, error)
+}
+
+/**
+ * Like {@link Transfer}, but throws `error` at the perform site.
+ *
+ * @example
+ * ```ts
+ * handler((eff, k) => TransferThrow(k, new Error("denied")), { handles: [Ask] })
+ * ```
+ */
+export function TransferThrow(k: Continuation<unknown>, error: unknown): Control<never> {
+  return new Control<never>(OP_TRANSFER_THROW, k, error)
+}
+
+const pass = new Control<never>(OP_PASS, null, undefined)
+const delegate = new Control<unknown>(OP_DELEGATE, null, undefined)
+
+/**
+ * Declines the effect: the next outer handler receives the same effect and the same `k`.
+ * Terminal: code after `yield* Pass()` never runs.
+ *
+ * @example
+ * ```ts
+ * handler(function* onlyAsk(eff, k) {
+ *   if (eff instanceof Ask) return yield* Transfer(k, "x")
+ *   return yield* Pass()
+ * })
+ * ```
+ */
+export function Pass(): Control<never> {
+  return pass
+}
+
+/**
+ * Re-performs the effect to the outer handlers; `yield* Delegate()` evaluates to their
+ * answer and the handler then resumes `k` itself. From a fast-path handler it acts like
+ * {@link Pass}.
+ *
+ * @example
+ * ```ts
+ * handler(function* upper(eff, k) {
+ *   const answer = yield* Delegate()
+ *   return yield* Transfer(k, String(answer).toUpperCase())
+ * }, { handles: [Ask] })
+ * ```
+ */
+export function Delegate(): Control<unknown> {
+  return delegate
+}

@@ -1,0 +1,68 @@
+import { describeEffect } from "../effect.js"
+
+/**
+ * Base class of cancellation and stop signals: the analogue of Python's `BaseException`
+ * that is not an `Exception`. Interrupts are never enriched and `attempt` does not catch
+ * them.
+ *
+ * @example
+ * ```ts
+ * class Shutdown extends Interrupt {}
+ * try { ... } catch (e) { if (e instanceof Interrupt) throw e }
+ * ```
+ */
+export class Interrupt extends Error {
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = new.target.name
+  }
+}
+
+/**
+ * No handler in scope answered an effect (or a handler's `Pass()`/`Delegate()` found no
+ * outer handler). Raised at the perform site, where `try/catch` can catch it.
+ *
+ * @example
+ * ```ts
+ * try { yield* new Ask("db") } catch (e) { if (e instanceof UnhandledEffectError) e.effect }
+ * ```
+ */
+export class UnhandledEffectError extends Error {
+  /** The effect nobody answered. */
+  readonly effect: unknown
+  /** Names of the handlers that were in scope, innermost first. */
+  readonly handlersInScope: readonly string[]
+
+  constructor(effect: unknown, handlersInScope: readonly string[], where: string) {
+    const className = (effect as object | null)?.constructor?.name ?? "Effect"
+    const scope = handlersInScope.length
+      ? `Handlers in scope, innermost first: ${handlersInScope.join(", ")}.`
+      : "No handlers are in scope."
+    super(
+      `Unhandled effect ${describeEffect(effect)} in ${where}. ${scope} ` +
+        `Install a handler for ${className} (withHandler(handler(...), program)).`,
+    )
+    this.name = "UnhandledEffectError"
+    this.effect = effect
+    this.handlersInScope = handlersInScope
+  }
+}
+
+/**
+ * A continuation was used wrongly: resumed twice, resumed from another run, or passed on
+ * after it was resumed. Continuations are one-shot and owned in one place.
+ *
+ * @example
+ * ```ts
+ * handler(function* twice(eff, k) {
+ *   yield* Resume(k, 1)
+ *   yield* Resume(k, 2) // throws ContinuationError: already resumed
+ * })
+ * ```
+ */
+export class ContinuationError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = "ContinuationError"
+  }
+}

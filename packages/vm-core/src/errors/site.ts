@@ -1,0 +1,93 @@
+/**
+ * Source locations for messages and tracebacks.
+ *
+ * A site is captured as an `Error` (V8 records the structured stack cheaply) and parsed
+ * only when someone reads it, so defining a program costs one capture at module load and
+ * running one costs nothing.
+ */
+
+/** A resolved location: function name, file and line (1-based). */
+export interface SourceLocation {
+  readonly functionName: string | undefined
+  readonly file: string
+  readonly line: number
+  readonly column: number
+}
+
+const frameLine = /^\s*at (?:(.*?) \()?(.*?):(\d+):(\d+)\)?$/
+
+const vmCoreDir = internalDir()
+
+function internalDir(): string | undefined {
+  const here = locationsOf(new Error())[0]
+  if (!here) return undefined
+  const cut = here.file.lastIndexOf("/errors/")
+  return cut >= 0 ? here.file.slice(0, cut + 1) : undefined
+}
+
+/** True for a location inside effvm's own sources (never shown in tracebacks). */
+export function isInternalFile(file: string): boolean {
+  if (vmCoreDir !== undefined && file.startsWith(vmCoreDir)) return true
+  return file.includes("/@effvm/") || file.includes("/packages/vm-core/") || file.startsWith("node:")
+}
+
+/** Parses the `at …` lines of an error's stack, outermost last, as V8 prints them. */
+export function locationsOf(error: Error): SourceLocation[] {
+  const stack = typeof error.stack === "string" ? error.stack : ""
+  const out: SourceLocation[] = []
+  for (const text of stack.split("\n")) {
+    const m = frameLine.exec(text)
+    if (!m) continue
+    let file = m[2] ?? ""
+    if (file.startsWith("file://")) file = decodeURI(file.slice("file://".length))
+    out.push({
+      functionName: m[1] || undefined,
+      file,
+      line: Number(m[3]),
+      column: Number(m[4]),
+    })
+  }
+  return out
+}
+
+/** The first location outside effvm in an error's stack: where user code stood. */
+export function firstUserLocation(error: Error): SourceLocation | undefined {
+  for (const loc of locationsOf(error)) if (!isInternalFile(loc.file)) return loc
+  return undefined
+}
+
+/** A lazily parsed capture of the caller's location. */
+export class CapturedSite {
+  #capture: Error | undefined
+  #resolved: SourceLocation | undefined | null = null
+
+  constructor(capture: Error) {
+    this.#capture = capture
+  }
+
+  /** The user location of the capture, or `undefined` when none is outside effvm. */
+  get location(): SourceLocation | undefined {
+    if (this.#resolved === null) {
+      this.#resolved = this.#capture ? firstUserLocation(this.#capture) : undefined
+      this.#capture = undefined
+    }
+    return this.#resolved
+  }
+
+  /** `file:line`, shortened relative to the working directory, or `<unknown>`. */
+  toString(): string {
+    const loc = this.location
+    return loc ? `${shortPath(loc.file)}:${loc.line}` : "<unknown>"
+  }
+}
+
+/** Captures the location of the code that called into effvm. */
+export function captureSite(): CapturedSite {
+  return new CapturedSite(new Error())
+}
+
+/** A path relative to the working directory when it lies below it. */
+export function shortPath(file: string): string {
+  const cwd = typeof process !== "undefined" ? process.cwd() : ""
+  return cwd && file.startsWith(`${cwd}/`) ? file.slice(cwd.length + 1) : file
+}

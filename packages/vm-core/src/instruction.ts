@@ -1,0 +1,72 @@
+/**
+ * The yield protocol shared by effects, programs and control values.
+ *
+ * `yield* x` calls `x[Symbol.iterator]()` and then `next()` twice: the first call must
+ * hand `x` itself to the machine, the second returns the machine's answer. Allocating an
+ * iterator per perform would dominate a perform's cost, so every instruction returns one
+ * shared cursor and the module remembers which instruction was just opened. Between
+ * `[Symbol.iterator]()` and the first `next()` no other code runs (both happen inside one
+ * `yield*` evaluation), so one slot is enough even when the same instance is performed by
+ * many tasks at once.
+ */
+
+/** Classifies what a frame yielded with one property read. */
+export const TAG_EFFECT = 1
+export const TAG_PROGRAM = 2
+export const TAG_CONTROL = 3
+
+let opened: Instruction<unknown> | null = null
+
+// Shared result objects: `yield*` reads `done`/`value` at once and the machine reads the
+// yielded value before any other instruction can run, so reuse is safe and saves two
+// allocations per perform (W1: measured in docs/performance.md).
+const yieldedResult: { done: false; value: unknown } = { done: false, value: undefined }
+const doneResult: { done: true; value: unknown } = { done: true, value: undefined }
+
+const cursor: Iterator<unknown, unknown, unknown> = {
+  next(answer?: unknown): IteratorResult<unknown, unknown> {
+    if (opened !== null) {
+      yieldedResult.value = opened
+      opened = null
+      return yieldedResult
+    }
+    doneResult.value = answer
+    return doneResult
+  },
+  throw(error?: unknown): IteratorResult<unknown, unknown> {
+    opened = null
+    throw error
+  },
+  return(value?: unknown): IteratorResult<unknown, unknown> {
+    opened = null
+    doneResult.value = value
+    return doneResult
+  },
+}
+
+/**
+ * Base of everything a program may yield: effects, programs and control values.
+ * `R` is what `yield*` evaluates to.
+ */
+export abstract class Instruction<R> {
+  /** @internal which kind of instruction this is (see the `TAG_` constants). */
+  declare readonly effvmTag: number
+
+  [Symbol.iterator](): Iterator<Instruction<unknown>, R, unknown> {
+    opened = this
+    return cursor as Iterator<Instruction<unknown>, R, unknown>
+  }
+}
+
+/** What a program generator may yield. */
+export type Yielded = Instruction<unknown>
+
+/** The generator type of a program body returning `T`. */
+export type ProgramGenerator<T> = Generator<Yielded, T, unknown>
+
+/** Reads the tag of any yielded value; `undefined` for values that are not instructions. */
+export function tagOf(value: unknown): number | undefined {
+  return value !== null && typeof value === "object"
+    ? (value as { effvmTag?: number }).effvmTag
+    : undefined
+}

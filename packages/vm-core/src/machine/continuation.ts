@@ -1,0 +1,44 @@
+import type { Effect } from "../effect.js"
+import type { Frame, PromptFrame } from "./frames.js"
+
+export const K_LIVE = 0
+export const K_RESUMED = 1
+export const K_ABANDONED = 2
+
+/**
+ * The rest of the computation from a perform site up to the handler that holds it:
+ * frames `top` … `bottom`, where `bottom` is that handler's prompt. One-shot: `state`
+ * leaves `K_LIVE` exactly once, and the continuation object is the single owner of that
+ * fact (no registry elsewhere).
+ */
+export class Continuation<R = unknown> {
+  /** @internal phantom answer type. */
+  declare readonly effvmAnswer?: R
+  /** @internal */
+  state = K_LIVE
+  /** @internal how each handler treated the effect so far (tracebacks); null until needed. */
+  trail: HandlerVerdict[] | null = null
+
+  /** @internal */
+  constructor(
+    /** @internal the machine it belongs to. */
+    readonly owner: object,
+    /** @internal the frame that performed the effect. */
+    readonly top: Frame,
+    /** @internal the prompt of the handler currently holding it. */
+    public bottom: PromptFrame | null,
+    /** The effect being handled. */
+    readonly effect: Effect<unknown>,
+  ) {}
+
+  /** Whether the continuation can still be resumed. */
+  get resumable(): boolean {
+    return this.state === K_LIVE
+  }
+}
+
+/** One handler's treatment of one effect, for tracebacks. */
+export interface HandlerVerdict {
+  readonly handler: string
+  readonly verdict: "resumed" | "transferred" | "passed" | "delegated" | "threw" | "aborted"
+}

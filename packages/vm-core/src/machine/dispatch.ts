@@ -1,0 +1,292 @@
+import {
+  type Control,
+  OP_PASS,
+  OP_RESUME,
+  OP_RESUME_THROW,
+  OP_TRANSFER,
+  OP_TRANSFER_THROW,
+} from "../control.js"
+import { describeEffect, describeValue, type Effect } from "../effect.js"
+import { ContinuationError, UnhandledEffectError } from "../errors/errors.js"
+import { TAG_CONTROL, tagOf } from "../instruction.js"
+import { PROGRAM_PURE, PROGRAM_WITH_HANDLER, type Program } from "../program.js"
+import { answerUnhandled } from "./builtin-effects.js"
+import {
+  abortFromFastPath,
+  completeWith,
+  endHandlerThen,
+  throwAt,
+} from "./close.js"
+import { Continuation, type HandlerVerdict, K_LIVE, K_RESUMED } from "./continuation.js"
+import {
+  AFTER_PASS,
+  AFTER_TRANSFER,
+  AFTER_TRANSFER_THROW,
+  bumpLookupEpoch,
+  FRAME_HANDLER,
+  FRAME_PROGRAM,
+  Frame,
+  HandlerFrame,
+  MarkerFrame,
+  PromptFrame,
+  promptOf,
+} from "./frames.js"
+import { findHandler } from "./lookup.js"
+import type { Machine } from "./machine.js"
+import { MODE_DELIVER, MODE_DISPATCH_ERROR, MODE_HANDLE_YIELD, MODE_THROW } from "./modes.js"
+
+/** `f` performed `effect`: find the handler and hand it a fresh continuation. */
+export function perform(vm: Machine, f: Frame, effect: Effect<unknown>): void {
+  const p = findHandler(f.prompt, effect)
+  if (p === null) {
+    unhandled(vm, f, effect, null)
+    return
+  }
+  invoke(vm, p, new Continuation(vm, f, p, effect))
+}
+
+/** Offers `k` to the handlers from `start` outwards (after a Pass). */
+export function continueDispatch(vm: Machine, k: Continuation<unknown>, start: PromptFrame | null): void {
+  const p = findHandler(start, k.effect)
+  if (p === null) {
+    unhandled(vm, k.top, k.effect, k)
+    return
+  }
+  k.bottom = p
+  invoke(vm, p, k)
+}
+
+/** Calls the handler of prompt `p` with `k` and acts on what it returns. */
+function invoke(vm: Machine, p: PromptFrame, k: Continuation<unknown>): void {
+  let r: unknown
+  try {
+    r = p.handler.fn(k.effect, k)
+  } catch (error) {
+    handlerFailed(vm, k, p, error)
+    return
+  }
+  if (tagOf(r) === TAG_CONTROL) {
+    fastControl(vm, p, k, r as Control)
+    return
+  }
+  if (isGenerator(r)) {
+    vm.top = new HandlerFrame(r, p.parent, p, k)
+    vm.mode = MODE_DELIVER
+    vm.value = undefined
+    return
+  }
+  abortFromFastPath(vm, k, r)
+}
+
+function isGenerator(r: unknown): r is Generator<unknown, unknown, unknown> {
+  return (
+    typeof r === "object" &&
+    r !== null &&
+    typeof (r as Generator).next === "function" &&
+    typeof (r as Generator).throw === "function"
+  )
+}
+
+/** A control value returned by a fast-path handler: always a tail control (SPEC §3). */
+function fastControl(vm: Machine, p: PromptFrame, k: Continuation<unknown>, c: Control): void {
+  const op = c.op
+  if (op < OP_PASS) {
+    const k1 = c.k as Continuation<unknown>
+    if (k1 === k && k.state === K_LIVE) {
+      // The hot path: the prompt's links are untouched, so resuming is just re-pointing top.
+      k.state = K_RESUMED
+      vm.top = k.top
+      vm.mode = op === OP_RESUME || op === OP_TRANSFER ? MODE_DELIVER : MODE_THROW
+      vm.value = c.value
+      return
+    }
+    const problem = continuationProblem(vm, k1)
+    if (problem !== null) {
+      handlerFailed(vm, k, p, problem)
+      return
+    }
+    k1.state = K_RESUMED
+    reinstall(k1, p.parent)
+    vm.top = k1.top
+    vm.mode = op === OP_RESUME || op === OP_TRANSFER ? MODE_DELIVER : MODE_THROW
+    vm.value = c.value
+    return
+  }
+  // Pass, and Delegate (no handler code is left to receive an answer, so it passes).
+  continueDispatch(vm, k, p.prompt)
+}
+
+/** A handler failed while it held `k` live: the error is raised at the perform site. */
+function handlerFailed(vm: Machine, k: Continuation<unknown>, p: PromptFrame, error: unknown): void {
+  if (k.state === K_LIVE) {
+    k.state = K_RESUMED
+    noteVerdict(k, p, "threw")
+    throwAt(vm, k.top, error)
+  } else throwAt(vm, p.parent, error)
+}
+
+/** A control value yielded by frame `f` (a generator handler or a program it called). */
+export function handleControl(vm: Machine, f: Frame, c: Control): void {
+  const op = c.op
+  if (op === OP_RESUME || op === OP_RESUME_THROW) {
+    const k1 = c.k as Continuation<unknown>
+    const problem = continuationProblem(vm, k1)
+    if (problem !== null) {
+      throwAt(vm, f, problem)
+      return
+    }
+    k1.state = K_RESUMED
+    reinstall(k1, f)
+    vm.top = k1.top
+    vm.mode = op === OP_RESUME ? MODE_DELIVER : MODE_THROW
+    vm.value = c.value
+    return
+  }
+  const h = enclosingHandler(f)
+  if (h === null) {
+    const name = ["Resume", "Transfer", "ResumeThrow", "TransferThrow", "Pass", "Delegate"][op]
+    throwAt(vm, f, new TypeError(`${name}() yielded outside a handler, in ${frameName(f)}.`))
+    return
+  }
+  if (op === OP_TRANSFER || op === OP_TRANSFER_THROW) {
+    const k1 = c.k as Continuation<unknown>
+    const problem = continuationProblem(vm, k1)
+    if (problem !== null) {
+      throwAt(vm, f, problem)
+      return
+    }
+    k1.state = K_RESUMED
+    const after = op === OP_TRANSFER ? AFTER_TRANSFER : AFTER_TRANSFER_THROW
+    endHandlerThen(vm, f, h, new MarkerFrame(h.parent, after, c.value, k1))
+    return
+  }
+  if (op === OP_PASS) {
+    if (h.k.state !== K_LIVE) {
+      throwAt(vm, f, new ContinuationError(`Pass() in handler ${h.via.handler.name} after its continuation was ${stateWord(h.k)}: only a handler that still holds k can pass it on.`))
+      return
+    }
+    endHandlerThen(vm, f, h, new MarkerFrame(h.parent, AFTER_PASS, undefined, h.k))
+    return
+  }
+  // Delegate: re-perform the same effect from here; outer handlers answer this frame.
+  noteVerdict(h.k, h.via, "delegated")
+  perform(vm, f, h.k.effect)
+}
+
+/** The nearest generator handler frame at or below `f`. */
+function enclosingHandler(f: Frame): HandlerFrame | null {
+  for (let g: Frame | null = f; g !== null; g = g.parent) {
+    if (g.kind === FRAME_HANDLER) return g as HandlerFrame
+  }
+  return null
+}
+
+/** Puts `k`'s frames back on top of `f`: its final value will return to `f`. */
+export function reinstall(k: Continuation<unknown>, f: Frame | null): void {
+  const bottom = k.bottom!
+  bottom.parent = f
+  const chain = promptOf(f)
+  if (bottom.prompt !== chain) {
+    bottom.prompt = chain
+    bumpLookupEpoch()
+  }
+}
+
+/** What is wrong with resuming `k` here, or null. */
+function continuationProblem(vm: Machine, k: unknown): ContinuationError | null {
+  if (!(k instanceof Continuation)) {
+    return new ContinuationError(
+      `Resume/Transfer needs the continuation k a handler received, got ${describeValue(k)}.`,
+    )
+  }
+  if (k.owner !== vm) {
+    return new ContinuationError(
+      `The continuation of ${describeEffect(k.effect)} belongs to another run: a continuation can only be resumed by the machine that captured it.`,
+    )
+  }
+  if (k.state !== K_LIVE) {
+    return new ContinuationError(
+      `The continuation of ${describeEffect(k.effect)} was ${stateWord(k)}: continuations are one-shot.`,
+    )
+  }
+  return null
+}
+
+function stateWord(k: Continuation<unknown>): string {
+  return k.state === K_RESUMED ? "already resumed" : "abandoned (its handler returned without resuming it)"
+}
+
+/** Starts program `prog` on top of the current frame. */
+export function pushProgram(vm: Machine, prog: Program<unknown>): void {
+  const parent = vm.top
+  if (prog.kind === PROGRAM_WITH_HANDLER) {
+    vm.top = new PromptFrame(prog.handler!, parent, promptOf(parent))
+    vm.value = prog.inner
+    return // mode stays HandleYield: the next step starts the body under the new prompt
+  }
+  if (prog.kind === PROGRAM_PURE) {
+    completeWith(vm, parent, prog.body)
+    return
+  }
+  let gen: Generator<unknown, unknown, unknown>
+  try {
+    gen = prog.start()
+  } catch (error) {
+    // Construction is user code: its errors are dispatched like a frame's (SPEC §5).
+    vm.failedFrame = new Frame(FRAME_PROGRAM, null, parent, promptOf(parent), prog)
+    vm.mode = MODE_DISPATCH_ERROR
+    vm.value = error
+    return
+  }
+  if (!isGenerator(gen)) {
+    throwAt(
+      vm,
+      parent,
+      new TypeError(
+        `Program ${prog.name} did not start a generator: its body returned ${describeValue(gen)}. fn() and program() take generator functions (function* ...).`,
+      ),
+    )
+    return
+  }
+  vm.top = new Frame(FRAME_PROGRAM, gen, parent, promptOf(parent), prog)
+  vm.mode = MODE_DELIVER
+  vm.value = undefined
+}
+
+/** No handler answered: built-in answers, else UnhandledEffectError at the perform site. */
+function unhandled(vm: Machine, f: Frame, effect: Effect<unknown>, k: Continuation<unknown> | null): void {
+  if (k !== null) k.state = K_RESUMED
+  if (answerUnhandled(vm, f, effect)) return
+  vm.failedFrame = f
+  throwAt(vm, f, new UnhandledEffectError(effect, handlersInScope(f), frameName(f)))
+}
+
+/** Names of the handlers visible from `f`, innermost first. */
+export function handlersInScope(f: Frame | null): string[] {
+  const names: string[] = []
+  for (let p = promptOf(f); p !== null; p = p.prompt) if (!p.disabled) names.push(p.handler.name)
+  return names
+}
+
+/** How messages name a frame: `walk (src/app.ts:12)` or `handler cache`. */
+export function frameName(f: Frame | null): string {
+  if (f === null) return "the root"
+  if (f.kind === FRAME_HANDLER) return `handler ${(f as HandlerFrame).via.handler.name}`
+  if (f.program !== null) {
+    const site = f.program.def.site
+    return site ? `${f.program.name} (${site})` : f.program.name
+  }
+  return "a handler boundary"
+}
+
+/** Records an unusual verdict on `k` for tracebacks (passes and resumes are derived). */
+export function noteVerdict(
+  k: Continuation<unknown>,
+  p: PromptFrame | null,
+  verdict: HandlerVerdict["verdict"],
+): void {
+  if (p === null) return
+  ;(k.trail ??= []).push({ handler: p.handler.name, verdict })
+}
+
+export { MODE_HANDLE_YIELD }

@@ -1,0 +1,45 @@
+import { leaveClosingFrame, recordCloseError } from "./close.js"
+import { K_RESUMED, K_LIVE } from "./continuation.js"
+import { FRAME_HANDLER, type Frame, type HandlerFrame, LIVE } from "./frames.js"
+import type { Machine } from "./machine.js"
+import { MODE_DISPATCH_ERROR, MODE_THROW } from "./modes.js"
+import { noteVerdict } from "./dispatch.js"
+
+/**
+ * A frame's generator threw `error` (it is finished now). `rethrown` is true when the
+ * error is the very one the machine threw into it: the frame let it pass, it did not raise
+ * anything new, so it is not a new origin for enrichment.
+ */
+export function throwFromFrame(vm: Machine, f: Frame, error: unknown, rethrown: boolean): void {
+  if (f.closing !== LIVE) {
+    recordCloseError(f, error)
+    leaveClosingFrame(vm, f)
+    return
+  }
+  if (f.kind === FRAME_HANDLER) {
+    const k = (f as HandlerFrame).k
+    if (k.state === K_LIVE) {
+      // A handler that fails before consuming k fails at the perform site (SPEC §3).
+      k.state = K_RESUMED
+      noteVerdict(k, (f as HandlerFrame).via, "threw")
+      vm.top = k.top
+    } else vm.top = f.parent
+    vm.mode = MODE_THROW
+    vm.value = error
+    return
+  }
+  vm.top = f.parent
+  if (rethrown) {
+    vm.mode = MODE_THROW
+    vm.value = error
+    return
+  }
+  vm.failedFrame = f
+  vm.mode = MODE_DISPATCH_ERROR
+  vm.value = error
+}
+
+/** DispatchError: the enrichment pipeline of SPEC §5 (added with the error dispatch). */
+export function startErrorDispatch(vm: Machine): void {
+  vm.mode = MODE_THROW
+}

@@ -1,0 +1,116 @@
+import type { HandlerDef } from "../handler.js"
+import type { Program } from "../program.js"
+import type { Continuation } from "./continuation.js"
+
+/**
+ * The machine's stack is a linked list of frames, innermost on top. Linking (instead of an
+ * array) makes capturing and reinstalling a continuation O(1): a continuation is just the
+ * pair (top frame, bottom prompt), and moving it means re-pointing the prompt's parent.
+ */
+
+export const FRAME_PROGRAM = 0 // a running program generator
+export const FRAME_HANDLER = 1 // a running generator handler
+export const FRAME_PROMPT = 2 // a withHandler boundary: no generator, passes values through
+export const FRAME_MARKER = 3 // what to do once a region of frames has been closed
+
+/** Closing states: a frame marked for closing is closed when control reaches it. */
+export const LIVE = 0
+export const MARKED = 1 // must be closed (return()) when reached, never resumed
+export const FINISHING = 2 // return() was called; its finally is running
+
+/** What the machine steps: a program or handler generator, seen without its types. */
+export type StepGenerator = Generator<unknown, unknown, unknown>
+
+/** A frame that runs a generator: a program or a handler. */
+export class Frame {
+  /** `FINISHING` frames are inside their `finally`; `MARKED` ones wait to be closed. */
+  closing = LIVE
+
+  constructor(
+    readonly kind: number,
+    readonly gen: StepGenerator | null,
+    public parent: Frame | null,
+    /**
+     * For program and handler frames: the innermost prompt whose handler this frame's
+     * effects reach first (a handler frame starts outside its own prompt, which is how a
+     * handler never sees its own effects). For prompt frames: the next outer prompt.
+     */
+    public prompt: PromptFrame | null,
+    /** The program this frame runs (tracebacks); `null` for handler and prompt frames. */
+    readonly program: Program<unknown> | null,
+  ) {}
+}
+
+/** A withHandler boundary. Also the handler lookup's one-entry cache. */
+export class PromptFrame extends Frame {
+  /** Set while the continuation this prompt delimits is being closed by its own handler. */
+  disabled = false
+  /** Lookup cache: effect class → the first prompt from here outwards that would be offered it. */
+  cacheClass: unknown = undefined
+  cacheTarget: PromptFrame | null = null
+  cacheEpoch = -1
+
+  constructor(
+    readonly handler: HandlerDef,
+    parent: Frame | null,
+    outer: PromptFrame | null,
+  ) {
+    super(FRAME_PROMPT, null, parent, outer, null)
+  }
+}
+
+/** A generator handler at work on one dispatch. */
+export class HandlerFrame extends Frame {
+  constructor(
+    gen: StepGenerator,
+    parent: Frame | null,
+    /** The prompt whose handler this is; effects from here start at `via.prompt`. */
+    readonly via: PromptFrame,
+    /** The continuation it was given; the frame owns it while it is live. */
+    readonly k: Continuation<unknown>,
+  ) {
+    super(FRAME_HANDLER, gen, parent, via.prompt, null)
+  }
+
+  /** Set when the handler ended itself (Transfer, Pass): its k went elsewhere, not abandoned. */
+  ended = false
+}
+
+export const AFTER_ABORT = 0 // deliver `value` to the parent (or throw the recorded error)
+export const AFTER_TRANSFER = 1 // reinstall `k` on the parent and deliver `value`
+export const AFTER_TRANSFER_THROW = 2 // reinstall `k` on the parent and throw `value`
+export const AFTER_PASS = 3 // offer `k`'s effect to the handlers outside `k.bottom`
+
+/** Sits below a region being closed; acts once every frame above it has finished closing. */
+export class MarkerFrame extends Frame {
+  /** An error a `finally` threw while the region closed; replaces the planned action. */
+  error: unknown = undefined
+  hasError = false
+
+  constructor(
+    parent: Frame | null,
+    readonly after: number,
+    readonly value: unknown,
+    readonly k: Continuation<unknown> | null,
+  ) {
+    super(FRAME_MARKER, null, parent, parent === null ? null : promptOf(parent), null)
+  }
+}
+
+/** The prompt chain seen by code running directly on top of `frame`. */
+export function promptOf(frame: Frame | null): PromptFrame | null {
+  if (frame === null) return null
+  return frame.kind === FRAME_PROMPT ? (frame as PromptFrame) : frame.prompt
+}
+
+let lookupEpoch = 0
+
+/** The current generation of prompt links; lookup caches from older generations are stale. */
+export function currentLookupEpoch(): number {
+  return lookupEpoch
+}
+
+/** Invalidates every lookup cache: a prompt was disabled or relinked elsewhere. */
+export function bumpLookupEpoch(): void {
+  lookupEpoch++
+}

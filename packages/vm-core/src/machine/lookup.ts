@@ -1,0 +1,23 @@
+import type { Effect } from "../effect.js"
+import { currentLookupEpoch, type PromptFrame } from "./frames.js"
+
+/**
+ * Finds the first prompt from `start` outwards whose handler would be offered `effect`.
+ *
+ * Scanning costs about 2 ns per handler skipped (WORKLOADS.md), so each prompt caches the
+ * answer for the last effect class looked up from it. The answer depends only on the
+ * prompts outward from `start`, which change only when a prompt is disabled or relinked;
+ * both bump the epoch, which invalidates every cache at once.
+ */
+export function findHandler(start: PromptFrame | null, effect: Effect<unknown>): PromptFrame | null {
+  if (start === null) return null
+  const cls = effect.constructor
+  const epoch = currentLookupEpoch()
+  if (start.cacheClass === cls && start.cacheEpoch === epoch) return start.cacheTarget
+  let p: PromptFrame | null = start
+  while (p !== null && (p.disabled || !p.handler.accepts(effect))) p = p.prompt
+  start.cacheClass = cls
+  start.cacheTarget = p
+  start.cacheEpoch = epoch
+  return p
+}

@@ -1,0 +1,165 @@
+import { TAG_CONTROL, TAG_EFFECT, TAG_PROGRAM, tagOf } from "../instruction.js"
+import type { Control } from "../control.js"
+import type { Effect } from "../effect.js"
+import type { Program } from "../program.js"
+import { badYield, leaveClosingFrame, recordCloseError, runMarker } from "./close.js"
+import { handleControl, perform, pushProgram } from "./dispatch.js"
+import { throwFromFrame } from "./errors.js"
+import { FRAME_HANDLER, FRAME_PROMPT, type Frame, HandlerFrame, LIVE, MARKED, FINISHING } from "./frames.js"
+import { abortFromHandler } from "./close.js"
+import { K_LIVE } from "./continuation.js"
+import {
+  CLOSE,
+  MODE_DELIVER,
+  MODE_DISPATCH_ERROR,
+  MODE_DONE,
+  MODE_EXTERNAL,
+  MODE_FAILED,
+  MODE_HANDLE_YIELD,
+  MODE_RETURN,
+  MODE_THROW,
+} from "./modes.js"
+import { startErrorDispatch } from "./errors.js"
+
+/** What the machine knows about a run: its stack, mode, and outcome. */
+export class Machine {
+  mode = MODE_HANDLE_YIELD
+  /** The mode's payload: the value delivered, the error thrown, the yielded instruction. */
+  value: unknown
+  /** The innermost frame; `null` before the root program is pushed and after it ends. */
+  top: Frame | null = null
+  steps = 0
+  result: unknown = undefined
+  error: unknown = undefined
+  /** Set while parked on an external promise; resolves when the machine can go on. */
+  parked: Promise<void> | null = null
+  /** The program frame whose error is being dispatched (tracebacks). */
+  failedFrame: Frame | null = null
+  /** True while a GetExecutionContext dispatch runs: no second one starts (§5 guard). */
+  inErrorDispatch = false
+
+  constructor(
+    root: Program<unknown>,
+    /** Under `run`: an external wait is an error instead of a park. */
+    readonly sync: boolean,
+  ) {
+    this.value = root
+  }
+}
+
+/**
+ * The loop. Takes at most `limit` steps and returns the mode it stopped in. Everything
+ * rare lives in helpers; what stays inline is the perform → resume → return cycle.
+ */
+export function advance(vm: Machine, limit: number): number {
+  for (let n = 0; n < limit; n++) {
+    const mode = vm.mode
+    if (mode >= MODE_DONE) return mode
+    vm.steps++
+    switch (mode) {
+      case MODE_DELIVER: {
+        const f = vm.top!
+        let r: IteratorResult<unknown, unknown>
+        try {
+          r = f.gen!.next(vm.value)
+        } catch (error) {
+          throwFromFrame(vm, f, error, false)
+          break
+        }
+        vm.mode = r.done ? MODE_RETURN : MODE_HANDLE_YIELD
+        vm.value = r.value
+        break
+      }
+      case MODE_HANDLE_YIELD: {
+        const y = vm.value
+        const tag = tagOf(y)
+        if (tag === TAG_EFFECT) perform(vm, vm.top!, y as Effect<unknown>)
+        else if (tag === TAG_PROGRAM) pushProgram(vm, y as Program<unknown>)
+        else if (tag === TAG_CONTROL) handleControl(vm, vm.top!, y as Control)
+        else badYield(vm, y)
+        break
+      }
+      case MODE_RETURN: {
+        const f = vm.top!
+        if (f.closing !== LIVE) {
+          leaveClosingFrame(vm, f)
+          break
+        }
+        if (f.kind === FRAME_HANDLER && (f as HandlerFrame).k.state === K_LIVE) {
+          abortFromHandler(vm, f as HandlerFrame, vm.value)
+          break
+        }
+        const parent = f.parent
+        if (parent === null) {
+          finish(vm, vm.value)
+          break
+        }
+        vm.top = parent
+        if (parent.kind === FRAME_PROMPT) break // the prompt completes with the same value
+        if (parent.closing === MARKED) {
+          vm.mode = MODE_THROW
+          vm.value = CLOSE
+        } else vm.mode = MODE_DELIVER
+        break
+      }
+      case MODE_THROW: {
+        const f = vm.top
+        if (f === null) {
+          fail(vm, vm.value)
+          break
+        }
+        throwInto(vm, f)
+        break
+      }
+      case MODE_DISPATCH_ERROR:
+        startErrorDispatch(vm)
+        break
+    }
+  }
+  return vm.mode >= MODE_DONE ? vm.mode : -1
+}
+
+/** Throws the current payload into `f`, or closes it when the payload is CLOSE. */
+function throwInto(vm: Machine, f: Frame): void {
+  let e = vm.value
+  if (f.gen === null) {
+    if (f.kind === FRAME_PROMPT) {
+      vm.top = f.parent
+      if (vm.top === null && e === CLOSE) finish(vm, undefined)
+      return
+    }
+    runMarker(vm, f, e)
+    return
+  }
+  if (f.closing === MARKED && e !== CLOSE) {
+    // A frame waiting to be closed never resumes, not even to see an error.
+    recordCloseError(f, e)
+    e = vm.value = CLOSE
+  }
+  let r: IteratorResult<unknown, unknown>
+  try {
+    if (e === CLOSE) {
+      f.closing = FINISHING
+      r = f.gen.return(undefined)
+    } else r = f.gen.throw(e)
+  } catch (error) {
+    throwFromFrame(vm, f, error, error === e)
+    return
+  }
+  vm.mode = r.done ? MODE_RETURN : MODE_HANDLE_YIELD
+  vm.value = r.value
+}
+
+export function finish(vm: Machine, value: unknown): void {
+  vm.top = null
+  vm.result = value
+  vm.mode = MODE_DONE
+}
+
+export function fail(vm: Machine, error: unknown): void {
+  vm.top = null
+  vm.error = error
+  vm.mode = MODE_FAILED
+}
+
+export { MODE_DISPATCH_ERROR, MODE_EXTERNAL }

@@ -1,0 +1,112 @@
+import { type CapturedSite, captureSite } from "./errors/site.js"
+import { Instruction, type ProgramGenerator, TAG_PROGRAM } from "./instruction.js"
+import type { HandlerDef } from "./handler.js"
+
+/** How the machine starts a program: a generator body, a handler around a body, a value. */
+export const PROGRAM_BODY = 0
+export const PROGRAM_WITH_HANDLER = 1
+export const PROGRAM_PURE = 2
+
+/** What is known about a program's definition: its name and where it was written. */
+export class ProgramDef {
+  constructor(
+    readonly name: string,
+    readonly site: CapturedSite | undefined,
+  ) {}
+}
+
+/**
+ * A lazy, re-runnable description of a computation returning `T`. Nothing runs until a
+ * machine starts it; `yield* p` runs it as a new frame of the running machine.
+ */
+export class Program<T> extends Instruction<T> {
+  /** @internal */
+  constructor(
+    /** @internal PROGRAM_BODY, PROGRAM_WITH_HANDLER or PROGRAM_PURE. */
+    readonly kind: number,
+    /** @internal the generator function (body), or the pure value. */
+    readonly body: unknown,
+    /** @internal arguments for the body. */
+    readonly args: readonly unknown[] | undefined,
+    /** @internal name and definition site. */
+    readonly def: ProgramDef,
+    /** @internal the handler installed around `inner` (PROGRAM_WITH_HANDLER). */
+    readonly handler: HandlerDef | undefined = undefined,
+    /** @internal the body under the handler (PROGRAM_WITH_HANDLER). */
+    readonly inner: Program<unknown> | undefined = undefined,
+  ) {
+    super()
+  }
+
+  /** The program's name, as tracebacks show it. */
+  get name(): string {
+    return this.def.name
+  }
+
+  /** @internal starts a fresh generator for this program. */
+  start(): ProgramGenerator<T> {
+    return (this.body as (...args: unknown[]) => ProgramGenerator<T>).apply(
+      undefined,
+      this.args as unknown[],
+    )
+  }
+}
+Object.defineProperty(Program.prototype, "effvmTag", { value: TAG_PROGRAM })
+
+/**
+ * Turns a generator function into a factory of programs. Each call gives a lazy
+ * `Program<T>`; each run of it starts a fresh generator. The function's name and
+ * definition site are recorded for tracebacks.
+ *
+ * Recursion must call the factory (the `const`), not the generator function's own name:
+ * the factory makes a machine frame, the raw generator would nest natively.
+ *
+ * @example
+ * ```ts
+ * const countdown = fn(function* countdownStep(n: number): Generator<Yielded, number> {
+ *   if (n === 0) return 0
+ *   return 1 + (yield* countdown(n - 1))
+ * })
+ * run(countdown(1_000_000)) // 1000000, no stack overflow
+ * ```
+ */
+export function fn<A extends unknown[], T>(
+  body: (...args: A) => ProgramGenerator<T>,
+): (...args: A) => Program<T> {
+  if (typeof body !== "function") {
+    throw new TypeError(`fn() expects a generator function, got ${typeof body}`)
+  }
+  const def = new ProgramDef(body.name || "(anonymous)", captureSite())
+  return (...args: A) => new Program<T>(PROGRAM_BODY, body, args, def)
+}
+
+/**
+ * A program with no arguments.
+ *
+ * @example
+ * ```ts
+ * const main = program(function* main() {
+ *   return (yield* new Ask<number>("x")) + 1
+ * })
+ * ```
+ */
+export function program<T>(body: () => ProgramGenerator<T>): Program<T> {
+  if (typeof body !== "function") {
+    throw new TypeError(`program() expects a generator function, got ${typeof body}`)
+  }
+  return new Program<T>(PROGRAM_BODY, body, [], new ProgramDef(body.name || "program", captureSite()))
+}
+
+const pureDef = new ProgramDef("pure", undefined)
+
+/**
+ * The program that returns `value` without performing anything.
+ *
+ * @example
+ * ```ts
+ * run(pure(42)) // 42
+ * ```
+ */
+export function pure<T>(value: T): Program<T> {
+  return new Program<T>(PROGRAM_PURE, value, undefined, pureDef)
+}
