@@ -8,6 +8,8 @@ export const OP_RESUME_THROW = 2
 export const OP_TRANSFER_THROW = 3
 export const OP_PASS = 4
 export const OP_DELEGATE = 5
+/** Internal (scheduler): throw at k's perform site through a fresh enrichment dispatch. */
+export const OP_TRANSFER_ENRICH = 6
 
 /**
  * A control value: what a handler does with a continuation. `yield*` it inside a

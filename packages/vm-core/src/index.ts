@@ -26,6 +26,12 @@ export { Continuation } from "./machine/continuation.js"
 export { Interrupt, UnhandledEffectError, ContinuationError } from "./errors/errors.js"
 export { AwaitExternal, awaitExternal } from "./external.js"
 export {
+  GetExecutionContext,
+  ExecutionContext,
+  getExecutionContext,
+  type ContextEntry,
+} from "./errors/context.js"
+export {
   run,
   runAsync,
   createVM,

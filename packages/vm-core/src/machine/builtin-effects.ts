@@ -1,7 +1,10 @@
-import type { Effect } from "../effect.js"
+import { Effect } from "../effect.js"
+import { GetExecutionContext, settle } from "../errors/context.js"
+import { recordOrigin } from "../errors/origin.js"
+import { EXHAUSTED } from "./error-dispatch.js"
 import { AwaitExternal } from "../external.js"
 import { throwAt } from "./close.js"
-import type { Frame } from "./frames.js"
+import { FRAME_ERROR_SITE, type Frame } from "./frames.js"
 import type { Machine } from "./machine.js"
 import { MODE_DELIVER, MODE_EXTERNAL, MODE_THROW } from "./modes.js"
 
@@ -10,6 +13,15 @@ import { MODE_DELIVER, MODE_EXTERNAL, MODE_THROW } from "./modes.js"
  * that is really unhandled.
  */
 export function answerUnhandled(vm: Machine, f: Frame, effect: Effect<unknown>): boolean {
+  if (effect instanceof GetExecutionContext) {
+    // Never unhandled: an error site throws the original, user code gets its own context.
+    deliver(vm, f, f.kind === FRAME_ERROR_SITE ? EXHAUSTED : effect.context)
+    return true
+  }
+  if (effect instanceof Preempt) {
+    deliver(vm, f, undefined)
+    return true
+  }
   if (effect instanceof AwaitExternal) {
     if (vm.sync) {
       // Observe the promise so its rejection is not reported as unhandled.
@@ -27,6 +39,18 @@ export function answerUnhandled(vm: Machine, f: Frame, effect: Effect<unknown>):
   return false
 }
 
+function deliver(vm: Machine, f: Frame, value: unknown): void {
+  vm.top = f
+  vm.mode = MODE_DELIVER
+  vm.value = value
+}
+
+/**
+ * Performed by the machine when a step budget set by a scheduler is spent (SPEC §7):
+ * catch-all handlers pass it, and when nobody answers it evaluates to `undefined`.
+ */
+export class Preempt extends Effect<void> {}
+
 /** Parks the machine until `promise` settles, then resumes `f` with the outcome. */
 function park(vm: Machine, f: Frame, promise: PromiseLike<unknown>): void {
   vm.top = f
@@ -38,6 +62,9 @@ function park(vm: Machine, f: Frame, promise: PromiseLike<unknown>): void {
       vm.value = value
     },
     (error: unknown) => {
+      // Rejections are raised at the waiting frame and never enriched there (SPEC §5).
+      settle(error)
+      recordOrigin(error, f)
       vm.parked = null
       vm.mode = MODE_THROW
       vm.value = error

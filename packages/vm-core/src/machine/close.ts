@@ -16,6 +16,8 @@ import {
   bumpLookupEpoch,
 } from "./frames.js"
 import { finish, type Machine } from "./machine.js"
+import { abandonErrorDispatch, isErrorSiteDispatch } from "./error-dispatch.js"
+import { recordOrigin } from "../errors/origin.js"
 import { CLOSE, MODE_DELIVER, MODE_HANDLE_YIELD, MODE_RETURN, MODE_THROW } from "./modes.js"
 
 /**
@@ -52,12 +54,20 @@ export function markRegion(top: Frame, below: Frame | null): void {
 /** A generator handler returned `value` without resuming its k: abort (SPEC §3). */
 export function abortFromHandler(vm: Machine, h: HandlerFrame, value: unknown): void {
   noteVerdict(h.k, h.via, "aborted")
+  if (isErrorSiteDispatch(h.k)) {
+    abandonErrorDispatch(vm, h.k)
+    return
+  }
   closeContinuation(vm, h.k, new MarkerFrame(h.parent, AFTER_ABORT, value, null))
 }
 
 /** A fast-path handler returned a value that is not a control: abort with it. */
 export function abortFromFastPath(vm: Machine, k: Continuation<unknown>, value: unknown): void {
   noteVerdict(k, k.bottom, "aborted")
+  if (isErrorSiteDispatch(k)) {
+    abandonErrorDispatch(vm, k)
+    return
+  }
   closeContinuation(vm, k, new MarkerFrame(k.bottom!.parent, AFTER_ABORT, value, null))
 }
 
@@ -172,6 +182,7 @@ export function completeWith(vm: Machine, target: Frame | null, value: unknown):
 
 /** Throws `error` into `target` (or out of the machine when `target` is null). */
 export function throwAt(vm: Machine, target: Frame | null, error: unknown): void {
+  recordOrigin(error, target)
   vm.top = target
   vm.mode = MODE_THROW
   vm.value = error

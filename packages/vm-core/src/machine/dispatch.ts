@@ -4,13 +4,16 @@ import {
   OP_RESUME,
   OP_RESUME_THROW,
   OP_TRANSFER,
+  OP_TRANSFER_ENRICH,
   OP_TRANSFER_THROW,
 } from "../control.js"
 import { describeEffect, describeValue, type Effect } from "../effect.js"
 import { ContinuationError, UnhandledEffectError } from "../errors/errors.js"
 import { TAG_CONTROL, tagOf } from "../instruction.js"
 import { PROGRAM_PURE, PROGRAM_WITH_HANDLER, type Program } from "../program.js"
-import { answerUnhandled } from "./builtin-effects.js"
+import { answerUnhandled, Preempt } from "./builtin-effects.js"
+import { settle } from "../errors/context.js"
+import { recordOrigin } from "../errors/origin.js"
 import {
   abortFromFastPath,
   completeWith,
@@ -37,6 +40,10 @@ import { MODE_DELIVER, MODE_DISPATCH_ERROR, MODE_HANDLE_YIELD, MODE_THROW } from
 
 /** `f` performed `effect`: find the handler and hand it a fresh continuation. */
 export function perform(vm: Machine, f: Frame, effect: Effect<unknown>): void {
+  if (vm.preemptAt !== 0 && vm.steps >= vm.preemptAt) {
+    preemptBefore(vm, f, effect)
+    return
+  }
   const p = findHandler(f.prompt, effect)
   if (p === null) {
     unhandled(vm, f, effect, null)
@@ -96,8 +103,9 @@ function fastControl(vm: Machine, p: PromptFrame, k: Continuation<unknown>, c: C
       // The hot path: the prompt's links are untouched, so resuming is just re-pointing top.
       k.state = K_RESUMED
       vm.top = k.top
-      vm.mode = op === OP_RESUME || op === OP_TRANSFER ? MODE_DELIVER : MODE_THROW
       vm.value = c.value
+      if (op === OP_RESUME || op === OP_TRANSFER) vm.mode = MODE_DELIVER
+      else thrownByHandler(vm, k.top, c.value)
       return
     }
     const problem = continuationProblem(vm, k1)
@@ -106,10 +114,20 @@ function fastControl(vm: Machine, p: PromptFrame, k: Continuation<unknown>, c: C
       return
     }
     k1.state = K_RESUMED
-    reinstall(k1, p.parent)
-    vm.top = k1.top
-    vm.mode = op === OP_RESUME || op === OP_TRANSFER ? MODE_DELIVER : MODE_THROW
-    vm.value = c.value
+    if (k1 !== k) reinstall(k1, p.parent)
+    resumeWith(vm, k1, op, c.value)
+    return
+  }
+  if (op === OP_TRANSFER_ENRICH) {
+    const k1 = c.k as Continuation<unknown>
+    const problem = continuationProblem(vm, k1)
+    if (problem !== null) {
+      handlerFailed(vm, k, p, problem)
+      return
+    }
+    k1.state = K_RESUMED
+    if (k1 !== k) reinstall(k1, p.parent)
+    enrichAt(vm, k1, c.value)
     return
   }
   // Pass, and Delegate (no handler code is left to receive an answer, so it passes).
@@ -137,9 +155,7 @@ export function handleControl(vm: Machine, f: Frame, c: Control): void {
     }
     k1.state = K_RESUMED
     reinstall(k1, f)
-    vm.top = k1.top
-    vm.mode = op === OP_RESUME ? MODE_DELIVER : MODE_THROW
-    vm.value = c.value
+    resumeWith(vm, k1, op, c.value)
     return
   }
   const h = enclosingHandler(f)
@@ -149,6 +165,7 @@ export function handleControl(vm: Machine, f: Frame, c: Control): void {
     return
   }
   if (op === OP_TRANSFER || op === OP_TRANSFER_THROW) {
+    if (op === OP_TRANSFER_THROW) settle(c.value)
     const k1 = c.k as Continuation<unknown>
     const problem = continuationProblem(vm, k1)
     if (problem !== null) {
@@ -171,6 +188,46 @@ export function handleControl(vm: Machine, f: Frame, c: Control): void {
   // Delegate: re-perform the same effect from here; outer handlers answer this frame.
   noteVerdict(h.k, h.via, "delegated")
   perform(vm, f, h.k.effect)
+}
+
+/** Continues `k` (already reinstalled) with a value, or with a handler's throw. */
+function resumeWith(vm: Machine, k: Continuation<unknown>, op: number, value: unknown): void {
+  vm.top = k.top
+  vm.value = value
+  if (op === OP_RESUME || op === OP_TRANSFER) vm.mode = MODE_DELIVER
+  else thrownByHandler(vm, k.top, value)
+}
+
+/** ResumeThrow/TransferThrow errors are raised at the perform site and never enriched (§5). */
+function thrownByHandler(vm: Machine, at: Frame, error: unknown): void {
+  settle(error)
+  recordOrigin(error, at)
+  vm.mode = MODE_THROW
+}
+
+/** Throws `error` at `k`'s perform site through a fresh enrichment there (cross-task, §7). */
+function enrichAt(vm: Machine, k: Continuation<unknown>, error: unknown): void {
+  vm.top = k.top
+  vm.value = error
+  vm.forceEnrich = true
+  vm.failedFrame = k.top
+  vm.mode = MODE_DISPATCH_ERROR
+}
+
+/**
+ * The step budget is spent: perform the preemption effect first, then `effect`. A small
+ * frame on top of `f` does both, so the answer to `effect` still lands in `f`.
+ */
+function preemptBefore(vm: Machine, f: Frame, effect: Effect<unknown>): void {
+  vm.preemptAt = 0
+  vm.top = new Frame(FRAME_PROGRAM, preemptThen(effect), f, f.prompt, null)
+  vm.mode = MODE_DELIVER
+  vm.value = undefined
+}
+
+function* preemptThen(effect: Effect<unknown>): Generator<unknown, unknown, unknown> {
+  yield* new Preempt()
+  return yield* effect
 }
 
 /** The nearest generator handler frame at or below `f`. */

@@ -1,9 +1,11 @@
 import { leaveClosingFrame, recordCloseError } from "./close.js"
 import { K_RESUMED, K_LIVE } from "./continuation.js"
-import { FRAME_HANDLER, type Frame, type HandlerFrame, LIVE } from "./frames.js"
+import { FRAME_ERROR_SITE, FRAME_HANDLER, type Frame, type HandlerFrame, LIVE } from "./frames.js"
 import type { Machine } from "./machine.js"
 import { MODE_DISPATCH_ERROR, MODE_THROW } from "./modes.js"
 import { noteVerdict } from "./dispatch.js"
+import { settle } from "../errors/context.js"
+import { recordOrigin } from "../errors/origin.js"
 
 /**
  * A frame's generator threw `error` (it is finished now). `rethrown` is true when the
@@ -22,6 +24,8 @@ export function throwFromFrame(vm: Machine, f: Frame, error: unknown, rethrown: 
       // A handler that fails before consuming k fails at the perform site (SPEC §3).
       k.state = K_RESUMED
       noteVerdict(k, (f as HandlerFrame).via, "threw")
+      settle(error)
+      recordOrigin(error, k.top)
       vm.top = k.top
     } else vm.top = f.parent
     vm.mode = MODE_THROW
@@ -29,7 +33,7 @@ export function throwFromFrame(vm: Machine, f: Frame, error: unknown, rethrown: 
     return
   }
   vm.top = f.parent
-  if (rethrown) {
+  if (rethrown || f.kind === FRAME_ERROR_SITE) {
     vm.mode = MODE_THROW
     vm.value = error
     return
@@ -39,7 +43,3 @@ export function throwFromFrame(vm: Machine, f: Frame, error: unknown, rethrown: 
   vm.value = error
 }
 
-/** DispatchError: the enrichment pipeline of SPEC §5 (added with the error dispatch). */
-export function startErrorDispatch(vm: Machine): void {
-  vm.mode = MODE_THROW
-}

@@ -12,6 +12,7 @@ export const FRAME_PROGRAM = 0 // a running program generator
 export const FRAME_HANDLER = 1 // a running generator handler
 export const FRAME_PROMPT = 2 // a withHandler boundary: no generator, passes values through
 export const FRAME_MARKER = 3 // what to do once a region of frames has been closed
+export const FRAME_ERROR_SITE = 4 // stands where an error waits while handlers enrich it
 
 /** Closing states: a frame marked for closing is closed when control reaches it. */
 export const LIVE = 0

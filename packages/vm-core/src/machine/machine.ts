@@ -19,7 +19,7 @@ import {
   MODE_RETURN,
   MODE_THROW,
 } from "./modes.js"
-import { startErrorDispatch } from "./errors.js"
+import { startErrorDispatch } from "./error-dispatch.js"
 
 /** What the machine knows about a run: its stack, mode, and outcome. */
 export class Machine {
@@ -37,6 +37,10 @@ export class Machine {
   failedFrame: Frame | null = null
   /** True while a GetExecutionContext dispatch runs: no second one starts (§5 guard). */
   inErrorDispatch = false
+  /** Set by the scheduler's cross-task throw: enrich again even an enriched error (§7). */
+  forceEnrich = false
+  /** Step count at which the next perform is preceded by a preemption; 0 = disarmed. */
+  preemptAt = 0
 
   constructor(
     root: Program<unknown>,

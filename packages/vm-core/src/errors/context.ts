@@ -1,0 +1,98 @@
+import { Effect } from "../effect.js"
+
+/** One fact about an error, added by a handler during enrichment. */
+export interface ContextEntry {
+  /** What sort of fact this is, e.g. `"spawn_boundary"` or `"request"`. */
+  readonly kind: string
+  readonly [field: string]: unknown
+}
+
+/**
+ * The ordered facts handlers attached to an error while it was dispatched (SPEC §5).
+ *
+ * @example
+ * ```ts
+ * handler(function* requestInfo(eff, k) {
+ *   if (!(eff instanceof GetExecutionContext)) return yield* Pass()
+ *   eff.context.add({ kind: "request", id: "r-42" })
+ *   return yield* Transfer(k, eff.context)
+ * })
+ * ```
+ */
+export class ExecutionContext {
+  readonly entries: ContextEntry[] = []
+
+  /** Appends an entry (a plain object with a string `kind`); returns the context. */
+  add(entry: ContextEntry): this {
+    if (entry === null || typeof entry !== "object" || typeof entry.kind !== "string") {
+      throw new TypeError(
+        `ExecutionContext.add expects a plain object with a string 'kind', got ${entry === null ? "null" : typeof entry}`,
+      )
+    }
+    this.entries.push(entry)
+    return this
+  }
+}
+
+/**
+ * The effect the machine performs when user code throws: handlers may add entries to
+ * `context` and resume with it. Also performable by user code, where it evaluates to the
+ * context (its own, when no handler answers).
+ *
+ * @example
+ * ```ts
+ * const ctx = yield* new GetExecutionContext(new Error("probe"))
+ * ctx.entries // what the handlers in scope add
+ * ```
+ */
+export class GetExecutionContext extends Effect<ExecutionContext> {
+  constructor(
+    readonly error: unknown,
+    readonly context: ExecutionContext = new ExecutionContext(),
+  ) {
+    super()
+  }
+}
+
+const contextKey: unique symbol = Symbol.for("effvm.executionContext")
+const settledKey: unique symbol = Symbol.for("effvm.noEnrich")
+
+/**
+ * The context attached to `error` by the error dispatch, or `undefined` if it was never
+ * enriched.
+ *
+ * @example
+ * ```ts
+ * try { run(main()) } catch (e) { getExecutionContext(e)?.entries }
+ * ```
+ */
+export function getExecutionContext(error: unknown): ExecutionContext | undefined {
+  if (error === null || typeof error !== "object") return undefined
+  return (error as { [contextKey]?: ExecutionContext })[contextKey]
+}
+
+/** @internal attaches the dispatch's context to the error object itself. */
+export function attachContext(error: unknown, context: ExecutionContext): void {
+  defineHidden(error, contextKey, context)
+}
+
+/** @internal marks an error that must not start a dispatch (SPEC §5: sites, once). */
+export function settle(error: unknown): void {
+  if (error !== null && typeof error === "object" && !(settledKey in error)) {
+    defineHidden(error, settledKey, true)
+  }
+}
+
+/** @internal whether `error` may start an enrichment dispatch. */
+export function isSettled(error: object): boolean {
+  return settledKey in error || contextKey in error
+}
+
+function defineHidden(target: unknown, key: symbol, value: unknown): void {
+  if (target === null || typeof target !== "object") return
+  try {
+    Object.defineProperty(target, key, { value, configurable: true, enumerable: false, writable: true })
+  } catch {
+    // A frozen error cannot carry facts; it is still thrown unchanged.
+  }
+}

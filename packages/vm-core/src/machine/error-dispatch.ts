@@ -1,0 +1,117 @@
+import { describeValue, type Effect } from "../effect.js"
+import { Interrupt } from "../errors/errors.js"
+import {
+  attachContext,
+  ExecutionContext,
+  GetExecutionContext,
+  getExecutionContext,
+  isSettled,
+  settle,
+} from "../errors/context.js"
+import { recordOrigin } from "../errors/origin.js"
+import { throwAt } from "./close.js"
+import { K_ABANDONED, type Continuation } from "./continuation.js"
+import { perform } from "./dispatch.js"
+import { Frame, FRAME_ERROR_SITE, type StepGenerator, promptOf } from "./frames.js"
+import type { Machine } from "./machine.js"
+import { MODE_THROW } from "./modes.js"
+
+/**
+ * The DispatchError mode (SPEC §5). A user error does not unwind at once: the machine
+ * performs GetExecutionContext from an error-site frame standing where the error will be
+ * thrown, so every handler visible there can enrich it. Whatever the handlers do, the
+ * error-site frame turns the outcome into a throw at that place: the original error with its
+ * context attached, a replacement, or a handler's own error.
+ */
+export function startErrorDispatch(vm: Machine): void {
+  const error = vm.value
+  const forced = vm.forceEnrich
+  vm.forceEnrich = false
+  vm.mode = MODE_THROW
+  if (vm.inErrorDispatch || error === null || typeof error !== "object") return
+  if (error instanceof Interrupt || (!forced && isSettled(error))) return
+  recordOrigin(error, vm.failedFrame ?? vm.top)
+  vm.failedFrame = null
+  vm.inErrorDispatch = true
+  const context = forced ? (getExecutionContext(error) ?? new ExecutionContext()) : new ExecutionContext()
+  const site = new Frame(FRAME_ERROR_SITE, new ErrorSite(vm, error, context) as unknown as StepGenerator, vm.top, promptOf(vm.top), null)
+  vm.top = site
+  perform(vm, site, new GetExecutionContext(error, context))
+}
+
+/** Delivered to an error site when no handler answered: throw the original unchanged. */
+export const EXHAUSTED: unique symbol = Symbol("effvm.exhausted")
+
+/** The error site's generator: every way of resuming it ends in a throw. */
+class ErrorSite {
+  constructor(
+    readonly vm: Machine,
+    readonly error: object,
+    readonly context: ExecutionContext,
+  ) {}
+
+  next(answer: unknown): never {
+    this.vm.inErrorDispatch = false
+    const original = this.error
+    if (answer === EXHAUSTED) {
+      settle(original)
+      throw original
+    }
+    if (answer instanceof ExecutionContext) {
+      attachContext(original, answer)
+      throw original
+    }
+    if (answer === original) {
+      attachContext(original, this.context)
+      throw original
+    }
+    if (answer instanceof Error) {
+      withCause(answer, original)
+      settle(answer)
+      throw answer
+    }
+    const wrong = new TypeError(
+      `An enrichment handler resumed GetExecutionContext with ${describeValue(answer)}: resume with the context (eff.context) or with an Error to replace the error.`,
+      { cause: original },
+    )
+    settle(wrong)
+    throw wrong
+  }
+
+  throw(thrown: unknown): never {
+    this.vm.inErrorDispatch = false
+    if (thrown !== this.error) withCause(thrown, this.error)
+    settle(thrown)
+    throw thrown
+  }
+
+  return(value: unknown): IteratorResult<unknown, unknown> {
+    this.vm.inErrorDispatch = false
+    return { done: true, value }
+  }
+}
+
+function withCause(error: unknown, cause: unknown): void {
+  if (error === null || typeof error !== "object" || (error as { cause?: unknown }).cause !== undefined) return
+  try {
+    Object.defineProperty(error, "cause", { value: cause, configurable: true, writable: true, enumerable: false })
+  } catch {
+    // frozen: thrown as it is
+  }
+}
+
+/** A handler returned without resuming an enrichment: the original is thrown (SPEC §5). */
+export function abandonErrorDispatch(vm: Machine, k: Continuation<unknown>): void {
+  k.state = K_ABANDONED
+  vm.inErrorDispatch = false
+  const error = (k.effect as GetExecutionContext).error
+  settle(error)
+  throwAt(vm, k.top.parent, error)
+}
+
+/** Whether `effect` is the enrichment of an error site (not a user's own perform). */
+export function isErrorSiteDispatch(k: Continuation<unknown>): boolean {
+  return k.top.kind === FRAME_ERROR_SITE
+}
+
+export type { Effect }

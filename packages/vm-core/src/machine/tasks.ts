@@ -1,0 +1,60 @@
+import { Control, OP_TRANSFER_ENRICH } from "../control.js"
+import { Effect } from "../effect.js"
+import type { HandlerDef } from "../handler.js"
+import type { Program } from "../program.js"
+import { Continuation } from "./continuation.js"
+import { FRAME_PROGRAM, Frame, PromptFrame, promptOf } from "./frames.js"
+import type { Machine } from "./machine.js"
+
+/**
+ * What a scheduler (a handler in another package) needs from the machine: fresh
+ * continuations for new tasks, a step budget, and a cross-task throw that enriches again.
+ */
+
+/** The placeholder effect of a task's first continuation (nothing was performed yet). */
+export class TaskStart extends Effect<void> {}
+const taskStart = new TaskStart()
+
+/**
+ * A live continuation that runs `program` under the same handler instances as `k`'s
+ * performer, up to and including `k`'s handler: the handlers between the handler and the
+ * perform site, then the handler itself, then everything outside it (SPEC §7 spawn).
+ * Transferring to it starts the program.
+ */
+export function spawnContinuation(k: Continuation<unknown>, program: Program<unknown>): Continuation<unknown> {
+  const bottom = k.bottom
+  if (bottom === null) throw new Error("spawnContinuation: the continuation has no handler")
+  const between: HandlerDef[] = []
+  for (let p = k.top.prompt; p !== null && p !== bottom; p = p.prompt) {
+    if (!p.disabled) between.push(p.handler)
+  }
+  const root = new PromptFrame(bottom.handler, null, bottom.prompt)
+  let parent: Frame = root
+  for (let i = between.length - 1; i >= 0; i--) parent = new PromptFrame(between[i]!, parent, promptOf(parent))
+  const starter = new Frame(FRAME_PROGRAM, startProgram(program), parent, promptOf(parent), null)
+  return new Continuation(k.owner, starter, root, taskStart)
+}
+
+function* startProgram(program: Program<unknown>): Generator<unknown, unknown, unknown> {
+  return yield* program
+}
+
+/** Arms preemption: after `steps` more steps, the next perform is preceded by Preempt. */
+export function armPreemption(k: Continuation<unknown>, steps: number): void {
+  const vm = k.owner as Machine
+  vm.preemptAt = steps > 0 ? vm.steps + steps : 0
+}
+
+/** Steps the machine owning `k` has taken (watchdogs, statistics). */
+export function machineSteps(k: Continuation<unknown>): number {
+  return (k.owner as Machine).steps
+}
+
+/**
+ * Like `TransferThrow(k, error)`, but the error goes through a new enrichment dispatch at
+ * `k`'s perform site, so the handlers there (a parent task's boundary) add their entries to
+ * its existing context.
+ */
+export function TransferEnrich(k: Continuation<unknown>, error: unknown): Control<never> {
+  return new Control<never>(OP_TRANSFER_ENRICH, k, error)
+}
