@@ -54,9 +54,9 @@ export class HandlerDef {
  *   handler((eff, k) => Transfer(k, env[eff.key]), { handles: [Ask] })
  * ```
  */
-export function handler<C extends readonly EffectClass[]>(
-  f: HandlerFunction<InstanceType<C[number]>>,
-  options: HandlerOptions<C> & { readonly handles: C },
+export function handler<const C extends readonly EffectClass[]>(
+  f: (effect: NoInfer<InstanceType<C[number]>>, k: Continuation<unknown>) => unknown,
+  options: { readonly handles: C; readonly name?: string },
 ): HandlerDef
 export function handler(f: HandlerFunction, options?: HandlerOptions): HandlerDef
 export function handler(f: HandlerFunction, options?: HandlerOptions): HandlerDef {
@@ -66,10 +66,16 @@ export function handler(f: HandlerFunction, options?: HandlerOptions): HandlerDe
   const handles = options?.handles
   if (handles !== undefined) {
     if (!Array.isArray(handles) || handles.some((c) => typeof c !== "function")) {
-      throw new TypeError(`handler ${f.name || "(anonymous)"}: 'handles' must be an array of effect classes`)
+      throw new TypeError(
+        `handler ${f.name || "(anonymous)"}: 'handles' must be an array of effect classes`,
+      )
     }
   }
-  return new HandlerDef(f, handles ? [...handles] : null, options?.name ?? (f.name || "(anonymous handler)"))
+  return new HandlerDef(
+    f,
+    handles ? [...handles] : null,
+    options?.name ?? (f.name || "(anonymous handler)"),
+  )
 }
 
 /** Accepts a `HandlerDef` or a bare handler function. */
@@ -91,7 +97,9 @@ function asHandler(h: HandlerDef | HandlerFunction): HandlerDef {
 export function withHandler<T>(h: HandlerDef | HandlerFunction, body: Program<T>): Program<T> {
   const def = asHandler(h)
   if (!(body instanceof Program)) {
-    throw new TypeError(`withHandler(${def.name}, body): body must be a program, got ${typeof body}`)
+    throw new TypeError(
+      `withHandler(${def.name}, body): body must be a program, got ${typeof body}`,
+    )
   }
   return new Program<T>(
     PROGRAM_WITH_HANDLER,
@@ -122,4 +130,3 @@ export function withHandlers<T>(
   for (let i = handlers.length - 1; i >= 0; i--) wrapped = withHandler(handlers[i]!, wrapped)
   return wrapped
 }
-

@@ -2,41 +2,42 @@
  * @effvm/vm-core: programs, effects, handlers and the machine that runs them.
  * @packageDocumentation
  */
-export { Effect, type EffectClass } from "./effect.js"
-export { fn, program, pure, Program } from "./program.js"
-export type { Yielded, ProgramGenerator, Instruction } from "./instruction.js"
+
 export {
-  handler,
-  withHandler,
-  withHandlers,
+  Control,
+  Delegate,
+  Pass,
+  Resume,
+  ResumeThrow,
+  Transfer,
+  TransferThrow,
+} from "./control.js"
+export { Effect, type EffectClass } from "./effect.js"
+export {
+  type ContextEntry,
+  ExecutionContext,
+  GetExecutionContext,
+  getExecutionContext,
+} from "./errors/context.js"
+export { ContinuationError, Interrupt, UnhandledEffectError } from "./errors/errors.js"
+export { AwaitExternal, awaitExternal } from "./external.js"
+export {
   HandlerDef,
   type HandlerFunction,
   type HandlerOptions,
+  handler,
+  withHandler,
+  withHandlers,
 } from "./handler.js"
-export {
-  Resume,
-  Transfer,
-  ResumeThrow,
-  TransferThrow,
-  Pass,
-  Delegate,
-  Control,
-} from "./control.js"
+export type { Instruction, ProgramGenerator, Yielded } from "./instruction.js"
 export { Continuation } from "./machine/continuation.js"
-export { Interrupt, UnhandledEffectError, ContinuationError } from "./errors/errors.js"
-export { AwaitExternal, awaitExternal } from "./external.js"
+export { fn, Program, program, pure } from "./program.js"
 export {
-  GetExecutionContext,
-  ExecutionContext,
-  getExecutionContext,
-  type ContextEntry,
-} from "./errors/context.js"
-export {
-  run,
-  runAsync,
   createVM,
   type RunOptions,
-  type VM,
+  run,
+  runAsync,
   type StepResult,
+  type VM,
   type VMStatus,
 } from "./run.js"

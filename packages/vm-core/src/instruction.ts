@@ -50,7 +50,7 @@ const cursor: Iterator<unknown, unknown, unknown> = {
  */
 export abstract class Instruction<R> {
   /** @internal which kind of instruction this is (see the `TAG_` constants). */
-  declare readonly effvmTag: number
+  declare readonly effvmTag: number;
 
   [Symbol.iterator](): Iterator<Instruction<unknown>, R, unknown> {
     opened = this

@@ -3,14 +3,15 @@
  * anything here may change without notice.
  * @packageDocumentation
  */
-export { Continuation } from "./machine/continuation.js"
+
+export { settle } from "./errors/context.js"
+export { originOf, recordOrigin } from "./errors/origin.js"
 export { Preempt } from "./machine/builtin-effects.js"
+export { Continuation } from "./machine/continuation.js"
 export {
-  spawnContinuation,
   armPreemption,
   machineSteps,
-  TransferEnrich,
+  spawnContinuation,
   TaskStart,
+  TransferEnrich,
 } from "./machine/tasks.js"
-export { settle } from "./errors/context.js"
-export { recordOrigin, originOf } from "./errors/origin.js"

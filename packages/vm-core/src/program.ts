@@ -1,6 +1,6 @@
 import { type CapturedSite, captureSite } from "./errors/site.js"
-import { Instruction, type ProgramGenerator, TAG_PROGRAM } from "./instruction.js"
 import type { HandlerDef } from "./handler.js"
+import { Instruction, type ProgramGenerator, TAG_PROGRAM } from "./instruction.js"
 
 /** How the machine starts a program: a generator body, a handler around a body, a value. */
 export const PROGRAM_BODY = 0
@@ -94,7 +94,12 @@ export function program<T>(body: () => ProgramGenerator<T>): Program<T> {
   if (typeof body !== "function") {
     throw new TypeError(`program() expects a generator function, got ${typeof body}`)
   }
-  return new Program<T>(PROGRAM_BODY, body, [], new ProgramDef(body.name || "program", captureSite()))
+  return new Program<T>(
+    PROGRAM_BODY,
+    body,
+    [],
+    new ProgramDef(body.name || "program", captureSite()),
+  )
 }
 
 const pureDef = new ProgramDef("pure", undefined)

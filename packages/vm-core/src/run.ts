@@ -1,9 +1,9 @@
+import { describeValue } from "./effect.js"
 import type { HandlerDef, HandlerFunction } from "./handler.js"
 import { withHandlers } from "./handler.js"
-import { describeValue } from "./effect.js"
-import { Program } from "./program.js"
 import { advance, Machine } from "./machine/machine.js"
 import { MODE_DONE, MODE_EXTERNAL, MODE_FAILED, type ModeName, modeNames } from "./machine/modes.js"
+import { Program } from "./program.js"
 
 /** Options of {@link run}, {@link runAsync} and {@link createVM}. */
 export interface RunOptions {
@@ -97,7 +97,11 @@ class SteppableVM<T> implements VM<T> {
   }
 }
 
-function rootOf<T>(program: Program<T>, options: RunOptions | undefined, caller: string): Program<T> {
+function rootOf<T>(
+  program: Program<T>,
+  options: RunOptions | undefined,
+  caller: string,
+): Program<T> {
   if (!(program instanceof Program)) {
     throw new TypeError(
       `${caller}() expects a program (made by fn(), program(), pure() or withHandler()), got ${describeValue(program)}. Did you pass the factory instead of calling it?`,

@@ -22,7 +22,7 @@ class Depth extends Effect<number> {}
 
 const askReader = (env: Record<string, unknown>) =>
   handler(
-    function* reader(eff, k) {
+    function* reader(eff: Ask<unknown>, k) {
       return yield* Transfer(k, env[eff.key])
     },
     { handles: [Ask] },
@@ -44,10 +44,13 @@ describe("fn", () => {
 
   it("fn passes every argument to the generator function", () => {
     const describePoint = fn(function* describePoint(x: number, y: number, label: string) {
-      return `${label}(${x}, ${y})`
+      const unit = yield* new Ask<string>("unit")
+      return `${label}(${x}${unit}, ${y}${unit})`
     })
 
-    expect(run(describePoint(3, 4, "p"))).toBe("p(3, 4)")
+    expect(run(withHandler(askReader({ unit: "cm" }), describePoint(3, 4, "p")))).toBe(
+      "p(3cm, 4cm)",
+    )
   })
 })
 
@@ -95,10 +98,12 @@ describe("types", () => {
 
   it("yield* sub() is typed by the sub-program's return type", () => {
     const double = fn(function* double(n: number) {
-      return n * 2
+      const factor = yield* new Ask<number>("factor")
+      return n * factor
     })
     const label = fn(function* label(n: number) {
-      return `n=${n}`
+      const prefix = yield* new Ask<string>("prefix")
+      return `${prefix}${n}`
     })
     const caller = program(function* caller() {
       const doubled = yield* double(21)
@@ -110,7 +115,7 @@ describe("types", () => {
 
     expectTypeOf(double).toEqualTypeOf<(n: number) => Program<number>>()
     expectTypeOf(double).returns.toEqualTypeOf<Program<number>>()
-    expect(run(caller)).toBe("n=42")
+    expect(run(withHandler(askReader({ factor: 2, prefix: "n=" }), caller))).toBe("n=42")
   })
 })
 
@@ -119,13 +124,13 @@ describe("laziness", () => {
     let started = 0
     const counted = fn(function* counted() {
       started++
-      return started
+      return yield* new Ask<number>("x")
     })
 
     counted()
     program(function* neverRun() {
       started++
-      return 0
+      return yield* new Ask<number>("x")
     })
 
     expect(started).toBe(0)
@@ -189,7 +194,8 @@ describe("native generators", () => {
 
   it("a plain generator delegated with yield* can run sub-programs", () => {
     const increment = fn(function* increment(n: number) {
-      return n + 1
+      const current = yield* pure(n)
+      return current + 1
     })
     function* incrementTwice(n: number): Generator<Yielded, number> {
       return yield* increment(yield* increment(n))

@@ -91,7 +91,12 @@ export function isSettled(error: object): boolean {
 function defineHidden(target: unknown, key: symbol, value: unknown): void {
   if (target === null || typeof target !== "object") return
   try {
-    Object.defineProperty(target, key, { value, configurable: true, enumerable: false, writable: true })
+    Object.defineProperty(target, key, {
+      value,
+      configurable: true,
+      enumerable: false,
+      writable: true,
+    })
   } catch {
     // A frozen error cannot carry facts; it is still thrown unchanged.
   }

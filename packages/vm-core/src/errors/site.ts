@@ -28,7 +28,9 @@ function internalDir(): string | undefined {
 /** True for a location inside effvm's own sources (never shown in tracebacks). */
 export function isInternalFile(file: string): boolean {
   if (vmCoreDir !== undefined && file.startsWith(vmCoreDir)) return true
-  return file.includes("/@effvm/") || file.includes("/packages/vm-core/") || file.startsWith("node:")
+  return (
+    file.includes("/@effvm/") || file.includes("/packages/vm-core/") || file.startsWith("node:")
+  )
 }
 
 /** Parses the `at …` lines of an error's stack, outermost last, as V8 prints them. */

@@ -1,10 +1,13 @@
 import { describeValue } from "../effect.js"
-import { K_ABANDONED, K_LIVE, type Continuation } from "./continuation.js"
-import { noteVerdict, continueDispatch, reinstall, frameName } from "./dispatch.js"
+import { recordOrigin } from "../errors/origin.js"
+import { type Continuation, K_ABANDONED, K_LIVE } from "./continuation.js"
+import { continueDispatch, frameName, noteVerdict, reinstall } from "./dispatch.js"
+import { abandonErrorDispatch, isErrorSiteDispatch } from "./error-dispatch.js"
 import {
   AFTER_ABORT,
   AFTER_PASS,
   AFTER_TRANSFER,
+  bumpLookupEpoch,
   FRAME_HANDLER,
   FRAME_MARKER,
   FRAME_PROMPT,
@@ -13,11 +16,8 @@ import {
   LIVE,
   MARKED,
   MarkerFrame,
-  bumpLookupEpoch,
 } from "./frames.js"
 import { finish, type Machine } from "./machine.js"
-import { abandonErrorDispatch, isErrorSiteDispatch } from "./error-dispatch.js"
-import { recordOrigin } from "../errors/origin.js"
 import { CLOSE, MODE_DELIVER, MODE_HANDLE_YIELD, MODE_RETURN, MODE_THROW } from "./modes.js"
 
 /**
@@ -29,7 +29,11 @@ import { CLOSE, MODE_DELIVER, MODE_HANDLE_YIELD, MODE_RETURN, MODE_THROW } from 
  */
 
 /** Abandons `k` and closes it; `marker` sits where control goes afterwards. */
-export function closeContinuation(vm: Machine, k: Continuation<unknown>, marker: MarkerFrame): void {
+export function closeContinuation(
+  vm: Machine,
+  k: Continuation<unknown>,
+  marker: MarkerFrame,
+): void {
   k.state = K_ABANDONED
   const bottom = k.bottom!
   bottom.parent = marker
@@ -193,7 +197,12 @@ export function throwAt(vm: Machine, target: Frame | null, error: unknown): void
  * then does what `marker` plans. The common case (h itself, no effect in its `finally`)
  * closes h directly, without extra steps.
  */
-export function endHandlerThen(vm: Machine, from: Frame, h: HandlerFrame, marker: MarkerFrame): void {
+export function endHandlerThen(
+  vm: Machine,
+  from: Frame,
+  h: HandlerFrame,
+  marker: MarkerFrame,
+): void {
   h.ended = true
   h.parent = marker
   if (from === h) {
@@ -223,7 +232,9 @@ export function endHandlerThen(vm: Machine, from: Frame, h: HandlerFrame, marker
 export function badYield(vm: Machine, value: unknown): void {
   const f = vm.top!
   const hint =
-    typeof value === "object" && value !== null && typeof (value as Iterator<unknown>).next === "function"
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as Iterator<unknown>).next === "function"
       ? " It looks like an iterator: did you mean yield* instead of yield?"
       : " Use yield* with an effect, a program or a control value (did you write yield instead of yield*?)."
   const error = new TypeError(

@@ -8,18 +8,13 @@ import {
   OP_TRANSFER_THROW,
 } from "../control.js"
 import { describeEffect, describeValue, type Effect } from "../effect.js"
+import { settle } from "../errors/context.js"
 import { ContinuationError, UnhandledEffectError } from "../errors/errors.js"
+import { recordOrigin } from "../errors/origin.js"
 import { TAG_CONTROL, tagOf } from "../instruction.js"
 import { PROGRAM_PURE, PROGRAM_WITH_HANDLER, type Program } from "../program.js"
 import { answerUnhandled, Preempt } from "./builtin-effects.js"
-import { settle } from "../errors/context.js"
-import { recordOrigin } from "../errors/origin.js"
-import {
-  abortFromFastPath,
-  completeWith,
-  endHandlerThen,
-  throwAt,
-} from "./close.js"
+import { abortFromFastPath, completeWith, endHandlerThen, throwAt } from "./close.js"
 import { Continuation, type HandlerVerdict, K_LIVE, K_RESUMED } from "./continuation.js"
 import {
   AFTER_PASS,
@@ -53,7 +48,11 @@ export function perform(vm: Machine, f: Frame, effect: Effect<unknown>): void {
 }
 
 /** Offers `k` to the handlers from `start` outwards (after a Pass). */
-export function continueDispatch(vm: Machine, k: Continuation<unknown>, start: PromptFrame | null): void {
+export function continueDispatch(
+  vm: Machine,
+  k: Continuation<unknown>,
+  start: PromptFrame | null,
+): void {
   const p = findHandler(start, k.effect)
   if (p === null) {
     unhandled(vm, k.top, k.effect, k)
@@ -135,7 +134,12 @@ function fastControl(vm: Machine, p: PromptFrame, k: Continuation<unknown>, c: C
 }
 
 /** A handler failed while it held `k` live: the error is raised at the perform site. */
-function handlerFailed(vm: Machine, k: Continuation<unknown>, p: PromptFrame, error: unknown): void {
+function handlerFailed(
+  vm: Machine,
+  k: Continuation<unknown>,
+  p: PromptFrame,
+  error: unknown,
+): void {
   if (k.state === K_LIVE) {
     k.state = K_RESUMED
     noteVerdict(k, p, "threw")
@@ -179,7 +183,13 @@ export function handleControl(vm: Machine, f: Frame, c: Control): void {
   }
   if (op === OP_PASS) {
     if (h.k.state !== K_LIVE) {
-      throwAt(vm, f, new ContinuationError(`Pass() in handler ${h.via.handler.name} after its continuation was ${stateWord(h.k)}: only a handler that still holds k can pass it on.`))
+      throwAt(
+        vm,
+        f,
+        new ContinuationError(
+          `Pass() in handler ${h.via.handler.name} after its continuation was ${stateWord(h.k)}: only a handler that still holds k can pass it on.`,
+        ),
+      )
       return
     }
     endHandlerThen(vm, f, h, new MarkerFrame(h.parent, AFTER_PASS, undefined, h.k))
@@ -270,7 +280,9 @@ function continuationProblem(vm: Machine, k: unknown): ContinuationError | null 
 }
 
 function stateWord(k: Continuation<unknown>): string {
-  return k.state === K_RESUMED ? "already resumed" : "abandoned (its handler returned without resuming it)"
+  return k.state === K_RESUMED
+    ? "already resumed"
+    : "abandoned (its handler returned without resuming it)"
 }
 
 /** Starts program `prog` on top of the current frame. */
@@ -311,7 +323,12 @@ export function pushProgram(vm: Machine, prog: Program<unknown>): void {
 }
 
 /** No handler answered: built-in answers, else UnhandledEffectError at the perform site. */
-function unhandled(vm: Machine, f: Frame, effect: Effect<unknown>, k: Continuation<unknown> | null): void {
+function unhandled(
+  vm: Machine,
+  f: Frame,
+  effect: Effect<unknown>,
+  k: Continuation<unknown> | null,
+): void {
   if (k !== null) k.state = K_RESUMED
   if (answerUnhandled(vm, f, effect)) return
   vm.failedFrame = f

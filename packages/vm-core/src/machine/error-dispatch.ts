@@ -1,5 +1,4 @@
 import { describeValue, type Effect } from "../effect.js"
-import { Interrupt } from "../errors/errors.js"
 import {
   attachContext,
   ExecutionContext,
@@ -8,11 +7,12 @@ import {
   isSettled,
   settle,
 } from "../errors/context.js"
+import { Interrupt } from "../errors/errors.js"
 import { recordOrigin } from "../errors/origin.js"
 import { throwAt } from "./close.js"
-import { K_ABANDONED, type Continuation } from "./continuation.js"
+import { type Continuation, K_ABANDONED } from "./continuation.js"
 import { perform } from "./dispatch.js"
-import { Frame, FRAME_ERROR_SITE, type StepGenerator, promptOf } from "./frames.js"
+import { FRAME_ERROR_SITE, Frame, promptOf, type StepGenerator } from "./frames.js"
 import type { Machine } from "./machine.js"
 import { MODE_THROW } from "./modes.js"
 
@@ -33,8 +33,16 @@ export function startErrorDispatch(vm: Machine): void {
   recordOrigin(error, vm.failedFrame ?? vm.top)
   vm.failedFrame = null
   vm.inErrorDispatch = true
-  const context = forced ? (getExecutionContext(error) ?? new ExecutionContext()) : new ExecutionContext()
-  const site = new Frame(FRAME_ERROR_SITE, new ErrorSite(vm, error, context) as unknown as StepGenerator, vm.top, promptOf(vm.top), null)
+  const context = forced
+    ? (getExecutionContext(error) ?? new ExecutionContext())
+    : new ExecutionContext()
+  const site = new Frame(
+    FRAME_ERROR_SITE,
+    new ErrorSite(vm, error, context) as unknown as StepGenerator,
+    vm.top,
+    promptOf(vm.top),
+    null,
+  )
   vm.top = site
   perform(vm, site, new GetExecutionContext(error, context))
 }
@@ -92,9 +100,19 @@ class ErrorSite {
 }
 
 function withCause(error: unknown, cause: unknown): void {
-  if (error === null || typeof error !== "object" || (error as { cause?: unknown }).cause !== undefined) return
+  if (
+    error === null ||
+    typeof error !== "object" ||
+    (error as { cause?: unknown }).cause !== undefined
+  )
+    return
   try {
-    Object.defineProperty(error, "cause", { value: cause, configurable: true, writable: true, enumerable: false })
+    Object.defineProperty(error, "cause", {
+      value: cause,
+      configurable: true,
+      writable: true,
+      enumerable: false,
+    })
   } catch {
     // frozen: thrown as it is
   }

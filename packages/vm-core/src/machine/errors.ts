@@ -1,11 +1,11 @@
+import { settle } from "../errors/context.js"
+import { recordOrigin } from "../errors/origin.js"
 import { leaveClosingFrame, recordCloseError } from "./close.js"
-import { K_RESUMED, K_LIVE } from "./continuation.js"
+import { K_LIVE, K_RESUMED } from "./continuation.js"
+import { noteVerdict } from "./dispatch.js"
 import { FRAME_ERROR_SITE, FRAME_HANDLER, type Frame, type HandlerFrame, LIVE } from "./frames.js"
 import type { Machine } from "./machine.js"
 import { MODE_DISPATCH_ERROR, MODE_THROW } from "./modes.js"
-import { noteVerdict } from "./dispatch.js"
-import { settle } from "../errors/context.js"
-import { recordOrigin } from "../errors/origin.js"
 
 /**
  * A frame's generator threw `error` (it is finished now). `rethrown` is true when the
@@ -42,4 +42,3 @@ export function throwFromFrame(vm: Machine, f: Frame, error: unknown, rethrown: 
   vm.mode = MODE_DISPATCH_ERROR
   vm.value = error
 }
-

@@ -9,7 +9,10 @@ import { currentLookupEpoch, type PromptFrame } from "./frames.js"
  * prompts outward from `start`, which change only when a prompt is disabled or relinked;
  * both bump the epoch, which invalidates every cache at once.
  */
-export function findHandler(start: PromptFrame | null, effect: Effect<unknown>): PromptFrame | null {
+export function findHandler(
+  start: PromptFrame | null,
+  effect: Effect<unknown>,
+): PromptFrame | null {
   if (start === null) return null
   const cls = effect.constructor
   const epoch = currentLookupEpoch()

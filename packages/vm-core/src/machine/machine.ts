@@ -1,13 +1,27 @@
-import { TAG_CONTROL, TAG_EFFECT, TAG_PROGRAM, tagOf } from "../instruction.js"
 import type { Control } from "../control.js"
 import type { Effect } from "../effect.js"
+import { TAG_CONTROL, TAG_EFFECT, TAG_PROGRAM, tagOf } from "../instruction.js"
 import type { Program } from "../program.js"
-import { badYield, leaveClosingFrame, recordCloseError, runMarker } from "./close.js"
-import { handleControl, perform, pushProgram } from "./dispatch.js"
-import { throwFromFrame } from "./errors.js"
-import { FRAME_HANDLER, FRAME_PROMPT, type Frame, HandlerFrame, LIVE, MARKED, FINISHING } from "./frames.js"
-import { abortFromHandler } from "./close.js"
+import {
+  abortFromHandler,
+  badYield,
+  leaveClosingFrame,
+  recordCloseError,
+  runMarker,
+} from "./close.js"
 import { K_LIVE } from "./continuation.js"
+import { handleControl, perform, pushProgram } from "./dispatch.js"
+import { startErrorDispatch } from "./error-dispatch.js"
+import { throwFromFrame } from "./errors.js"
+import {
+  FINISHING,
+  FRAME_HANDLER,
+  FRAME_PROMPT,
+  type Frame,
+  type HandlerFrame,
+  LIVE,
+  MARKED,
+} from "./frames.js"
 import {
   CLOSE,
   MODE_DELIVER,
@@ -19,7 +33,6 @@ import {
   MODE_RETURN,
   MODE_THROW,
 } from "./modes.js"
-import { startErrorDispatch } from "./error-dispatch.js"
 
 /** What the machine knows about a run: its stack, mode, and outcome. */
 export class Machine {

@@ -21,7 +21,10 @@ const taskStart = new TaskStart()
  * perform site, then the handler itself, then everything outside it (SPEC §7 spawn).
  * Transferring to it starts the program.
  */
-export function spawnContinuation(k: Continuation<unknown>, program: Program<unknown>): Continuation<unknown> {
+export function spawnContinuation(
+  k: Continuation<unknown>,
+  program: Program<unknown>,
+): Continuation<unknown> {
   const bottom = k.bottom
   if (bottom === null) throw new Error("spawnContinuation: the continuation has no handler")
   const between: HandlerDef[] = []
@@ -30,7 +33,8 @@ export function spawnContinuation(k: Continuation<unknown>, program: Program<unk
   }
   const root = new PromptFrame(bottom.handler, null, bottom.prompt)
   let parent: Frame = root
-  for (let i = between.length - 1; i >= 0; i--) parent = new PromptFrame(between[i]!, parent, promptOf(parent))
+  for (let i = between.length - 1; i >= 0; i--)
+    parent = new PromptFrame(between[i]!, parent, promptOf(parent))
   const starter = new Frame(FRAME_PROGRAM, startProgram(program), parent, promptOf(parent), null)
   return new Continuation(k.owner, starter, root, taskStart)
 }
