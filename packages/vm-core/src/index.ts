@@ -20,6 +20,13 @@ export {
   getExecutionContext,
 } from "./errors/context.js"
 export { ContinuationError, Interrupt, UnhandledEffectError } from "./errors/errors.js"
+export { formatTraceback } from "./errors/format.js"
+export {
+  getTraceback,
+  type Traceback,
+  type TracebackFrame,
+  type TracebackSection,
+} from "./errors/traceback.js"
 export { AwaitExternal, awaitExternal } from "./external.js"
 export {
   HandlerDef,

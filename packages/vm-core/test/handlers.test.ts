@@ -307,7 +307,6 @@ describe("abort by return", () => {
   it("returning without resuming makes the value the withHandler result and skips the rest of the body", () => {
     const steps: string[] = []
     const abort = handler(
-      // biome-ignore lint/correctness/useYield: aborting is returning without resuming k
       function* abort() {
         return "aborted"
       },
@@ -612,7 +611,12 @@ describe("withHandlers", () => {
   it("withHandlers installs the first handler outermost", () => {
     const order: string[] = []
 
-    run(withHandlers([named("first", order), named("second", order), named("third", order)], tickOnce))
+    run(
+      withHandlers(
+        [named("first", order), named("second", order), named("third", order)],
+        tickOnce,
+      ),
+    )
 
     expect(order).toEqual(["third", "second", "first"])
   })

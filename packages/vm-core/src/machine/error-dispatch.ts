@@ -8,7 +8,7 @@ import {
   settle,
 } from "../errors/context.js"
 import { Interrupt } from "../errors/errors.js"
-import { recordOrigin } from "../errors/origin.js"
+import { recordCrossing, recordOrigin } from "../errors/origin.js"
 import { throwAt } from "./close.js"
 import { type Continuation, K_ABANDONED } from "./continuation.js"
 import { perform } from "./dispatch.js"
@@ -28,10 +28,12 @@ export function startErrorDispatch(vm: Machine): void {
   const forced = vm.forceEnrich
   vm.forceEnrich = false
   vm.mode = MODE_THROW
-  if (vm.inErrorDispatch || error === null || typeof error !== "object") return
-  if (error instanceof Interrupt || (!forced && isSettled(error))) return
-  recordOrigin(error, vm.failedFrame ?? vm.top)
+  if (error === null || typeof error !== "object") return
+  // Every error gets its origin, even those that bypass enrichment (tracebacks, §6).
+  if (forced) recordCrossing(error, vm.top)
+  else recordOrigin(error, vm.failedFrame ?? vm.top)
   vm.failedFrame = null
+  if (vm.inErrorDispatch || error instanceof Interrupt || (!forced && isSettled(error))) return
   vm.inErrorDispatch = true
   const context = forced
     ? (getExecutionContext(error) ?? new ExecutionContext())

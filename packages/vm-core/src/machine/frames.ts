@@ -50,6 +50,8 @@ export class PromptFrame extends Frame {
   cacheClass: unknown = undefined
   cacheTarget: PromptFrame | null = null
   cacheEpoch = -1
+  /** The bottom prompt of a spawned task: a traceback's task section ends here. */
+  taskRoot = false
 
   constructor(
     readonly handler: HandlerDef,

@@ -32,6 +32,7 @@ export function spawnContinuation(
     if (!p.disabled) between.push(p.handler)
   }
   const root = new PromptFrame(bottom.handler, null, bottom.prompt)
+  root.taskRoot = true
   let parent: Frame = root
   for (let i = between.length - 1; i >= 0; i--)
     parent = new PromptFrame(between[i]!, parent, promptOf(parent))

@@ -1,0 +1,92 @@
+import type { Traceback, TracebackFrame } from "./traceback.js"
+import { getTraceback } from "./traceback.js"
+
+const causeSentence = "The above exception was the direct cause of the following exception:"
+
+/**
+ * Renders an error's traceback in Python's style (SPEC §6): header first, the frames
+ * outermost first with their source lines, a separator per spawned task, repeats folded as
+ * `[×N]`, causes first with Python's sentence, and `Type: message` last.
+ *
+ * @example
+ * ```ts
+ * try { run(main()) } catch (e) { console.error(formatTraceback(e)) }
+ * ```
+ */
+export function formatTraceback(error: unknown): string {
+  const tb = getTraceback(error)
+  if (tb === undefined) return `${String(error)}`
+  return render(tb).join("\n")
+}
+
+function render(tb: Traceback): string[] {
+  const lines: string[] = []
+  if (tb.cause !== undefined) lines.push(...render(tb.cause), "", causeSentence, "")
+  lines.push("effvm Traceback (most recent call last):")
+  tb.sections.forEach((section, i) => {
+    if (i > 0 && section.boundary !== undefined) {
+      const b = section.boundary
+      const site = typeof b.spawnSite === "string" ? ` (spawned at ${b.spawnSite})` : ""
+      const name = typeof b.name === "string" && b.name ? ` "${b.name}"` : ""
+      lines.push("", `  ── in task ${String(b.taskId)}${name}${site} ──`)
+    }
+    for (const [frame, count] of folded(section.frames)) {
+      lines.push(
+        "",
+        `  ${frame.call}  ${frame.file ?? "<unknown>"}${frame.line ? `:${frame.line}` : ""}`,
+      )
+      const text = sourceLine(frame)
+      if (text) lines.push(`    ${text}`)
+      if (count > 1) lines.push(`    [×${count}]`)
+    }
+  })
+  tb.errors.forEach((sub, i) => {
+    lines.push("", `  +-- ${i + 1} --`, ...render(sub).map((l) => `  | ${l}`))
+  })
+  lines.push("", `${tb.errorType}: ${tb.message}`)
+  return lines
+}
+
+/** Consecutive identical frames (deep recursion) collapse into one with a count. */
+function folded(frames: readonly TracebackFrame[]): [TracebackFrame, number][] {
+  const out: [TracebackFrame, number][] = []
+  for (const f of frames) {
+    const last = out[out.length - 1]
+    if (
+      last &&
+      last[0].file === f.file &&
+      last[0].line === f.line &&
+      sameName(last[0].call, f.call)
+    )
+      last[1]++
+    else out.push([f, 1])
+  }
+  return out
+}
+
+function sameName(a: string, b: string): boolean {
+  return a.slice(0, a.indexOf("(")) === b.slice(0, b.indexOf("("))
+}
+
+const fileCache = new Map<string, string[] | null>()
+
+/** The source text of a frame's line, read lazily and cached (only when rendering). */
+function sourceLine(frame: TracebackFrame): string | undefined {
+  if (!frame.file || !frame.line) return undefined
+  let lines = fileCache.get(frame.file)
+  if (lines === undefined) {
+    lines = null
+    try {
+      const fs = (
+        globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
+      ).process?.getBuiltinModule?.("node:fs") as
+        | { readFileSync(path: string, enc: string): string }
+        | undefined
+      if (fs) lines = fs.readFileSync(frame.file, "utf8").split("\n")
+    } catch {
+      lines = null
+    }
+    fileCache.set(frame.file, lines)
+  }
+  return lines?.[frame.line - 1]?.trim() || undefined
+}
