@@ -4,7 +4,7 @@ import type { Measurement, TargetOutcome } from "./types.js"
 export const NA = (why: string): TargetOutcome => ({ measured: why, status: "n/a" })
 
 /** The median of an ok measurement, or undefined when it is missing or failed. */
-export function valueOf(m: Measurement | undefined): number | undefined {
+export function okValue(m: Measurement | undefined): number | undefined {
   return m !== undefined && m.status === "ok" ? m.value : undefined
 }
 

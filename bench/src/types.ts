@@ -1,7 +1,13 @@
 /** The runtimes the suite compares. `floor` is the hand-written plain-generator driver. */
 export type RuntimeId = "effvm" | "effect" | "effection" | "redux-saga" | "floor"
 
-export const RUNTIMES: readonly RuntimeId[] = ["floor", "effvm", "effect", "effection", "redux-saga"]
+export const RUNTIMES: readonly RuntimeId[] = [
+  "floor",
+  "effvm",
+  "effect",
+  "effection",
+  "redux-saga",
+]
 
 /**
  * How a workload's timing is reported: `per-unit` divides the run time by the size

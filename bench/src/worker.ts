@@ -1,14 +1,17 @@
 /**
  * Measures one (runtime, workload, size) in this process and prints one JSON line.
  *
- *   node [--expose-gc] dist/worker.js <runtime> <workload>[/<variant>] <size> [--warmup N] [--reps N]
+ *   node dist/worker.js <runtime> <workload>[/<variant>] <size>
+ *        [--warmup N] [--warmup-ms MS] [--reps N]
  *
- * One warm-up run, then the median of `reps` timed runs; every run's checksum is checked.
+ * Warm-up: `warmup` runs (default 1), repeated while less than `warmup-ms` (default 200)
+ * has been spent warming, so that sub-millisecond runs (W3 at D = 10^3) are timed
+ * JIT-compiled rather than in the interpreter. Then the median of `reps` (default 5)
+ * timed runs; every run's checksum is checked. No forced GC between runs: a `gc()` before
+ * each run made short runs 5-50× slower and noisy (compiled code and feedback are dropped).
  */
 import { loadWorkload } from "./catalog.js"
 import type { Case, Measurement, RuntimeId, Workload } from "./types.js"
-
-const gc = (globalThis as { gc?: () => void }).gc
 
 function parseArgs(argv: string[]) {
   const positional: string[] = []
@@ -20,7 +23,9 @@ function parseArgs(argv: string[]) {
   }
   const [runtime, spec, size] = positional
   if (runtime === undefined || spec === undefined || size === undefined) {
-    throw new Error("usage: worker.js <runtime> <workload>[/<variant>] <size> [--warmup N] [--reps N]")
+    throw new Error(
+      "usage: worker.js <runtime> <workload>[/<variant>] <size> [--warmup N] [--reps N]",
+    )
   }
   const [workload = "", variant = ""] = spec.split("/")
   return {
@@ -29,6 +34,7 @@ function parseArgs(argv: string[]) {
     variant,
     size: Number(size),
     warmup: Number(flags.warmup ?? 1),
+    warmupMs: Number(flags["warmup-ms"] ?? 200),
     reps: Number(flags.reps ?? 5),
   }
 }
@@ -38,7 +44,6 @@ const isOverflow = (e: unknown) =>
   e instanceof RangeError && /call stack|too much recursion/i.test(e.message)
 
 async function runOnce(c: Case, size: number): Promise<{ ns: number; checksum: number }> {
-  gc?.()
   const t0 = process.hrtime.bigint()
   const r = c.run(size)
   const checksum = r instanceof Promise ? await r : r
@@ -47,7 +52,15 @@ async function runOnce(c: Case, size: number): Promise<{ ns: number; checksum: n
 
 const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10
 
-async function measure(w: Workload, c: Case, size: number, warmup: number, reps: number) {
+interface Plan {
+  readonly size: number
+  readonly warmup: number
+  readonly warmupMs: number
+  readonly reps: number
+}
+
+async function measure(w: Workload, c: Case, plan: Plan): Promise<Measurement> {
+  const { size, reps } = plan
   const expected = w.expected(size, c)
   const unit = w.metric.kind === "per-unit" ? w.metric.unit : "ms"
   const base = {
@@ -62,11 +75,18 @@ async function measure(w: Workload, c: Case, size: number, warmup: number, reps:
   const samplesNs: number[] = []
   let checksum: number | undefined
   try {
-    for (let i = 0; i < warmup + reps; i++) {
+    let warmed = 0
+    for (let runs = 0; runs < plan.warmup || (runs > 0 && warmed < plan.warmupMs * 1e6); runs++) {
       const once = await runOnce(c, size)
       checksum = once.checksum
       if (checksum !== expected) break
-      if (i >= warmup) samplesNs.push(once.ns)
+      warmed += once.ns
+    }
+    for (let i = 0; i < reps; i++) {
+      if (checksum !== undefined && checksum !== expected) break
+      const once = await runOnce(c, size)
+      checksum = once.checksum
+      samplesNs.push(once.ns)
     }
   } catch (e) {
     const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e)
@@ -85,7 +105,7 @@ async function main() {
   const w = await loadWorkload(args.workload)
   const c = w.cases.find((x) => x.runtime === args.runtime && x.variant === args.variant)
   if (c === undefined) throw new Error(`no case ${args.runtime} ${args.workload}/${args.variant}`)
-  const m: Measurement = (await measure(w, c, args.size, args.warmup, args.reps)) as Measurement
+  const m = await measure(w, c, args)
   // Exit explicitly: a runtime left mid-run (overflow) may keep timers or handles alive.
   process.stdout.write(`${JSON.stringify(m)}\n`, () => process.exit(0))
 }

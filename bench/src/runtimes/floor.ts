@@ -27,9 +27,7 @@ export function drive(gen: FloorGen, answer: (eff: object) => number): number {
 }
 
 /** Handlers indexed by effect class: a stack per class, the innermost on top. */
-export function indexedLookup(
-  index: Map<Function, FloorHandler[]>,
-): (eff: object) => number {
+export function indexedLookup(index: Map<Function, FloorHandler[]>): (eff: object) => number {
   return (eff) => {
     const stack = index.get(eff.constructor)
     if (stack !== undefined) {

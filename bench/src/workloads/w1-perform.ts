@@ -9,7 +9,7 @@ import * as effection from "../runtimes/effection.js"
 import * as effvm from "../runtimes/effvm.js"
 import * as floor from "../runtimes/floor.js"
 import * as saga from "../runtimes/redux-saga.js"
-import { NA, times, valueOf, verdict } from "../targets.js"
+import { NA, okValue, times, verdict } from "../targets.js"
 import type { Case, Workload } from "../types.js"
 
 function* floorLoop(n: number): floor.FloorGen {
@@ -75,8 +75,8 @@ export const workload: Workload = {
       workload: "W1",
       text: "W1 fast-path ≤ 3× floor",
       check(get) {
-        const v = valueOf(get("W1", "effvm", "fast"))
-        const f = valueOf(get("W1", "floor", ""))
+        const v = okValue(get("W1", "effvm", "fast"))
+        const f = okValue(get("W1", "floor", ""))
         if (v === undefined || f === undefined) return NA("missing effvm fast or floor")
         return { measured: times(v / f), status: verdict(v / f <= 3) }
       },
@@ -85,9 +85,9 @@ export const workload: Workload = {
       workload: "W1",
       text: "W1 fast-path ≥ 2× faster than the fastest anchor",
       check(get) {
-        const v = valueOf(get("W1", "effvm", "fast"))
+        const v = okValue(get("W1", "effvm", "fast"))
         const anchors = (["effect", "effection", "redux-saga"] as const)
-          .map((r) => ({ r, x: valueOf(get("W1", r, "")) }))
+          .map((r) => ({ r, x: okValue(get("W1", r, "")) }))
           .filter((a): a is { r: typeof a.r; x: number } => a.x !== undefined)
         if (v === undefined || anchors.length === 0) return NA("missing effvm fast or anchors")
         const best = anchors.reduce((a, b) => (b.x < a.x ? b : a))
@@ -101,8 +101,8 @@ export const workload: Workload = {
       workload: "W1",
       text: "W1 generator handler ≤ 8× floor",
       check(get) {
-        const v = valueOf(get("W1", "effvm", "gen"))
-        const f = valueOf(get("W1", "floor", ""))
+        const v = okValue(get("W1", "effvm", "gen"))
+        const f = okValue(get("W1", "floor", ""))
         if (v === undefined || f === undefined) return NA("missing effvm gen or floor")
         return { measured: times(v / f), status: verdict(v / f <= 8) }
       },

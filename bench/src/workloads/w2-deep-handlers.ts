@@ -13,7 +13,7 @@ import * as effection from "../runtimes/effection.js"
 import * as effvm from "../runtimes/effvm.js"
 import * as floor from "../runtimes/floor.js"
 import * as saga from "../runtimes/redux-saga.js"
-import { NA, times, valueOf, verdict } from "../targets.js"
+import { NA, okValue, times, verdict } from "../targets.js"
 import type { Case, Workload } from "../types.js"
 
 const DEPTH = 100
@@ -23,8 +23,7 @@ function* floorLoop(n: number): floor.FloorGen {
   for (let i = 0; i < n; i++) s += yield new floor.FloorTick()
   return s
 }
-const floorAnswer: floor.FloorHandler = (eff) =>
-  eff instanceof floor.FloorTick ? 1 : floor.PASS
+const floorAnswer: floor.FloorHandler = (eff) => (eff instanceof floor.FloorTick ? 1 : floor.PASS)
 
 function floorIndexed(depth: number, n: number): number {
   const others: floor.FloorHandler[] = Array.from({ length: depth }, () => () => 0)
@@ -86,7 +85,13 @@ const cases: Case[] = [
     group: "depth 10",
     run: (n) => floorScanned(10, n),
   },
-  { runtime: "floor", variant: "0", label: "control", group: "depth 0", run: (n) => floorScanned(0, n) },
+  {
+    runtime: "floor",
+    variant: "0",
+    label: "control",
+    group: "depth 0",
+    run: (n) => floorScanned(0, n),
+  },
   {
     runtime: "effvm",
     variant: `fast-indexed-${DEPTH}`,
@@ -139,7 +144,13 @@ const cases: Case[] = [
     group: "depth 100",
     run: (n) => effectNested(DEPTH, n),
   },
-  { runtime: "effect", variant: "0", label: "control", group: "depth 0", run: (n) => effectNested(0, n) },
+  {
+    runtime: "effect",
+    variant: "0",
+    label: "control",
+    group: "depth 0",
+    run: (n) => effectNested(0, n),
+  },
   {
     runtime: "effection",
     variant: `${DEPTH}`,
@@ -183,8 +194,8 @@ export const workload: Workload = {
       workload: "W2",
       text: "W2 depth 100, handlers declaring `handles`: ≤ 1.5× effvm's own W1 (flat in depth)",
       check(get) {
-        const v = valueOf(get("W2", "effvm", `fast-indexed-${DEPTH}`))
-        const w1 = valueOf(get("W1", "effvm", "fast"))
+        const v = okValue(get("W2", "effvm", `fast-indexed-${DEPTH}`))
+        const w1 = okValue(get("W1", "effvm", "fast"))
         if (v === undefined || w1 === undefined) return NA("missing effvm W2 indexed or W1 fast")
         return { measured: `${times(v / w1)} W1`, status: verdict(v / w1 <= 1.5) }
       },
@@ -193,15 +204,16 @@ export const workload: Workload = {
       workload: "W2",
       text: "W2 depth 100, handlers that `Pass`: ≤ 100 × one pass (one pass measured at depth 10; 25% noise allowance)",
       check(get) {
-        const d0 = valueOf(get("W2", "effvm", "fast-0"))
-        const d10 = valueOf(get("W2", "effvm", "fast-scanned-10"))
-        const d100 = valueOf(get("W2", "effvm", `fast-scanned-${DEPTH}`))
+        const d0 = okValue(get("W2", "effvm", "fast-0"))
+        const d10 = okValue(get("W2", "effvm", "fast-scanned-10"))
+        const d100 = okValue(get("W2", "effvm", `fast-scanned-${DEPTH}`))
         if (d0 === undefined || d10 === undefined || d100 === undefined) {
           return NA("missing effvm fast-0, fast-scanned-10 or fast-scanned-100")
         }
         const onePass = (d10 - d0) / 10
         const perPass100 = (d100 - d0) / DEPTH
-        if (onePass <= 0) return NA(`one pass too cheap to measure (${(d10 - d0).toFixed(1)} ns for 10)`)
+        if (onePass <= 0)
+          return NA(`one pass too cheap to measure (${(d10 - d0).toFixed(1)} ns for 10)`)
         return {
           measured: `${perPass100.toFixed(2)} ns/pass at depth 100, ${onePass.toFixed(2)} at depth 10`,
           status: verdict(perPass100 <= 1.25 * onePass),
