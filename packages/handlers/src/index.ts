@@ -1,0 +1,32 @@
+/**
+ * @effvm/handlers: the built-in handlers every effectful program needs: reader, keyed
+ * state, writer, errors as values, structured logging.
+ * @packageDocumentation
+ */
+
+export { type AttemptResult, attempt } from "./attempt.js"
+export { type DefaultHandlers, type DefaultHandlersOptions, defaultHandlers } from "./defaults.js"
+export {
+  Log,
+  type LogEntry,
+  type LogFunction,
+  type LoggerOptions,
+  type LogHandler,
+  type LogLevel,
+  log,
+  logger,
+} from "./log.js"
+export { MissingKeyError } from "./missing.js"
+export { Ask, ask, local, reader } from "./reader.js"
+export {
+  Get,
+  get,
+  Modify,
+  modify,
+  Put,
+  put,
+  type StateHandler,
+  type StateStore,
+  state,
+} from "./state.js"
+export { listen, Tell, tell, type WriterHandler, writer } from "./writer.js"

@@ -1,0 +1,94 @@
+import {
+  type Continuation,
+  Delegate,
+  type Effect,
+  Transfer,
+  TransferThrow,
+  UnhandledEffectError,
+  type Yielded,
+} from "@effvm/vm-core"
+
+/** Which kind of handler reports a missing key: the message's advice depends on it. */
+export type KeySource = "reader" | "state"
+
+/**
+ * A key was asked for (`Ask`, `Get`, `Modify`) that no handler in scope holds. Raised at
+ * the perform site, where `try/catch` or `attempt` can catch it.
+ *
+ * @example
+ * ```ts
+ * const main = program(function* main() {
+ *   return yield* ask("db")
+ * })
+ * run(withHandler(reader({ user: "ada" }), main))
+ * // MissingKeyError: Ask("db"): no reader in scope has the key "db". Keys in scope: user. …
+ * ```
+ */
+export class MissingKeyError extends Error {
+  /** The key nobody held. */
+  readonly key: string
+  /** The effect that asked for it. */
+  readonly effect: Effect<unknown>
+  /** The keys the handlers in scope did hold, innermost handler first. */
+  readonly available: readonly string[]
+
+  constructor(
+    effect: Effect<unknown> & { readonly key: string },
+    source: KeySource,
+    available: readonly string[],
+  ) {
+    const key = effect.key
+    const shown = `${effect.constructor.name}(${JSON.stringify(key)})`
+    const held = available.length > 0 ? available.join(", ") : "(none)"
+    const advice =
+      source === "reader"
+        ? `no reader in scope has the key ${JSON.stringify(key)}. Keys in scope: ${held}. ` +
+          `Provide it: reader({ ${key}: ... }) or local({ ${key}: ... }, program).`
+        : `no state handler in scope holds the key ${JSON.stringify(key)}. Keys held: ${held}. ` +
+          `Give it an initial value, state({ ${key}: ... }), or put(${JSON.stringify(key)}, value) before reading it.`
+    super(`${shown}: ${advice}`)
+    this.name = "MissingKeyError"
+    this.key = key
+    this.effect = effect
+    this.available = available
+  }
+}
+
+/**
+ * The slow path of a keyed handler that does not hold the key: ask the handlers outside
+ * it (so nested readers and state handlers compose), and if none of them holds it either,
+ * raise a {@link MissingKeyError} at the perform site instead of a bare "unhandled effect".
+ * Only misses allocate this generator; hits stay on the fast path.
+ */
+export function* answerFromOutside(
+  effect: Effect<unknown> & { readonly key: string },
+  k: Continuation<unknown>,
+  source: KeySource,
+  ownKeys: () => Iterable<string>,
+): Generator<Yielded, unknown, unknown> {
+  let answer: unknown
+  try {
+    answer = yield* Delegate()
+  } catch (error) {
+    return yield* TransferThrow(k, explainMiss(error, effect, source, ownKeys))
+  }
+  return yield* Transfer(k, answer)
+}
+
+/** Turns "nobody outside answered" into a MissingKeyError listing every key seen. */
+function explainMiss(
+  error: unknown,
+  effect: Effect<unknown> & { readonly key: string },
+  source: KeySource,
+  ownKeys: () => Iterable<string>,
+): unknown {
+  if (error instanceof UnhandledEffectError && error.effect === effect) {
+    return new MissingKeyError(effect, source, [...ownKeys()])
+  }
+  if (error instanceof MissingKeyError && error.effect === effect) {
+    const keys = new Set(ownKeys())
+    for (const key of error.available) keys.add(key)
+    return new MissingKeyError(effect, source, [...keys])
+  }
+  return error
+}

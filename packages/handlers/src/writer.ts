@@ -1,0 +1,123 @@
+import {
+  Effect,
+  fn,
+  type HandlerDef,
+  handler,
+  Pass,
+  Program,
+  Transfer,
+  withHandler,
+} from "@effvm/vm-core"
+
+/**
+ * Appends `value` to the output of the nearest writer. Answers `undefined`.
+ *
+ * @example
+ * ```ts
+ * yield* new Tell("started")
+ * ```
+ */
+export class Tell<W = unknown> extends Effect<void> {
+  constructor(readonly value: W) {
+    super()
+  }
+}
+
+/**
+ * Performs `Tell(value)`.
+ *
+ * @example
+ * ```ts
+ * const main = program(function* main() {
+ *   yield* tell("a")
+ *   yield* tell("b")
+ * })
+ * const w = writer<string>()
+ * run(withHandler(w, main))
+ * w.told // ["a", "b"]
+ * ```
+ */
+export function tell<W>(value: W): Tell<W> {
+  return new Tell(value)
+}
+
+/**
+ * A writer handler, with what it was told readable during and after the run.
+ *
+ * @example
+ * ```ts
+ * const w: WriterHandler<string> = writer<string>()
+ * run(withHandler(w, main))
+ * w.told
+ * ```
+ */
+export interface WriterHandler<W = unknown> extends HandlerDef {
+  /** Every value told to this handler, in order. */
+  readonly told: W[]
+}
+
+/**
+ * The writer handler: answers `Tell` by appending the value to its `told` array. Each
+ * `writer()` call has its own array. A fast-path handler.
+ *
+ * @example
+ * ```ts
+ * const w = writer<string>()
+ * run(withHandler(w, program(function* main() { yield* tell("hello") })))
+ * w.told // ["hello"]
+ * ```
+ */
+export function writer<W = unknown>(): WriterHandler<W> {
+  const told: W[] = []
+  const def = handler(
+    function collectTold(eff: Tell<unknown>, k) {
+      told.push(eff.value as W)
+      return Transfer(k, undefined)
+    },
+    { handles: [Tell], name: "writer" },
+  )
+  return Object.assign(def, { told })
+}
+
+const listenProgram = fn(function* listen(body: Program<unknown>) {
+  const told: unknown[] = []
+  // Records, then passes the same Tell outward: an enclosing listen records it too, and the
+  // outer writer still receives it. Pass keeps this on the fast path.
+  const collector = handler(
+    function recordTold(eff: Tell<unknown>, _k) {
+      told.push(eff.value)
+      return Pass()
+    },
+    { handles: [Tell], name: "listen" },
+  )
+  const result = yield* withHandler(collector, body)
+  return [result, told] as [unknown, unknown[]]
+})
+
+/**
+ * Runs `body` and evaluates to `[result, told]`: its result and what it told, in order,
+ * nested listens included, and nothing told before or after it. Every value is still
+ * passed on to the handlers outside, so a `writer()` (or `defaultHandlers`) must be
+ * installed outside; tells are never swallowed.
+ *
+ * @example
+ * ```ts
+ * const main = program(function* main() {
+ *   yield* tell("before")
+ *   const [n, told] = yield* listen<number, string>(program(function* () {
+ *     yield* tell("inside")
+ *     return 1
+ *   }))
+ *   return { n, told } // { n: 1, told: ["inside"] }
+ * })
+ * run(withHandler(writer(), main))
+ * ```
+ */
+export function listen<T, W = unknown>(body: Program<T>): Program<[T, W[]]> {
+  if (!(body instanceof Program)) {
+    throw new TypeError(
+      "listen(body) expects a program. Did you pass the factory instead of calling it?",
+    )
+  }
+  return listenProgram(body) as Program<[T, W[]]>
+}
