@@ -212,6 +212,25 @@ describe("ResumeThrow and TransferThrow", () => {
 
     expect(run(outer)).toBe("outside: nobody catches this")
   })
+
+  it("an error from ResumeThrow that the body does not catch comes back out of yield* ResumeThrow", () => {
+    const unguarded = program(function* unguarded() {
+      const value = yield* new Ask<string>("secret")
+      return `read ${value}`
+    })
+    const denyThenRecover = handler(
+      function* denyThenRecover(_eff, k) {
+        try {
+          return yield* ResumeThrow(k, new Error("denied"))
+        } catch (error) {
+          return `handler caught ${(error as Error).message}`
+        }
+      },
+      { handles: [Ask] },
+    )
+
+    expect(run(withHandler(denyThenRecover, unguarded))).toBe("handler caught denied")
+  })
 })
 
 describe("Pass", () => {
@@ -301,6 +320,55 @@ describe("Delegate", () => {
       "body(o>m>i)<i<m<o",
     )
   })
+
+  it("an error the outer handler throws with ResumeThrow comes out of yield* Delegate(), where try/catch handles it", () => {
+    const refuses = handler(
+      (_eff: Ask<unknown>, k) => TransferThrow(k, new Error("outer refused")),
+      { handles: [Ask] },
+    )
+    const fallsBack = handler(
+      function* fallsBack(_eff: Ask<unknown>, k) {
+        try {
+          const answer = yield* Delegate()
+          return yield* Transfer(k, answer)
+        } catch (error) {
+          return yield* Transfer(k, `fallback after ${(error as Error).message}`)
+        }
+      },
+      { handles: [Ask] },
+    )
+    const body = program(function* askName() {
+      return yield* new Ask<string>("name")
+    })
+
+    expect(run(withHandlers([refuses, fallsBack], body))).toBe("fallback after outer refused")
+  })
+
+  it("when the outer handler aborts a Delegate, the delegating handler and its body are closed", () => {
+    const closed: string[] = []
+    const outerAborts = handler(() => "outer aborted", { handles: [Ask] })
+    const delegates = handler(
+      function* delegates(_eff: Ask<unknown>, k) {
+        try {
+          const answer = yield* Delegate()
+          return yield* Transfer(k, answer)
+        } finally {
+          closed.push("delegating handler")
+        }
+      },
+      { handles: [Ask] },
+    )
+    const body = program(function* askName() {
+      try {
+        return yield* new Ask<string>("name")
+      } finally {
+        closed.push("body")
+      }
+    })
+
+    expect(run(withHandlers([outerAborts, delegates], body))).toBe("outer aborted")
+    expect([...closed].sort()).toEqual(["body", "delegating handler"])
+  })
 })
 
 describe("abort by return", () => {
@@ -325,6 +393,26 @@ describe("abort by return", () => {
 
     expect(run(withHandler(abort, body))).toBe("aborted")
     expect(steps).toEqual(["before perform", "finally"])
+  })
+
+  it("an abort under a non-tail Resume of the same handler becomes what yield* Resume evaluates to", () => {
+    const finals: unknown[] = []
+    let calls = 0
+    const resumeThenAbort = handler(
+      function* resumeThenAbort(_eff, k) {
+        calls++
+        if (calls === 2) return "aborted second perform"
+        const final = yield* Resume(k, 1)
+        finals.push(final)
+        return `post-processed ${String(final)}`
+      },
+      { handles: [Tick] },
+    )
+
+    expect(run(withHandler(resumeThenAbort, tickTwice))).toBe(
+      "post-processed aborted second perform",
+    )
+    expect(finals).toEqual(["aborted second perform"])
   })
 })
 
@@ -368,6 +456,27 @@ describe("self-exclusion", () => {
     run(withHandlers([collectLogs(outerLogs), prefixer], body))
 
     expect(outerLogs).toEqual(["[inner] one", "[inner] two"])
+  })
+
+  it("a handler's effects after a non-tail Resume also go to the handlers outside it", () => {
+    const outerLogs: string[] = []
+    const seenByInner: string[] = []
+    const postLogger = handler(
+      function* postLogger(eff: Tick | Log, k) {
+        seenByInner.push(eff.constructor.name)
+        const final = yield* Resume(k, 5)
+        yield* new Log(`body finished with ${String(final)}`)
+        return final
+      },
+      { handles: [Tick, Log] },
+    )
+    const body = program(function* tickOnce() {
+      return yield* new Tick()
+    })
+
+    expect(run(withHandlers([collectLogs(outerLogs), postLogger], body))).toBe(5)
+    expect(outerLogs).toEqual(["body finished with 5"])
+    expect(seenByInner).toEqual(["Tick"])
   })
 })
 

@@ -80,6 +80,10 @@ describe("pure", () => {
 
     expect(run(usesPure)).toBe("inner!")
   })
+
+  it("withHandler around pure(value) runs to that value", () => {
+    expect(run(withHandler(askReader({}), pure("plain")))).toBe("plain")
+  })
 })
 
 describe("types", () => {

@@ -125,8 +125,20 @@ export function runMarker(vm: Machine, f: Frame, payload: unknown): void {
   }
   const target = m.parent
   if (m.closing !== LIVE) {
-    // An outer abort is closing this marker's frames too: its own plan is void.
-    vm.top = target
+    // An outer abort is closing this marker's frames too: its own plan is void, but a
+    // continuation it was carrying (transfer, pass) is now abandoned and closed first.
+    const carried = m.k
+    if (carried !== null && carried.bottom !== null) {
+      carried.state = K_ABANDONED
+      const bottom = carried.bottom
+      bottom.parent = target
+      if (!bottom.disabled) {
+        bottom.disabled = true
+        bumpLookupEpoch()
+      }
+      markRegion(carried.top, target)
+      vm.top = carried.top
+    } else vm.top = target
     vm.mode = MODE_THROW
     vm.value = CLOSE
     return
