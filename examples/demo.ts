@@ -81,7 +81,7 @@ const lonely = program(function* lonely() {
   try {
     return yield* new Ask<string>("db")
   } catch (e) {
-    return e instanceof UnhandledEffectError ? `caught: ${e.message.split(".")[0]}` : "?"
+    return e instanceof UnhandledEffectError ? `caught: ${e.message.split(". ")[0]}` : "?"
   }
 })
 console.log("5.", run(lonely))
