@@ -1,12 +1,13 @@
 import { describeValue } from "../effect.js"
 import { recordOrigin } from "../errors/origin.js"
 import { type Continuation, K_ABANDONED, K_LIVE } from "./continuation.js"
-import { continueDispatch, frameName, noteVerdict, reinstall } from "./dispatch.js"
+import { continueDispatch, enrichAt, frameName, noteVerdict, reinstall } from "./dispatch.js"
 import { abandonErrorDispatch, isErrorSiteDispatch } from "./error-dispatch.js"
 import {
   AFTER_ABORT,
   AFTER_PASS,
   AFTER_TRANSFER,
+  AFTER_TRANSFER_ENRICH,
   bumpLookupEpoch,
   FRAME_HANDLER,
   FRAME_MARKER,
@@ -165,6 +166,10 @@ export function runMarker(vm: Machine, f: Frame, payload: unknown): void {
     return
   }
   reinstall(k!, target)
+  if (m.after === AFTER_TRANSFER_ENRICH) {
+    enrichAt(vm, k!, m.value)
+    return
+  }
   vm.top = k!.top
   vm.mode = m.after === AFTER_TRANSFER ? MODE_DELIVER : MODE_THROW
   vm.value = m.value

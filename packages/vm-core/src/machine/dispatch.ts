@@ -19,9 +19,11 @@ import { Continuation, type HandlerVerdict, K_LIVE, K_RESUMED } from "./continua
 import {
   AFTER_PASS,
   AFTER_TRANSFER,
+  AFTER_TRANSFER_ENRICH,
   AFTER_TRANSFER_THROW,
   bumpLookupEpoch,
   FRAME_HANDLER,
+  FRAME_PREEMPT,
   FRAME_PROGRAM,
   Frame,
   HandlerFrame,
@@ -35,7 +37,14 @@ import { MODE_DELIVER, MODE_DISPATCH_ERROR, MODE_HANDLE_YIELD, MODE_THROW } from
 
 /** `f` performed `effect`: find the handler and hand it a fresh continuation. */
 export function perform(vm: Machine, f: Frame, effect: Effect<unknown>): void {
-  if (vm.preemptAt !== 0 && vm.steps >= vm.preemptAt) {
+  // Never preempt the stand-in's own perform (it would preempt again forever) or an error
+  // dispatch (its guard is machine-wide, so another task's errors would go unenriched).
+  if (
+    vm.preemptAt !== 0 &&
+    vm.steps >= vm.preemptAt &&
+    f.kind !== FRAME_PREEMPT &&
+    !vm.inErrorDispatch
+  ) {
     preemptBefore(vm, f, effect)
     return
   }
@@ -168,6 +177,17 @@ export function handleControl(vm: Machine, f: Frame, c: Control): void {
     throwAt(vm, f, new TypeError(`${name}() yielded outside a handler, in ${frameName(f)}.`))
     return
   }
+  if (op === OP_TRANSFER_ENRICH) {
+    const k1 = c.k as Continuation<unknown>
+    const problem = continuationProblem(vm, k1)
+    if (problem !== null) {
+      throwAt(vm, f, problem)
+      return
+    }
+    k1.state = K_RESUMED
+    endHandlerThen(vm, f, h, new MarkerFrame(h.parent, AFTER_TRANSFER_ENRICH, c.value, k1))
+    return
+  }
   if (op === OP_TRANSFER || op === OP_TRANSFER_THROW) {
     if (op === OP_TRANSFER_THROW) settle(c.value)
     const k1 = c.k as Continuation<unknown>
@@ -216,7 +236,7 @@ function thrownByHandler(vm: Machine, at: Frame, error: unknown): void {
 }
 
 /** Throws `error` at `k`'s perform site through a fresh enrichment there (cross-task, §7). */
-function enrichAt(vm: Machine, k: Continuation<unknown>, error: unknown): void {
+export function enrichAt(vm: Machine, k: Continuation<unknown>, error: unknown): void {
   vm.top = k.top
   vm.value = error
   vm.forceEnrich = true
@@ -230,7 +250,7 @@ function enrichAt(vm: Machine, k: Continuation<unknown>, error: unknown): void {
  */
 function preemptBefore(vm: Machine, f: Frame, effect: Effect<unknown>): void {
   vm.preemptAt = 0
-  vm.top = new Frame(FRAME_PROGRAM, preemptThen(effect), f, f.prompt, null)
+  vm.top = new Frame(FRAME_PREEMPT, preemptThen(effect), f, f.prompt, null)
   vm.mode = MODE_DELIVER
   vm.value = undefined
 }

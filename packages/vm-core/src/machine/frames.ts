@@ -13,6 +13,7 @@ export const FRAME_HANDLER = 1 // a running generator handler
 export const FRAME_PROMPT = 2 // a withHandler boundary: no generator, passes values through
 export const FRAME_MARKER = 3 // what to do once a region of frames has been closed
 export const FRAME_ERROR_SITE = 4 // stands where an error waits while handlers enrich it
+export const FRAME_PREEMPT = 5 // performs Preempt, then the effect it stands in for
 
 /** Closing states: a frame marked for closing is closed when control reaches it. */
 export const LIVE = 0
@@ -83,6 +84,7 @@ export const AFTER_ABORT = 0 // deliver `value` to the parent (or throw the reco
 export const AFTER_TRANSFER = 1 // reinstall `k` on the parent and deliver `value`
 export const AFTER_TRANSFER_THROW = 2 // reinstall `k` on the parent and throw `value`
 export const AFTER_PASS = 3 // offer `k`'s effect to the handlers outside `k.bottom`
+export const AFTER_TRANSFER_ENRICH = 4 // reinstall `k` on the parent and throw `value` through enrichment
 
 /** Sits below a region being closed; acts once every frame above it has finished closing. */
 export class MarkerFrame extends Frame {

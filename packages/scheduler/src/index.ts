@@ -1,0 +1,19 @@
+/**
+ * @effvm/scheduler: tasks that run cooperatively inside one effvm machine, with structured
+ * lifetimes, promises, semaphores, time, external JS promises, fairness, deadlock
+ * detection, and spawn-chain enrichment of errors (SPEC §7).
+ * @packageDocumentation
+ */
+
+export { type Clock, realClock, VirtualClock } from "./clock.js"
+export { type BlockedTask, SchedulerDeadlockError, TaskCancelledError } from "./errors.js"
+export { awaitPromise } from "./external.js"
+export type { Joinable, ResultOf } from "./inputs.js"
+export type { SchedulerOptions } from "./options.js"
+export { completePromise, createPromise, failPromise, type SchedulerPromise } from "./promise.js"
+export { scheduled } from "./scheduled.js"
+export { acquire, createSemaphore, release, type Semaphore } from "./semaphore.js"
+export type { SiteLocation, SpawnSite } from "./site.js"
+export { sleep } from "./sleep.js"
+export type { SpawnOptions, Task, TaskStatus } from "./task.js"
+export { cancel, gather, gatherSettled, race, type Settled, spawn, wait } from "./task-ops.js"

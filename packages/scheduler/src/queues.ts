@@ -1,0 +1,178 @@
+/**
+ * The scheduler's queues: ready tasks by priority then FIFO, and timers by due time then
+ * FIFO. Both delete lazily: an entry that no longer applies is skipped when reached, so
+ * cancelling is O(1).
+ */
+
+/** A first-in first-out queue over an array with a moving head. */
+export class Fifo<T> {
+  #items: (T | undefined)[] = []
+  #head = 0
+
+  get size(): number {
+    return this.#items.length - this.#head
+  }
+
+  push(item: T): void {
+    this.#items.push(item)
+  }
+
+  shift(): T | undefined {
+    if (this.#head === this.#items.length) return undefined
+    const item = this.#items[this.#head]
+    this.#items[this.#head++] = undefined
+    if (this.#head === this.#items.length) {
+      this.#items.length = 0
+      this.#head = 0
+    } else if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+      this.#items = this.#items.slice(this.#head)
+      this.#head = 0
+    }
+    return item
+  }
+
+  /** The items still queued, oldest first. */
+  toArray(): T[] {
+    return this.#items.slice(this.#head) as T[]
+  }
+}
+
+/** What the ready queue needs to know about a task. */
+export interface Schedulable {
+  readonly priority: number
+  /** False once the entry went stale (the task was finalized while queued). */
+  readonly runnable: boolean
+}
+
+/** Ready tasks: higher priority first, FIFO among equal priorities. */
+export class ReadyQueue<T extends Schedulable> {
+  readonly #levels = new Map<number, Fifo<T>>()
+  /** Priorities that have a level, highest first. */
+  readonly #priorities: number[] = []
+
+  push(task: T): void {
+    let level = this.#levels.get(task.priority)
+    if (level === undefined) {
+      level = new Fifo<T>()
+      this.#levels.set(task.priority, level)
+      const at = this.#priorities.findIndex((p) => p < task.priority)
+      if (at < 0) this.#priorities.push(task.priority)
+      else this.#priorities.splice(at, 0, task.priority)
+    }
+    level.push(task)
+  }
+
+  /** The next runnable task, or `undefined` when none is ready. */
+  pop(): T | undefined {
+    for (let i = 0; i < this.#priorities.length; i++) {
+      const level = this.#levels.get(this.#priorities[i]!)!
+      for (let task = level.shift(); task !== undefined; task = level.shift()) {
+        if (task.runnable) return task
+      }
+    }
+    return undefined
+  }
+}
+
+/** A pending `sleep`: when it is due and which task it wakes. */
+export class Timer<T> {
+  /** Cleared when the sleeping task is interrupted; the heap then skips the entry. */
+  active = true
+
+  constructor(
+    readonly due: number,
+    readonly seq: number,
+    readonly task: T,
+  ) {}
+}
+
+/** Timers ordered by due time, then by creation (FIFO among equal times). */
+export class TimerQueue<T> {
+  readonly #heap: Timer<T>[] = []
+  #seq = 0
+  #active = 0
+
+  /** How many timers are still active. */
+  get size(): number {
+    return this.#active
+  }
+
+  add(due: number, task: T): Timer<T> {
+    const timer = new Timer(due, this.#seq++, task)
+    this.#heap.push(timer)
+    this.#siftUp(this.#heap.length - 1)
+    this.#active++
+    return timer
+  }
+
+  remove(timer: Timer<T>): void {
+    if (!timer.active) return
+    timer.active = false
+    this.#active--
+  }
+
+  /** The due time of the earliest active timer. */
+  nextDue(): number | undefined {
+    this.#dropInactive()
+    return this.#heap[0]?.due
+  }
+
+  /** Removes and returns the earliest active timer due at or before `now`. */
+  popDue(now: number): Timer<T> | undefined {
+    this.#dropInactive()
+    const first = this.#heap[0]
+    if (first === undefined || first.due > now) return undefined
+    this.#popTop()
+    first.active = false
+    this.#active--
+    return first
+  }
+
+  /** Deactivates every timer. */
+  clear(): void {
+    for (const timer of this.#heap) timer.active = false
+    this.#heap.length = 0
+    this.#active = 0
+  }
+
+  #dropInactive(): void {
+    while (this.#heap.length > 0 && !this.#heap[0]!.active) this.#popTop()
+  }
+
+  #popTop(): void {
+    const heap = this.#heap
+    const last = heap.pop()!
+    if (heap.length > 0) {
+      heap[0] = last
+      this.#siftDown(0)
+    }
+  }
+
+  #before(a: Timer<T>, b: Timer<T>): boolean {
+    return a.due < b.due || (a.due === b.due && a.seq < b.seq)
+  }
+
+  #siftUp(i: number): void {
+    const heap = this.#heap
+    while (i > 0) {
+      const parent = (i - 1) >> 1
+      if (!this.#before(heap[i]!, heap[parent]!)) return
+      ;[heap[i], heap[parent]] = [heap[parent]!, heap[i]!]
+      i = parent
+    }
+  }
+
+  #siftDown(i: number): void {
+    const heap = this.#heap
+    for (;;) {
+      const left = 2 * i + 1
+      const right = left + 1
+      let best = i
+      if (left < heap.length && this.#before(heap[left]!, heap[best]!)) best = left
+      if (right < heap.length && this.#before(heap[right]!, heap[best]!)) best = right
+      if (best === i) return
+      ;[heap[i], heap[best]] = [heap[best]!, heap[i]!]
+      i = best
+    }
+  }
+}

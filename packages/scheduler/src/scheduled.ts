@@ -1,0 +1,53 @@
+import { fn, Program, withHandler, type Yielded } from "@effvm/vm-core"
+import { settle } from "@effvm/vm-core/internal"
+import { describeInput } from "./describe.js"
+import { taskMain } from "./internal-effects.js"
+import { checkOptions, type SchedulerOptions } from "./options.js"
+import { Scheduler, SchedulerExit } from "./scheduler.js"
+
+/**
+ * One scheduler run per run of the program: a fresh Scheduler (its handler, its tasks),
+ * installed around the root task. The handler ends the run by aborting with a
+ * SchedulerExit, which this frame turns into the result or the error.
+ */
+const runScheduled = fn(function* scheduled(
+  body: Program<unknown>,
+  options: SchedulerOptions | undefined,
+): Generator<Yielded, unknown, unknown> {
+  const scheduler = new Scheduler(body.name, options)
+  const exit: unknown = yield* withHandler(scheduler.handler, taskMain(scheduler.root, body))
+  if (!(exit instanceof SchedulerExit)) return exit
+  if (exit.ok) return exit.value
+  // Already enriched where it arose (or deliberately not): no second dispatch here.
+  settle(exit.value)
+  throw exit.value
+})
+
+/**
+ * Runs `body` as the root task of a cooperative scheduler: inside it, `spawn`, `wait`,
+ * `gather`, `race`, `cancel`, `sleep`, `awaitPromise`, promises and semaphores work.
+ * Evaluates to the body's value once every task has finished (the body's unfinished
+ * children and all daemons are cancelled when it ends), or throws its error.
+ *
+ * Options: `clock` (`realClock` by default, `new VirtualClock()` for instant deterministic
+ * time, also under `run`), `quanta` (machine steps before a busy task is preempted,
+ * default 1000), `onDaemonError` (where unobserved daemon failures go; by default they are
+ * thrown into the root task).
+ *
+ * @example
+ * ```ts
+ * const main = program(function* main() {
+ *   const a = yield* spawn(worker("a"))
+ *   const b = yield* spawn(worker("b"))
+ *   return yield* gather(a, b)
+ * })
+ * run(scheduled(main, { clock: new VirtualClock() }))
+ * ```
+ */
+export function scheduled<T>(body: Program<T>, options?: SchedulerOptions): Program<T> {
+  if (!(body instanceof Program)) {
+    throw new TypeError(`scheduled() expects a program, got ${describeInput(body)}`)
+  }
+  if (options !== undefined) checkOptions(options)
+  return runScheduled(body, options) as Program<T>
+}

@@ -1,0 +1,243 @@
+import { type Continuation, type Effect, Program, Transfer, TransferThrow } from "@effvm/vm-core"
+import { describeInput } from "./describe.js"
+import { SchedulerEffect } from "./effect.js"
+import { checkJoinable, type Joinable, joinInputs, type ResultOf, waitProblem } from "./inputs.js"
+import { CancelWait, GatherJoin, RaceJoin, WaitJoin } from "./joins.js"
+import type { SchedulerPromise } from "./promise.js"
+import type { Scheduler } from "./scheduler.js"
+import { captureSpawnSite, type SpawnSite } from "./site.js"
+import { type SpawnOptions, Task } from "./task.js"
+
+/**
+ * One outcome in the result of `gatherSettled`, like `attempt`'s.
+ *
+ * @example
+ * ```ts
+ * const results: Settled<string>[] = yield* gatherSettled(fetchPage("a"), fetchPage("b"))
+ * for (const r of results) console.log(r.ok ? r.value : `failed: ${r.error}`)
+ * ```
+ */
+export type Settled<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: unknown }
+
+class Spawn<T> extends SchedulerEffect<Task<T>> {
+  constructor(
+    readonly program: Program<T>,
+    readonly options: SpawnOptions | undefined,
+    readonly site: SpawnSite,
+  ) {
+    super()
+  }
+  override get suspends(): boolean {
+    return false
+  }
+  apply(s: Scheduler, k: Continuation<unknown>): unknown {
+    return Transfer(k, s.spawnTask(this.program, this.options, this.site, k))
+  }
+}
+
+class Wait<T> extends SchedulerEffect<T> {
+  constructor(readonly input: Task<T> | SchedulerPromise<T>) {
+    super()
+  }
+  apply(s: Scheduler, k: Continuation<unknown>): unknown {
+    const input = this.input
+    const problem = waitProblem(s, input, "wait")
+    if (problem !== null) return TransferThrow(k, problem)
+    if (input.finished) return s.deliverNow(input, k)
+    return s.block(k, new WaitJoin(s, s.current!, input))
+  }
+}
+
+const GATHER = 0
+const GATHER_SETTLED = 1
+const RACE = 2
+const joinNames = ["gather", "gatherSettled", "race"]
+
+class Join<R> extends SchedulerEffect<R> {
+  constructor(
+    readonly items: readonly Joinable[],
+    readonly kind: number,
+    readonly site: SpawnSite | null,
+  ) {
+    super()
+  }
+  apply(s: Scheduler, k: Continuation<unknown>): unknown {
+    const inputs = joinInputs(s, this.items, joinNames[this.kind]!, this.site, k)
+    if (inputs instanceof TypeError) return TransferThrow(k, inputs)
+    const task = s.current!
+    const join =
+      this.kind === RACE
+        ? new RaceJoin(s, task, inputs)
+        : new GatherJoin(s, task, inputs, this.kind === GATHER_SETTLED)
+    return join.begin(k)
+  }
+}
+
+class Cancel extends SchedulerEffect<void> {
+  constructor(readonly task: Task<unknown>) {
+    super()
+  }
+  apply(s: Scheduler, k: Continuation<unknown>): unknown {
+    const target = this.task
+    if (target.owner !== s) {
+      return TransferThrow(
+        k,
+        new TypeError(`cancel(${target}): it belongs to another scheduler run.`),
+      )
+    }
+    const self = s.current!
+    s.cancelTask(target)
+    // Cancelling yourself: the cancellation is thrown right here, at this suspension.
+    if (target === self)
+      return self.pending !== null ? s.throwPending(self, k) : Transfer(k, undefined)
+    if (target.finished) return Transfer(k, undefined)
+    return s.block(k, new CancelWait(s, self, target))
+  }
+}
+
+/**
+ * Starts `program` as a new task, a child of the current one, and returns its handle at
+ * once: the spawner goes on, the child runs when its turn comes (higher `priority` first,
+ * FIFO among equals). The child runs under the handlers that were in scope at the spawn:
+ * those between `scheduled` and here (the same instances), then the scheduler, then those
+ * outside `scheduled`. When the spawner ends, its unfinished non-daemon children are
+ * cancelled; a child's failure nobody waits for is thrown into the spawner.
+ *
+ * @example
+ * ```ts
+ * const main = program(function* main() {
+ *   const a = yield* spawn(fetchPage("a"), { name: "page a" })
+ *   const b = yield* spawn(fetchPage("b"), { name: "page b", priority: 1 })
+ *   return yield* gather(a, b)
+ * })
+ * ```
+ */
+export function spawn<T>(program: Program<T>, options?: SpawnOptions): Effect<Task<T>> {
+  if (!(program instanceof Program)) {
+    throw new TypeError(
+      `spawn() expects a program (made by fn(), program() or pure()), got ${describeInput(program)}`,
+    )
+  }
+  if (options !== undefined) checkSpawnOptions(options)
+  return new Spawn(program, options, captureSpawnSite(2))
+}
+
+/**
+ * Waits until a task (or a scheduler promise) settles and evaluates to its value, or throws
+ * its error: a cancelled task throws `TaskCancelledError`. A failure crossing from another
+ * task is enriched here, so its traceback shows both tasks.
+ *
+ * @example
+ * ```ts
+ * const task = yield* spawn(compute(21))
+ * const answer = yield* wait(task) // 42
+ * ```
+ */
+export function wait<T>(input: Task<T> | SchedulerPromise<T>): Effect<T> {
+  checkJoinable(input, "wait", false)
+  return new Wait(input)
+}
+
+/**
+ * Waits for every input (tasks, scheduler promises, or programs, which are spawned as
+ * children) and evaluates to their values in input order. Fails fast: at the first failure
+ * the unfinished tasks are cancelled, and once they have finished their `finally` blocks the
+ * failure is thrown here.
+ *
+ * @example
+ * ```ts
+ * const [user, posts] = yield* gather(fetchUser(1), fetchPosts(1))
+ * ```
+ */
+export function gather<const J extends readonly Joinable[]>(
+  ...inputs: J
+): Effect<{ -readonly [I in keyof J]: ResultOf<J[I]> }> {
+  return makeJoin(inputs, GATHER)
+}
+
+/**
+ * Waits for every input and evaluates to each outcome in input order, as `{ ok: true,
+ * value }` or `{ ok: false, error }` (a cancelled task is `{ ok: false, error:
+ * TaskCancelledError }`). Never fails fast.
+ *
+ * @example
+ * ```ts
+ * const results = yield* gatherSettled(fetchPage("a"), fetchPage("b"))
+ * const pages = results.filter((r) => r.ok)
+ * ```
+ */
+export function gatherSettled<const J extends readonly Joinable[]>(
+  ...inputs: J
+): Effect<{ -readonly [I in keyof J]: Settled<ResultOf<J[I]>> }> {
+  return makeJoin(inputs, GATHER_SETTLED)
+}
+
+/**
+ * The first input to settle wins: `race` evaluates to its value, or throws its error (a
+ * failed or cancelled task counts as settling). The other tasks are cancelled and have
+ * finished their `finally` blocks before `race` returns. An empty race is a `TypeError`.
+ *
+ * @example
+ * ```ts
+ * const page = yield* race(fetchPage("primary"), fetchPage("mirror"))
+ * ```
+ */
+export function race<const J extends readonly Joinable[]>(
+  ...inputs: J
+): Effect<ResultOf<J[number]>> {
+  if (inputs.length === 0) {
+    throw new TypeError(
+      "race() needs at least one task, promise or program: an empty race has no winner.",
+    )
+  }
+  return makeJoin(inputs, RACE)
+}
+
+/**
+ * Cancels a task: `TaskCancelledError` is thrown into it at its current suspension, its
+ * `finally` blocks run (they may perform any effect), and `cancel` returns once it has
+ * finished. A no-op on a finished task. Cancelling the current task throws the
+ * cancellation right here.
+ *
+ * @example
+ * ```ts
+ * const poller = yield* spawn(pollForever())
+ * yield* sleep(5_000)
+ * yield* cancel(poller)
+ * ```
+ */
+export function cancel(task: Task<unknown>): Effect<void> {
+  if (!(task instanceof Task)) {
+    throw new TypeError(`cancel() expects a task (from spawn), got ${describeInput(task)}`)
+  }
+  return new Cancel(task)
+}
+
+function makeJoin<R>(inputs: readonly Joinable[], kind: number): Effect<R> {
+  let programs = false
+  for (const input of inputs) {
+    checkJoinable(input, joinNames[kind]!, true)
+    if (input instanceof Program) programs = true
+  }
+  return new Join<R>(inputs, kind, programs ? captureSpawnSite(3) : null)
+}
+
+function checkSpawnOptions(options: SpawnOptions): void {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(
+      `spawn(program, options): options must be an object, got ${describeInput(options)}`,
+    )
+  }
+  if (options.name !== undefined && typeof options.name !== "string") {
+    throw new TypeError(
+      `spawn(program, { name }): name must be a string, got ${describeInput(options.name)}`,
+    )
+  }
+  if (options.priority !== undefined && !Number.isFinite(options.priority)) {
+    throw new TypeError(
+      `spawn(program, { priority }): priority must be a finite number, got ${describeInput(options.priority)}`,
+    )
+  }
+}
