@@ -29,21 +29,24 @@ import { CLOSE, MODE_DELIVER, MODE_HANDLE_YIELD, MODE_RETURN, MODE_THROW } from 
  * says what happens once it is closed.
  */
 
-/** Abandons `k` and closes it; `marker` sits where control goes afterwards. */
+/**
+ * Abandons `k` and closes it; `below` is where control goes afterwards (a marker with the
+ * plan, or a frame that is itself being closed).
+ */
 export function closeContinuation(
   vm: Machine,
   k: Continuation<unknown>,
-  marker: MarkerFrame,
+  below: Frame | null,
 ): void {
   k.state = K_ABANDONED
   const bottom = k.bottom!
-  bottom.parent = marker
+  bottom.parent = below
   // Effects from the closing `finally` blocks skip the handler that abandoned k (SPEC §3).
   if (bottom.kind === FRAME_PROMPT && !bottom.disabled) {
     bottom.disabled = true
     bumpLookupEpoch()
   }
-  markRegion(k.top, marker)
+  markRegion(k.top, below)
   vm.top = k.top
   vm.mode = MODE_THROW
   vm.value = CLOSE
@@ -85,17 +88,7 @@ export function leaveClosingFrame(vm: Machine, f: Frame): void {
   if (f.kind === FRAME_HANDLER) {
     const h = f as HandlerFrame
     if (!h.ended && h.k.state === K_LIVE) {
-      h.k.state = K_ABANDONED
-      const bottom = h.k.bottom!
-      bottom.parent = parent
-      if (!bottom.disabled) {
-        bottom.disabled = true
-        bumpLookupEpoch()
-      }
-      markRegion(h.k.top, parent)
-      vm.top = h.k.top
-      vm.mode = MODE_THROW
-      vm.value = CLOSE
+      closeContinuation(vm, h.k, parent)
       return
     }
   }
@@ -128,20 +121,8 @@ export function runMarker(vm: Machine, f: Frame, payload: unknown): void {
   if (m.closing !== LIVE) {
     // An outer abort is closing this marker's frames too: its own plan is void, but a
     // continuation it was carrying (transfer, pass) is now abandoned and closed first.
-    const carried = m.k
-    if (carried !== null && carried.bottom !== null) {
-      carried.state = K_ABANDONED
-      const bottom = carried.bottom
-      bottom.parent = target
-      if (!bottom.disabled) {
-        bottom.disabled = true
-        bumpLookupEpoch()
-      }
-      markRegion(carried.top, target)
-      vm.top = carried.top
-    } else vm.top = target
-    vm.mode = MODE_THROW
-    vm.value = CLOSE
+    if (m.k !== null && m.k.bottom !== null) closeContinuation(vm, m.k, target)
+    else throwAt(vm, target, CLOSE)
     return
   }
   const k = m.k
