@@ -1,0 +1,187 @@
+// The SPEC's own examples and export list, imported the way a user imports them: by
+// package name, from the built output. If one of these fails, the contract moved.
+import * as handlers from "@effvm/handlers"
+import * as scheduler from "@effvm/scheduler"
+import * as core from "@effvm/vm-core"
+import {
+  Effect,
+  fn,
+  formatTraceback,
+  getTraceback,
+  handler,
+  Pass,
+  run,
+  Transfer,
+  withHandler,
+  type Yielded,
+} from "@effvm/vm-core"
+import { describe, expect, it } from "vitest"
+
+class Ask<T> extends Effect<T> {
+  constructor(readonly key: string) {
+    super()
+  }
+}
+
+const greet = fn(function* greet(name: string) {
+  const greeting = yield* new Ask<string>("greeting")
+  return `${greeting}, ${name}`
+})
+
+const reader = (env: Record<string, unknown>) =>
+  handler(function* reader(eff, k) {
+    if (eff instanceof Ask) return yield* Transfer(k, env[eff.key])
+    return yield* Pass()
+  })
+
+describe("SPEC §2–§3 examples", () => {
+  it("greet under the reader example evaluates to 'hi, ada'", () => {
+    expect(run(withHandler(reader({ greeting: "hi" }), greet("ada")))).toBe("hi, ada")
+  })
+
+  it("a program is lazy and re-runnable: each run starts a fresh generator", () => {
+    const p = greet("ada")
+    const env = reader({ greeting: "hello" })
+    expect(run(withHandler(env, p))).toBe("hello, ada")
+    expect(run(withHandler(env, p))).toBe("hello, ada")
+  })
+})
+
+describe("SPEC §9 exports", () => {
+  const exportsOf = (mod: Record<string, unknown>, names: string[]) =>
+    names.filter((name) => mod[name] === undefined)
+
+  it("@effvm/vm-core exports every runtime name the acceptance tests import", () => {
+    const names = [
+      "Effect",
+      "fn",
+      "program",
+      "pure",
+      "handler",
+      "withHandler",
+      "withHandlers",
+      "Resume",
+      "Transfer",
+      "ResumeThrow",
+      "TransferThrow",
+      "Pass",
+      "Delegate",
+      "run",
+      "runAsync",
+      "createVM",
+      "GetExecutionContext",
+      "ExecutionContext",
+      "getExecutionContext",
+      "getTraceback",
+      "formatTraceback",
+      "Interrupt",
+      "UnhandledEffectError",
+      "ContinuationError",
+    ]
+    expect(exportsOf(core, names)).toEqual([])
+  })
+
+  it("@effvm/handlers exports every effect, helper and handler of §9", () => {
+    const names = [
+      "Ask",
+      "Get",
+      "Put",
+      "Modify",
+      "Tell",
+      "Log",
+      "ask",
+      "local",
+      "get",
+      "put",
+      "modify",
+      "tell",
+      "listen",
+      "attempt",
+      "log",
+      "reader",
+      "state",
+      "writer",
+      "defaultHandlers",
+    ]
+    expect(exportsOf(handlers, names)).toEqual([])
+  })
+
+  it("@effvm/scheduler exports every operation, error and clock of §9", () => {
+    const names = [
+      "scheduled",
+      "spawn",
+      "wait",
+      "gather",
+      "gatherSettled",
+      "race",
+      "cancel",
+      "sleep",
+      "awaitPromise",
+      "createPromise",
+      "completePromise",
+      "failPromise",
+      "createSemaphore",
+      "acquire",
+      "release",
+      "TaskCancelledError",
+      "SchedulerDeadlockError",
+      "VirtualClock",
+      "realClock",
+    ]
+    expect(exportsOf(scheduler, names)).toEqual([])
+  })
+})
+
+describe("SPEC §6 traceback example: root → batch → leaf through gather", () => {
+  const { gather, scheduled, spawn, VirtualClock } = scheduler
+
+  const leafWorker = fn(function* leafWorker(id: string): Generator<Yielded, never, unknown> {
+    yield* scheduler.sleep(1)
+    throw new Error(`corrupt data for item ${id}`)
+  })
+  const batchWorker = fn(function* batchWorker(batch: number) {
+    const tasks = []
+    for (let i = 1; i <= 2; i++)
+      tasks.push(yield* spawn(leafWorker(`${batch}-${i}`), { name: `leaf ${batch}-${i}` }))
+    return yield* gather(...tasks)
+  })
+  const orchestrator = fn(function* orchestrator() {
+    const batch = yield* spawn(batchWorker(1), { name: "batch 1" })
+    return yield* gather(batch)
+  })
+
+  const failure = (): unknown => {
+    try {
+      run(scheduled(orchestrator(), { clock: new VirtualClock() }))
+    } catch (error) {
+      return error
+    }
+    throw new Error("the orchestrator did not fail")
+  }
+
+  it("renders both separators in order, then the throwing line, then Type: message last", () => {
+    const text = formatTraceback(failure())
+    const lines = text.trimEnd().split("\n")
+    expect(lines[0]).toBe("effvm Traceback (most recent call last):")
+    expect(lines.at(-1)).toBe("Error: corrupt data for item 1-1")
+    const batchSeparator = lines.findIndex((l) => l.includes('"batch 1"'))
+    const leafSeparator = lines.findIndex((l) => l.includes('"leaf 1-1"'))
+    const raise = lines.findIndex((l) => l.includes("throw new Error(`corrupt data"))
+    expect(batchSeparator).toBeGreaterThan(0)
+    expect(leafSeparator).toBeGreaterThan(batchSeparator)
+    expect(raise).toBeGreaterThan(leafSeparator)
+    expect(text.indexOf("orchestrator(")).toBeLessThan(text.indexOf('"batch 1"'))
+  })
+
+  it("the structured traceback names the three tasks' frames outermost first", () => {
+    const traceback = getTraceback(failure())
+    const names =
+      traceback?.sections.flatMap((section) =>
+        section.frames.map((frame) => frame.call.split("(")[0]),
+      ) ?? []
+    const programFrames = names.filter((name) =>
+      ["orchestrator", "batchWorker", "leafWorker"].includes(name),
+    )
+    expect(programFrames).toEqual(["orchestrator", "batchWorker", "leafWorker"])
+  })
+})
