@@ -136,7 +136,7 @@ describe("fromEffect", () => {
       Effect.onInterrupt(() => Effect.sync(() => log.push("fiber interrupted"))),
       Effect.ensuring(
         Effect.promise(async () => {
-          await Promise.resolve()
+          await settleCallbacks() // a macrotask: only an awaited finalizer finishes in time
           log.push("async finalizer done")
         }),
       ),

@@ -67,7 +67,7 @@ describe("toEffect(fromEffect(e)) behaves like e", () => {
     const e = Effect.never.pipe(
       Effect.ensuring(
         Effect.promise(async () => {
-          await Promise.resolve()
+          await settleCallbacks() // a macrotask: only an awaited finalizer finishes in time
           log.push("inner finalizer")
         }),
       ),
