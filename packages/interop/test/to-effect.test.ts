@@ -3,6 +3,7 @@ import {
   awaitPromise,
   createPromise,
   SchedulerDeadlockError,
+  scheduled,
   sleep,
   spawn,
   VirtualClock,
@@ -152,6 +153,24 @@ describe("toEffect", () => {
     await Effect.runPromise(Fiber.interrupt(fiber))
 
     expect([...log].sort()).toEqual(["a cleaned up", "b cleaned up", "main cleaned up"])
+  })
+
+  it("cancels a program that installs its own scheduler too", async () => {
+    const log: string[] = []
+    const inner = program(function* innerScheduled() {
+      try {
+        yield* awaitPromise(never)
+      } finally {
+        yield* sleep(1)
+        log.push("inner finally")
+      }
+    })
+
+    const fiber = Effect.runFork(toEffect(scheduled(inner, { clock: new VirtualClock() })))
+    await settleCallbacks()
+    await Effect.runPromise(Fiber.interrupt(fiber))
+
+    expect(log).toEqual(["inner finally"])
   })
 
   it("is interrupted by Effect's own combinators, e.g. a timeout", async () => {
