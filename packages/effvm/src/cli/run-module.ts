@@ -1,0 +1,62 @@
+import { inspect } from "node:util"
+import { defaultHandlers } from "@effvm/handlers"
+import { realClock, scheduled, VirtualClock } from "@effvm/scheduler"
+import { formatTraceback, getTraceback, type RunOptions, runAsync } from "@effvm/vm-core"
+import type { RunCommand } from "./arguments.js"
+import { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK } from "./exit-codes.js"
+import { BadInput, loadProgram, ModuleFailure } from "./load-module.js"
+
+/**
+ * `effvm run`: loads the program, runs it under the scheduler and the default handlers with
+ * `runAsync`, prints its value (stdout) or its traceback (stderr), and returns the exit code.
+ */
+export async function runModule(command: RunCommand): Promise<number> {
+  let body: Awaited<ReturnType<typeof loadProgram>>
+  try {
+    body = await loadProgram(command.module, command.exportName)
+  } catch (error) {
+    if (error instanceof BadInput) {
+      process.stderr.write(`effvm: ${error.message}\n`)
+      return EXIT_BAD_INPUT
+    }
+    if (error instanceof ModuleFailure) {
+      process.stderr.write(`effvm: ${error.stage}:\n${describeFailure(error.error)}\n`)
+      return EXIT_FAILED
+    }
+    throw error
+  }
+  const handlers = defaultHandlers({
+    env: { ...command.env },
+    log: {
+      keep: false,
+      sink: (entry) => process.stderr.write(`[${entry.level}] ${entry.message}\n`),
+    },
+  })
+  const clock = command.virtualClock ? new VirtualClock() : realClock
+  const scheduler = command.quanta === undefined ? { clock } : { clock, quanta: command.quanta }
+  // captureStacks rides along for a vm-core that reads it as a run option; the
+  // EFFVM_CAPTURE_STACKS variable (set before vm-core loaded) covers the rest.
+  const options: RunOptions = {
+    handlers,
+    ...(command.captureStacks === "full" ? { captureStacks: "full" } : {}),
+  }
+  try {
+    const result = await runAsync(scheduled(body, scheduler), options)
+    if (result !== undefined) process.stdout.write(`${render(result)}\n`)
+    return EXIT_OK
+  } catch (error) {
+    process.stderr.write(`${describeFailure(error)}\n`)
+    return EXIT_FAILED
+  }
+}
+
+function render(value: unknown): string {
+  return typeof value === "string" ? value : inspect(value, { depth: 8, colors: false })
+}
+
+/** The traceback of an error that went through the machine, else its JS stack. */
+function describeFailure(error: unknown): string {
+  if (getTraceback(error) !== undefined) return formatTraceback(error)
+  if (error instanceof Error && typeof error.stack === "string") return error.stack
+  return String(error)
+}

@@ -1,0 +1,106 @@
+import { type SchedulerOptions, scheduled } from "@effvm/scheduler"
+import { createVM, Program, type RunOptions, type VM, withHandler } from "@effvm/vm-core"
+import * as Effect from "effect/Effect"
+import { EffectFailure } from "./effect-failure.js"
+import { FiberInterruption, InterruptBridge } from "./interruption.js"
+
+/**
+ * Options of {@link toEffect}.
+ *
+ * @example
+ * ```ts
+ * const options: ToEffectOptions = {
+ *   handlers: defaultHandlers({ env: { region: "eu" } }),
+ *   scheduler: { clock: new VirtualClock() },
+ * }
+ * toEffect(main, options)
+ * ```
+ */
+export interface ToEffectOptions {
+  /** Handlers installed around the scheduler, the first outermost (as `run`'s `handlers`). */
+  readonly handlers?: RunOptions["handlers"]
+  /** Options of the scheduler the program runs under (`clock`, `quanta`, …). */
+  readonly scheduler?: SchedulerOptions
+}
+
+/**
+ * An Effect-TS `Effect` that runs `body` under the scheduler (`scheduled`) with `handlers`
+ * around it, and succeeds with its value. Every run of the effect runs the program afresh.
+ *
+ * - A synchronous program completes synchronously (`Effect.runSync` works).
+ * - A failure becomes an Effect failure with the error itself, which still answers
+ *   `getTraceback`; an `EffectFailure` (an effect run by `fromEffect` that failed) becomes
+ *   its original `Cause` again, so `toEffect(fromEffect(e))` behaves like `e`.
+ * - Interrupting the fiber cancels every task of the program; the interruption completes
+ *   once their `finally` blocks have run.
+ *
+ * @example
+ * ```ts
+ * const main = program(function* main() {
+ *   yield* sleep(10)
+ *   return `hello from ${yield* ask("region")}`
+ * })
+ * await Effect.runPromise(toEffect(main, { handlers: [reader({ region: "eu" })] }))
+ * ```
+ */
+export function toEffect<T>(
+  body: Program<T>,
+  options?: ToEffectOptions,
+): Effect.Effect<T, unknown> {
+  if (!(body instanceof Program)) {
+    throw new TypeError(
+      `toEffect() expects a program (made by fn(), program(), pure() or withHandler()), got ${body === null ? "null" : typeof body}`,
+    )
+  }
+  return Effect.callback<T, unknown>((resume) => {
+    const bridge = new InterruptBridge()
+    const vm = createVM(withHandler(bridge.handler, scheduled(body, options?.scheduler)), {
+      handlers: options?.handlers ?? [],
+    })
+    const ended = drive(vm, (outcome) => resume(outcome))
+    return Effect.promise(() => {
+      bridge.interrupt()
+      return ended
+    })
+  })
+}
+
+/**
+ * Runs the machine as far as it goes now, then each time what it waits on settles, and
+ * reports the outcome once. Synchronous programs end before this returns. The promise
+ * settles when the machine has ended and never rejects.
+ */
+function drive<T>(vm: VM<T>, report: (outcome: Effect.Effect<T, unknown>) => void): Promise<void> {
+  try {
+    if (!runUntilParked(vm)) {
+      report(outcomeOf(vm))
+      return Promise.resolve()
+    }
+  } catch (bug) {
+    report(Effect.die(bug))
+    return Promise.resolve()
+  }
+  return (async () => {
+    try {
+      do await vm.whenReady()
+      while (runUntilParked(vm))
+      report(outcomeOf(vm))
+    } catch (bug) {
+      report(Effect.die(bug))
+    }
+  })()
+}
+
+/** Steps until the machine ends or waits; true when it waits. */
+function runUntilParked(vm: VM<unknown>): boolean {
+  vm.runFor(Number.POSITIVE_INFINITY)
+  return vm.isBlocked()
+}
+
+function outcomeOf<T>(vm: VM<T>): Effect.Effect<T, unknown> {
+  if (vm.status === "done") return Effect.succeed(vm.result as T)
+  const error = vm.error
+  if (error instanceof EffectFailure) return Effect.failCause(error.effectCause)
+  if (error instanceof FiberInterruption) return Effect.interrupt
+  return Effect.fail(error)
+}
