@@ -27,36 +27,47 @@ class RecordingFifo extends ReadyQueue<Task<unknown>> {
   }
 }
 
-/** Ready tasks in arrival order; subclasses choose one by index. */
+/**
+ * Ready tasks in an array; subclasses choose one by index. The chosen entry is replaced by
+ * the last one (O(1)), so the order is not FIFO but it is a function of the choices made,
+ * which is all determinism needs. Entries of tasks finalized while queued are dropped when
+ * chosen (and the choice is made again), which keeps a random choice uniform among the
+ * runnable tasks.
+ */
 abstract class ChoiceList implements ReadyTasks {
   readonly log: number[] = []
   protected readonly items: Task<unknown>[] = []
 
   push(task: Task<unknown>): void {
     this.items.push(task)
+    this.added(task, this.items.length - 1)
   }
 
   pop(): Task<unknown> | undefined {
-    this.dropStale()
-    if (this.items.length === 0) return undefined
-    const at = this.choose()
-    const task = this.items[at]
-    if (task === undefined) return undefined
-    this.items.splice(at, 1)
-    this.log.push(task.id)
-    return task
-  }
-
-  /** The index of the chosen task among `items` (all runnable, at least one). */
-  protected abstract choose(): number
-
-  /** Entries of tasks finalized while queued are skipped, as in the FIFO queue. */
-  protected dropStale(): void {
     const items = this.items
-    let kept = 0
-    for (let i = 0; i < items.length; i++) if (items[i]!.runnable) items[kept++] = items[i]!
-    items.length = kept
+    for (;;) {
+      if (items.length === 0) return undefined
+      const at = this.choose()
+      if (at < 0) return undefined
+      const task = items[at]!
+      const last = items.pop()!
+      if (at < items.length) {
+        items[at] = last
+        this.moved(last, at)
+      }
+      this.removed(task)
+      if (task.runnable) {
+        this.log.push(task.id)
+        return task
+      }
+    }
   }
+
+  /** The index of the chosen entry among `items` (at least one); -1 when none is runnable. */
+  protected abstract choose(): number
+  protected added(_task: Task<unknown>, _at: number): void {}
+  protected moved(_task: Task<unknown>, _at: number): void {}
+  protected removed(_task: Task<unknown>): void {}
 }
 
 /** `{ random: seed }`: uniformly among the ready tasks, whatever their priority. */
@@ -75,6 +86,8 @@ class RandomChoice extends ChoiceList {
 
 /** `{ replay: log }`: the task the log names; divergence faults the run. */
 class ReplayChoice extends ChoiceList {
+  /** Where each queued task is in `items`, by id. */
+  readonly #at = new Map<number, number>()
   #next = 0
   #diverged = false
 
@@ -85,23 +98,36 @@ class ReplayChoice extends ChoiceList {
     super()
   }
 
+  protected override added(task: Task<unknown>, at: number): void {
+    this.#at.set(task.id, at)
+  }
+  protected override moved(task: Task<unknown>, at: number): void {
+    this.#at.set(task.id, at)
+  }
+  protected override removed(task: Task<unknown>): void {
+    this.#at.delete(task.id)
+  }
+
   protected choose(): number {
-    // After a divergence the run is being torn down: cleanup runs in arrival order.
+    // After a divergence the run is being torn down: any fixed order will do.
     if (this.#diverged) return 0
-    const index = this.#next++
+    const index = this.#next
     const expected = index < this.replay.length ? this.replay[index] : undefined
-    const at = this.items.findIndex((task) => task.id === expected)
-    if (at >= 0) return at
+    const at = expected === undefined ? undefined : this.#at.get(expected)
+    if (at !== undefined && this.items[at]!.runnable) {
+      this.#next++
+      return at
+    }
+    const ready = this.items.filter((task) => task.runnable).map((task) => task.id)
+    if (ready.length === 0) {
+      // Only stale entries: no decision to make (the FIFO queue skips them the same way).
+      this.items.length = 0
+      this.#at.clear()
+      return -1
+    }
+    this.#next++
     this.#diverged = true
-    this.onDivergence(
-      new ReplayDivergenceError(
-        index,
-        expected,
-        this.items.map((task) => task.id),
-      ),
-    )
-    // The fault cancelled every task (some became ready): choose again among them.
-    this.dropStale()
+    this.onDivergence(new ReplayDivergenceError(index, expected, ready.sort((a, b) => a - b)))
     return 0
   }
 }

@@ -2,6 +2,7 @@ import { fn, program, run } from "@effvm/vm-core"
 import { describe, expect, it } from "vitest"
 import {
   ReplayDivergenceError,
+  race,
   type SchedulerOptions,
   scheduled,
   sleep,
@@ -166,6 +167,22 @@ describe("choice logs", () => {
     expect(divergence.expected).toBe(notReady)
     expect(divergence.ready.length).toBeGreaterThan(0)
     expect(divergence.message).toContain("choice 4")
+  })
+
+  it("tasks finished while queued are not decisions: a replay skips them like FIFO does", () => {
+    // race cancels its loser before it ever ran: its queue entry goes stale.
+    const stale = program(function* stale() {
+      const quick = program(function* quick() {
+        return 1
+      })
+      yield* race(quick, quick)
+      yield* sleep(1)
+      return "done"
+    })
+    for (let seed = 0; seed < 10; seed++) {
+      const recorded = runRecorded(stale, { policy: { random: seed } })
+      expect(runRecorded(stale, { policy: { replay: recorded.log } })).toEqual(recorded)
+    }
   })
 
   it("running out of log is a divergence", () => {
