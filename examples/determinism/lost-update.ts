@@ -8,7 +8,14 @@
 // Run after `pnpm build`:
 //   node examples/dist/determinism/lost-update.js
 import { pathToFileURL } from "node:url"
-import { gather, type SchedulingPolicy, scheduled, sleep, spawn, VirtualClock } from "@effvm/scheduler"
+import {
+  gather,
+  type SchedulingPolicy,
+  scheduled,
+  sleep,
+  spawn,
+  VirtualClock,
+} from "@effvm/scheduler"
 import { fn, program, run, type TraceEvent } from "@effvm/vm-core"
 
 interface Account {
@@ -74,10 +81,13 @@ export function findAndReplay(maxSeeds = 200): string[] {
   const replayed = runBank({ replay: failing.choices })
   const same = JSON.stringify(replayed.events) === JSON.stringify(failing.events)
   lines.push(`replay: balance ${replayed.balance}, same event trace: ${same}`)
-  if (replayed.balance !== failing.balance || !same) throw new Error("the replay did not reproduce the run")
+  if (replayed.balance !== failing.balance || !same)
+    throw new Error("the replay did not reproduce the run")
   lines.push("task events of the replay (step, task, event):")
   for (const event of replayed.events) {
-    lines.push(`  ${String(event.step).padStart(4)}  task ${event.taskId}  ${event.kind} ${event.name ?? ""}`)
+    lines.push(
+      `  ${String(event.step).padStart(4)}  task ${event.taskId}  ${event.kind} ${event.name ?? ""}`,
+    )
   }
   return lines
 }

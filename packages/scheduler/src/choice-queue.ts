@@ -127,7 +127,13 @@ class ReplayChoice extends ChoiceList {
     }
     this.#next++
     this.#diverged = true
-    this.onDivergence(new ReplayDivergenceError(index, expected, ready.sort((a, b) => a - b)))
+    this.onDivergence(
+      new ReplayDivergenceError(
+        index,
+        expected,
+        ready.sort((a, b) => a - b),
+      ),
+    )
     return 0
   }
 }

@@ -5,6 +5,8 @@
  * @packageDocumentation
  */
 
+/** The event types of a traced run (defined by vm-core, re-exported for convenience). */
+export type { TraceEvent, TraceLevel } from "@effvm/vm-core"
 export {
   CancelScope,
   cancelScope,
@@ -15,8 +17,8 @@ export {
 export { type Clock, realClock, VirtualClock } from "./clock.js"
 export { type BlockedTask, SchedulerDeadlockError, TaskCancelledError } from "./errors.js"
 export { awaitPromise } from "./external.js"
-export type { Joinable, ResultOf } from "./inputs.js"
 export { gatherN } from "./gather-n.js"
+export type { Joinable, ResultOf } from "./inputs.js"
 export { any } from "./join-any.js"
 export type { SchedulerOptions } from "./options.js"
 export type { PolicyOptions, SchedulingPolicy } from "./policy.js"

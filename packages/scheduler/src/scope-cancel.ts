@@ -66,7 +66,10 @@ export class CancelScopeOp extends SchedulerEffect<void> {
   apply(s: Scheduler, k: Continuation<unknown>): unknown {
     const scope = this.scope
     if (scope.owner !== s) {
-      return TransferThrow(k, new TypeError(`cancel(${scope}): it belongs to another scheduler run.`))
+      return TransferThrow(
+        k,
+        new TypeError(`cancel(${scope}): it belongs to another scheduler run.`),
+      )
     }
     if (scope.closed) return Transfer(k, undefined)
     requestScopeCancel(s, scope)

@@ -56,7 +56,10 @@ function dropPending(task: Task<unknown>, own: unknown): void {
   task.pending = left.length === 0 ? null : left
 }
 
-function closedWith(result: ScopeResult<unknown>, thrown: { readonly error: unknown } | null): Closed {
+function closedWith(
+  result: ScopeResult<unknown>,
+  thrown: { readonly error: unknown } | null,
+): Closed {
   return thrown === null ? { threw: false, result } : { threw: true, error: thrown.error }
 }
 

@@ -1,4 +1,4 @@
-import { fn, program, type Program, run } from "@effvm/vm-core"
+import { fn, type Program, program, run } from "@effvm/vm-core"
 import { describe, expect, it } from "vitest"
 import {
   any,
@@ -48,7 +48,11 @@ describe("any", () => {
   it("the rest are cancelled and have finished their finally blocks before it returns", () => {
     const cleaned: string[] = []
     const main = program(function* main() {
-      const winner = yield* any(succeed("a", 1), succeed("b", 50, cleaned), succeed("c", 60, cleaned))
+      const winner = yield* any(
+        succeed("a", 1),
+        succeed("b", 50, cleaned),
+        succeed("c", 60, cleaned),
+      )
       return { winner, cleaned: [...cleaned].sort() }
     })
     expect(runVirtual(main)).toEqual({ winner: "a", cleaned: ["b", "c"] })
@@ -71,10 +75,12 @@ describe("any", () => {
   it("a cancelled input counts as a failure", () => {
     const main = program(function* main() {
       const victim = yield* spawn(succeed("victim", 100))
-      yield* spawn(program(function* killer() {
-        yield* sleep(1)
-        yield* cancel(victim)
-      }))
+      yield* spawn(
+        program(function* killer() {
+          yield* sleep(1)
+          yield* cancel(victim)
+        }),
+      )
       return yield* any(victim, succeed("survivor", 10))
     })
     expect(runVirtual(main)).toBe("survivor")
@@ -83,10 +89,12 @@ describe("any", () => {
   it("takes scheduler promises too, and rejects an empty call", () => {
     const main = program(function* main() {
       const p = yield* createPromise<string>()
-      yield* spawn(program(function* resolver() {
-        yield* sleep(1)
-        yield* completePromise(p, "from promise")
-      }))
+      yield* spawn(
+        program(function* resolver() {
+          yield* sleep(1)
+          yield* completePromise(p, "from promise")
+        }),
+      )
       return yield* any(p, succeed("late", 10))
     })
     expect(runVirtual(main)).toBe("from promise")
@@ -143,7 +151,9 @@ describe("gatherN", () => {
   })
 
   it("n must be an integer from 1 to the number of inputs", () => {
-    expect(() => gatherN(0, succeed("a", 1))).toThrow(/n must be an integer from 1 to the number of inputs/)
+    expect(() => gatherN(0, succeed("a", 1))).toThrow(
+      /n must be an integer from 1 to the number of inputs/,
+    )
     expect(() => gatherN(3, succeed("a", 1), succeed("b", 1))).toThrow(TypeError)
     expect(() => gatherN(1.5, succeed("a", 1), succeed("b", 1))).toThrow(TypeError)
   })
@@ -151,10 +161,12 @@ describe("gatherN", () => {
   it("a cancelled input is a failure that can make n impossible", () => {
     const main = program(function* main() {
       const victim = yield* spawn(succeed("victim", 100))
-      yield* spawn(program(function* killer() {
-        yield* sleep(1)
-        yield* cancel(victim)
-      }))
+      yield* spawn(
+        program(function* killer() {
+          yield* sleep(1)
+          yield* cancel(victim)
+        }),
+      )
       yield* gatherN(2, victim, succeed("other", 50))
     })
     const error = thrownBy(() => runVirtual(main)) as AggregateError

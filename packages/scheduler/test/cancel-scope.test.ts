@@ -1,4 +1,4 @@
-import { fn, program, type Program, run } from "@effvm/vm-core"
+import { fn, type Program, program, run } from "@effvm/vm-core"
 import { describe, expect, it } from "vitest"
 import {
   type CancelScope,
@@ -14,7 +14,6 @@ import {
   VirtualClock,
   wait,
 } from "../src/index.js"
-import { thrownBy } from "./helpers.js"
 
 function runVirtual<T>(body: Program<T>): T {
   return run(scheduled(body, { clock: new VirtualClock() }))
@@ -78,10 +77,12 @@ describe("cancelScope", () => {
       return yield* cancelScope(function* (scope) {
         yield* spawn(sleeper("task", runs))
         try {
-          yield* spawn(program(function* canceller() {
-            yield* sleep(2)
-            yield* cancel(scope)
-          }))
+          yield* spawn(
+            program(function* canceller() {
+              yield* sleep(2)
+              yield* cancel(scope)
+            }),
+          )
           yield* sleep(1_000)
         } finally {
           runs.push("body")
@@ -96,11 +97,13 @@ describe("cancelScope", () => {
     const log: string[] = []
     const main = program(function* main() {
       let handle: CancelScope | null = null
-      const outside = yield* spawn(program(function* outside() {
-        yield* sleep(1)
-        yield* cancel(handle!)
-        log.push("cancel returned")
-      }))
+      const outside = yield* spawn(
+        program(function* outside() {
+          yield* sleep(1)
+          yield* cancel(handle!)
+          log.push("cancel returned")
+        }),
+      )
       const result = yield* cancelScope(function* (scope) {
         handle = scope
         try {
@@ -120,10 +123,12 @@ describe("cancelScope", () => {
   it("tasks spawned outside the scope are untouched", () => {
     const cleaned: string[] = []
     const main = program(function* main() {
-      const outside = yield* spawn(program(function* outside() {
-        yield* sleep(10)
-        return "outside done"
-      }))
+      const outside = yield* spawn(
+        program(function* outside() {
+          yield* sleep(10)
+          return "outside done"
+        }),
+      )
       yield* cancelScope(function* (scope) {
         yield* spawn(sleeper("inside", cleaned))
         yield* sleep(1) // let it start (a task that never started has no finally to run)
@@ -138,10 +143,12 @@ describe("cancelScope", () => {
     const main = program(function* main() {
       let inner: Task<string> | null = null
       const result = yield* cancelScope(function* () {
-        inner = yield* spawn(program(function* lingering() {
-          yield* sleep(10)
-          return "still ran"
-        }))
+        inner = yield* spawn(
+          program(function* lingering() {
+            yield* sleep(10)
+            return "still ran"
+          }),
+        )
         return "body done"
       })
       return [result, yield* wait(inner!), inner!.parentId]
@@ -190,12 +197,14 @@ describe("cancelScope", () => {
 
   it("a task that is cancelled while inside a scope ends cancelled: the scope does not catch it", () => {
     const main = program(function* main() {
-      const t = yield* spawn(program(function* scoped() {
-        yield* cancelScope(function* () {
-          yield* sleep(1_000)
-        })
-        return "unreachable"
-      }))
+      const t = yield* spawn(
+        program(function* scoped() {
+          yield* cancelScope(function* () {
+            yield* sleep(1_000)
+          })
+          return "unreachable"
+        }),
+      )
       yield* sleep(1)
       yield* cancel(t)
       return t.status
@@ -216,14 +225,16 @@ describe("cancelScope", () => {
   it("a scope task that fails in its cleanup is not lost: cancelScope throws its error", () => {
     const main = program(function* main() {
       yield* cancelScope(function* (scope) {
-        yield* spawn(program(function* badCleanup() {
-          try {
-            yield* sleep(1_000)
-          } finally {
-            // biome-ignore lint/correctness/noUnsafeFinally: the point of the test
-            throw new Error("cleanup failed")
-          }
-        }))
+        yield* spawn(
+          program(function* badCleanup() {
+            try {
+              yield* sleep(1_000)
+            } finally {
+              // biome-ignore lint/correctness/noUnsafeFinally: the point of the test
+              throw new Error("cleanup failed")
+            }
+          }),
+        )
         yield* sleep(1)
         yield* cancel(scope)
       })
@@ -235,10 +246,12 @@ describe("cancelScope", () => {
     const cleaned: string[] = []
     const main = program(function* main() {
       return yield* cancelScope(function* (scope) {
-        yield* spawn(program(function* deadline() {
-          yield* sleep(3)
-          yield* cancel(scope)
-        }))
+        yield* spawn(
+          program(function* deadline() {
+            yield* sleep(3)
+            yield* cancel(scope)
+          }),
+        )
         return yield* gather(sleeper("x", cleaned), sleeper("y", cleaned))
       })
     })

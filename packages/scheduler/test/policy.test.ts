@@ -10,8 +10,8 @@ import {
   VirtualClock,
   wait,
 } from "../src/index.js"
-import { racyCounter } from "./racy.js"
 import { thrownBy } from "./helpers.js"
+import { racyCounter } from "./racy.js"
 
 /** Runs `body` with `options` on a virtual clock; returns its value and the choice log. */
 function runRecorded<T>(body: Parameters<typeof scheduled<T>>[0], options: SchedulerOptions = {}) {
@@ -39,11 +39,7 @@ const interleaving = program(function* interleaving() {
       yield* sleep(0)
     }
   })
-  const tasks = [
-    yield* spawn(worker("a")),
-    yield* spawn(worker("b")),
-    yield* spawn(worker("c")),
-  ]
+  const tasks = [yield* spawn(worker("a")), yield* spawn(worker("b")), yield* spawn(worker("c"))]
   for (const task of tasks) yield* wait(task)
   return order.join("")
 })
@@ -111,10 +107,12 @@ describe("policies", () => {
 describe("choice logs", () => {
   it("record one task id per scheduling decision, decisions with one ready task included", () => {
     const single = program(function* single() {
-      const child = yield* spawn(program(function* child() {
-        yield* sleep(0)
-        return 1
-      }))
+      const child = yield* spawn(
+        program(function* child() {
+          yield* sleep(0)
+          return 1
+        }),
+      )
       return yield* wait(child)
     })
     // main waits → child runs (only ready task); child yields → child again; child ends → main.
@@ -223,7 +221,9 @@ describe("choice logs", () => {
     })
     expect(() => scheduled(body, { policy: "lifo" as never })).toThrow(/policy must be "fifo"/)
     expect(() => scheduled(body, { policy: { random: 1.5 } })).toThrow(/seed must be an integer/)
-    expect(() => scheduled(body, { policy: { replay: ["x"] as never } })).toThrow(/array of task ids/)
+    expect(() => scheduled(body, { policy: { replay: ["x"] as never } })).toThrow(
+      /array of task ids/,
+    )
     expect(() => scheduled(body, { onChoices: 3 as never })).toThrow(/onChoices must be a function/)
   })
 })

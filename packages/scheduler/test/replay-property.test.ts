@@ -29,7 +29,10 @@ const { ops } = fc.letrec<{ op: Op; ops: readonly Op[] }>((tie) => ({
   op: fc.oneof(
     { maxDepth: 3, depthSize: "small" },
     {
-      arbitrary: fc.record({ t: fc.constant("sleep" as const), ms: fc.integer({ min: 0, max: 3 }) }),
+      arbitrary: fc.record({
+        t: fc.constant("sleep" as const),
+        ms: fc.integer({ min: 0, max: 3 }),
+      }),
       weight: 4,
     },
     { arbitrary: fc.constant({ t: "fail" as const }), weight: 1 },
@@ -122,14 +125,18 @@ function traceOf(
 describe("replay (property)", () => {
   it("for random programs under random seeds, replaying the recorded log reproduces the same event trace", () => {
     fc.assert(
-      fc.property(fc.array(ops, { minLength: 1, maxLength: 3 }).map((lists) => lists.flat()), fc.integer({ min: 0, max: 2 ** 31 - 1 }), (plan, seed) => {
-        const body = interpret(plan, null)
-        const recorded = traceOf(body, { random: seed })
-        const replayed = traceOf(body, { replay: recorded.log })
-        expect(replayed.outcome).toBe(recorded.outcome)
-        expect(replayed.events).toEqual(recorded.events)
-        expect(replayed.log).toEqual(recorded.log)
-      }),
+      fc.property(
+        fc.array(ops, { minLength: 1, maxLength: 3 }).map((lists) => lists.flat()),
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        (plan, seed) => {
+          const body = interpret(plan, null)
+          const recorded = traceOf(body, { random: seed })
+          const replayed = traceOf(body, { replay: recorded.log })
+          expect(replayed.outcome).toBe(recorded.outcome)
+          expect(replayed.events).toEqual(recorded.events)
+          expect(replayed.log).toEqual(recorded.log)
+        },
+      ),
       { numRuns: 150 },
     )
   })

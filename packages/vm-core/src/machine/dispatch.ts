@@ -13,6 +13,7 @@ import { ContinuationError, UnhandledEffectError } from "../errors/errors.js"
 import { recordOrigin } from "../errors/origin.js"
 import { TAG_CONTROL, tagOf } from "../instruction.js"
 import { PROGRAM_PURE, PROGRAM_WITH_HANDLER, type Program } from "../program.js"
+import { traceFastControl, traceHandlerControl } from "../trace/hooks.js"
 import { answerUnhandled, Preempt } from "./builtin-effects.js"
 import { abortFromFastPath, completeWith, endHandlerThen, throwAt } from "./close.js"
 import { Continuation, type HandlerVerdict, K_LIVE, K_RESUMED } from "./continuation.js"
@@ -31,7 +32,6 @@ import {
   PromptFrame,
   promptOf,
 } from "./frames.js"
-import { traceFastControl, traceHandlerControl } from "../trace/hooks.js"
 import { findHandler } from "./lookup.js"
 import type { Machine } from "./machine.js"
 import { MODE_DELIVER, MODE_DISPATCH_ERROR, MODE_HANDLE_YIELD, MODE_THROW } from "./modes.js"

@@ -2,6 +2,8 @@ import type { Control } from "../control.js"
 import type { Effect } from "../effect.js"
 import { TAG_CONTROL, TAG_EFFECT, TAG_PROGRAM, tagOf } from "../instruction.js"
 import type { Program } from "../program.js"
+import { tracePerform } from "../trace/hooks.js"
+import type { Tracer } from "../trace/tracer.js"
 import {
   abortFromHandler,
   badYield,
@@ -22,8 +24,6 @@ import {
   LIVE,
   MARKED,
 } from "./frames.js"
-import type { Tracer } from "../trace/tracer.js"
-import { tracePerform } from "../trace/hooks.js"
 import {
   CLOSE,
   MODE_DELIVER,
@@ -101,8 +101,7 @@ export function advance(vm: Machine, limit: number): number {
         if (tag === TAG_EFFECT) {
           if (vm.trace !== null) tracePerform(vm, vm.top!, y as Effect<unknown>)
           perform(vm, vm.top!, y as Effect<unknown>)
-        }
-        else if (tag === TAG_PROGRAM) pushProgram(vm, y as Program<unknown>)
+        } else if (tag === TAG_PROGRAM) pushProgram(vm, y as Program<unknown>)
         else if (tag === TAG_CONTROL) handleControl(vm, vm.top!, y as Control)
         else badYield(vm, y)
         break

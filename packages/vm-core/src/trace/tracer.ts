@@ -33,7 +33,13 @@ export class Tracer {
     if (!this.full || isUntraced(effect)) return
     const event: TraceEvent =
       handler === undefined
-        ? { kind, step: this.steps(), taskId: this.taskId, time: this.now(), effect: nameOf(effect) }
+        ? {
+            kind,
+            step: this.steps(),
+            taskId: this.taskId,
+            time: this.now(),
+            effect: nameOf(effect),
+          }
         : {
             kind,
             step: this.steps(),
@@ -81,7 +87,9 @@ export class Tracer {
  * Marks an effect class as effvm's own machinery: its performs, and the controls that answer
  * it, never appear in an event trace.
  */
-export function markUntraced(effectClass: abstract new (...args: never[]) => Effect<unknown>): void {
+export function markUntraced(
+  effectClass: abstract new (...args: never[]) => Effect<unknown>,
+): void {
   Object.defineProperty(effectClass.prototype, "effvmUntraced", { value: true })
 }
 
