@@ -1,4 +1,4 @@
-import { fn, type Program, program, run } from "@effvm/vm-core"
+import { fn, type Program, program, run, type Yielded } from "@effvm/vm-core"
 import { describe, expect, it } from "vitest"
 import {
   any,
@@ -32,8 +32,8 @@ const succeed = fn(function* succeed(value: string, ms: number, cleaned: string[
 })
 
 /** Fails with `Error(message)` after `ms`. */
-const fail = fn(function* fail(message: string, ms: number): Generator<never, never, unknown> {
-  yield* sleep(ms) as never
+const fail = fn(function* fail(message: string, ms: number): Generator<Yielded, never, unknown> {
+  yield* sleep(ms)
   throw new Error(message)
 })
 

@@ -1,4 +1,4 @@
-import { fn, type Program, program, run } from "@effvm/vm-core"
+import { fn, type Program, program, run, type Yielded } from "@effvm/vm-core"
 import { describe, expect, it } from "vitest"
 import {
   type CancelScope,
@@ -20,7 +20,11 @@ function runVirtual<T>(body: Program<T>): T {
 }
 
 /** A task that sleeps forever and records its cleanup (with the time it finished). */
-const sleeper = fn(function* sleeper(name: string, log: string[], cleanupMs = 0) {
+const sleeper = fn(function* sleeper(
+  name: string,
+  log: string[],
+  cleanupMs: number,
+): Generator<Yielded, void, unknown> {
   try {
     yield* sleep(1_000_000)
   } finally {
@@ -75,7 +79,7 @@ describe("cancelScope", () => {
     const runs: string[] = []
     const main = program(function* main() {
       return yield* cancelScope(function* (scope) {
-        yield* spawn(sleeper("task", runs))
+        yield* spawn(sleeper("task", runs, 0))
         try {
           yield* spawn(
             program(function* canceller() {
@@ -130,7 +134,7 @@ describe("cancelScope", () => {
         }),
       )
       yield* cancelScope(function* (scope) {
-        yield* spawn(sleeper("inside", cleaned))
+        yield* spawn(sleeper("inside", cleaned, 0))
         yield* sleep(1) // let it start (a task that never started has no finally to run)
         yield* cancel(scope)
       })
@@ -161,9 +165,9 @@ describe("cancelScope", () => {
     const seen: string[] = []
     const main = program(function* main() {
       return yield* cancelScope(function* (outer) {
-        yield* spawn(sleeper("outer task", cleaned))
+        yield* spawn(sleeper("outer task", cleaned, 0))
         const inner = yield* cancelScope(function* () {
-          yield* spawn(sleeper("inner task", cleaned))
+          yield* spawn(sleeper("inner task", cleaned, 0))
           yield* sleep(1)
           try {
             yield* cancel(outer)
@@ -252,7 +256,7 @@ describe("cancelScope", () => {
             yield* cancel(scope)
           }),
         )
-        return yield* gather(sleeper("x", cleaned), sleeper("y", cleaned))
+        return yield* gather(sleeper("x", cleaned, 0), sleeper("y", cleaned, 0))
       })
     })
     expect(runVirtual(main)).toEqual({ cancelled: true })
