@@ -14,10 +14,12 @@ export function tracerOf(k: Continuation<unknown>): Tracer | null {
 
 /**
  * Stores the scheduler's choice log on the machine that owns `k`, so the run's outcome
- * can report it (`runOutcome(...).choices`). The log is the scheduler's live array.
+ * can report it (`runOutcome(...).choices`). The log is the scheduler's live array. The
+ * first scheduler of the run keeps the place (the outermost, with nested schedulers).
  */
 export function setChoiceLog(k: Continuation<unknown>, log: readonly number[]): void {
-  ;(k.owner as Machine).choiceLog = log
+  const m = k.owner as Machine
+  if (m.choiceLog === null) m.choiceLog = log
 }
 
 /** Whether the run asked every scheduler to record its choices (`m.recordChoices`). */
