@@ -5,12 +5,25 @@
  * @packageDocumentation
  */
 
+/** The event types of a traced run (defined by vm-core, re-exported for convenience). */
+export type { TraceEvent, TraceLevel } from "@effvm/vm-core"
+export {
+  CancelScope,
+  cancelScope,
+  type ScopeBody,
+  ScopeCancelledError,
+  type ScopeResult,
+} from "./cancel-scope.js"
 export { type Clock, realClock, VirtualClock } from "./clock.js"
 export { type BlockedTask, SchedulerDeadlockError, TaskCancelledError } from "./errors.js"
 export { awaitPromise } from "./external.js"
+export { gatherN } from "./gather-n.js"
 export type { Joinable, ResultOf } from "./inputs.js"
+export { any } from "./join-any.js"
 export type { SchedulerOptions } from "./options.js"
+export type { PolicyOptions, SchedulingPolicy } from "./policy.js"
 export { completePromise, createPromise, failPromise, type SchedulerPromise } from "./promise.js"
+export { ReplayDivergenceError } from "./replay-error.js"
 export { scheduled } from "./scheduled.js"
 export { acquire, createSemaphore, release, type Semaphore } from "./semaphore.js"
 export type { SiteLocation, SpawnSite } from "./site.js"

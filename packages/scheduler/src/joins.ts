@@ -78,7 +78,7 @@ export class CancelWait implements Join, Blocker {
  * and drains: it waits until they have finished their `finally` blocks before the waiting
  * task goes on. Interruptions of the waiting task are deferred while it drains.
  */
-abstract class MultiJoin implements Join, Blocker {
+export abstract class MultiJoin implements Join, Blocker {
   draining = false
   #done = false
   readonly #links: (JoinLink | null)[]

@@ -1,5 +1,6 @@
 import type { Clock } from "./clock.js"
 import { describeInput } from "./describe.js"
+import { checkPolicyOptions, type PolicyOptions } from "./policy.js"
 import type { Task } from "./task.js"
 
 /**
@@ -15,7 +16,7 @@ import type { Task } from "./task.js"
  * run(scheduled(main, options))
  * ```
  */
-export interface SchedulerOptions {
+export interface SchedulerOptions extends PolicyOptions {
   /** The clock `sleep` measures against (default `realClock`; `new VirtualClock()` for tests). */
   readonly clock?: Clock
   /**
@@ -49,6 +50,7 @@ export function checkOptions(options: SchedulerOptions): void {
       `scheduled(body, options): options must be an object, got ${describeInput(options)}`,
     )
   }
+  checkPolicyOptions(options)
   const { clock, quanta, onDaemonError } = options
   if (
     clock !== undefined &&

@@ -13,6 +13,8 @@ import {
 } from "@effvm/vm-core"
 import { armPreemption, Preempt, spawnContinuation } from "@effvm/vm-core/internal"
 import { describeBlocked } from "./blocked.js"
+import { adoptIntoScope } from "./cancel-scope.js"
+import { type ReadyTasks, readyQueueFor, reportChoices, startRecording } from "./choice-queue.js"
 import { type Clock, realClock } from "./clock.js"
 import { SchedulerEffect } from "./effect.js"
 import { enrichWithBoundaries, takeIncoming } from "./enrichment.js"
@@ -26,7 +28,8 @@ import {
 import { ExternalWait } from "./external.js"
 import { ParkOn, schedulerIdle, taskMain } from "./internal-effects.js"
 import { DEFAULT_QUANTA, MIN_QUANTA, type SchedulerOptions } from "./options.js"
-import { ReadyQueue, TimerQueue } from "./queues.js"
+import type { PolicyOptions } from "./policy.js"
+import { TimerQueue } from "./queues.js"
 import type { SpawnSite } from "./site.js"
 import {
   controlFor,
@@ -44,6 +47,7 @@ import {
   type SpawnOptions,
   Task,
 } from "./task.js"
+import { startTaskTrace, type TaskTrace } from "./trace-events.js"
 import { type Blocker, isAbsorbed, isAwaited, type Waitable } from "./wait-types.js"
 import { WakeSignal } from "./wake.js"
 
@@ -69,7 +73,8 @@ export class Scheduler {
   readonly clock: Clock
   readonly quanta: number
   readonly onDaemonError: ((error: unknown, task: Task<unknown>) => void) | undefined
-  readonly ready = new ReadyQueue<Task<unknown>>()
+  /** Ready tasks, chosen by the policy (a plain priority FIFO by default). */
+  ready: ReadyTasks
   readonly timers = new TimerQueue<Task<unknown>>()
   /** Every unfinished task, in id order. */
   readonly live = new Set<Task<unknown>>()
@@ -97,12 +102,17 @@ export class Scheduler {
   /** Any continuation of this run, to reach the machine (preemption). */
   #machineK: Continuation<unknown> | null = null
   readonly #wake = new WakeSignal()
+  readonly #policy: PolicyOptions | undefined
+  /** Task events of a traced run; null when the run is not traced. */
+  #trace: TaskTrace | null = null
 
   constructor(rootName: string, options: SchedulerOptions | undefined) {
     this.clock = options?.clock ?? realClock
     const quanta = options?.quanta ?? DEFAULT_QUANTA
     this.quanta = !Number.isFinite(quanta) || quanta <= 0 ? 0 : Math.max(MIN_QUANTA, quanta)
     this.onDaemonError = options?.onDaemonError
+    this.#policy = options
+    this.ready = readyQueueFor(options, (error) => this.#raiseFault(error))
     this.handler = handler(
       (effect: Effect<unknown>, k: Continuation<unknown>) => this.handle(effect, k),
       {
@@ -152,6 +162,7 @@ export class Scheduler {
       site,
     )
     this.live.add(task)
+    if (this.#trace !== null) this.#trace.spawned(task)
     if (!task.daemon) {
       if (parent.children === null) parent.children = new Set()
       parent.children.add(task)
@@ -163,6 +174,7 @@ export class Scheduler {
     }
     task.k = spawnContinuation(k, taskMain(task, body))
     this.ready.push(task)
+    if (parent.scope !== null) adoptIntoScope(this, parent.scope, task)
     return task
   }
 
@@ -197,6 +209,7 @@ export class Scheduler {
   cancelTask(task: Task<unknown>, force = false): boolean {
     if (task.state >= S_DONE || task.cancelRequested) return false
     task.cancelRequested = true
+    if (this.#trace !== null) this.#trace.cancelled(task)
     const error = cancellationOf(task.id, task.name)
     task.cancelError = error
     if (task.state === S_NEW) this.finalize(task)
@@ -256,6 +269,7 @@ export class Scheduler {
     task.state = state
     task.settledOk = ok
     task.settledValue = value
+    if (this.#trace !== null) this.#trace.ended(task)
     task.endedValue = undefined
     task.k = null
     task.blocker = null
@@ -468,6 +482,7 @@ export class Scheduler {
     task.k = null
     task.heldPermit = null
     task.state = S_RUNNING
+    if (this.#trace !== null) this.#trace.switched(task)
     if (this.quanta > 0) armPreemption(k, this.quanta)
     const value = task.resumeValue
     task.resumeValue = undefined
@@ -539,6 +554,7 @@ export class Scheduler {
     this.live.clear()
     this.timers.clear()
     this.#exit = new SchedulerExit(false, error)
+    this.#ended()
     this.#wake.fire()
   }
 
@@ -552,9 +568,17 @@ export class Scheduler {
       this.#fault !== null
         ? new SchedulerExit(false, this.#fault.error)
         : new SchedulerExit(root.settledOk, root.settledValue)
+    this.#ended()
     this.timers.clear()
     this.#wake.fire()
     if (this.#machineK !== null) armPreemption(this.#machineK, 0)
+  }
+
+  /** The scheduler ends: report the choices (onChoices), hand the trace back. */
+  #ended(): void {
+    const failure = reportChoices(this.ready, this.#policy)
+    if (failure !== null) this.#exit = new SchedulerExit(false, failure.error)
+    this.#trace?.left()
   }
 
   /**
@@ -575,6 +599,8 @@ export class Scheduler {
   rootStarted(k: Continuation<unknown>): Control {
     this.#idleK = spawnContinuation(k, schedulerIdle(this))
     this.#machineK = k
+    this.ready = startRecording(this.ready, k)
+    this.#trace = startTaskTrace(k, this.clock, this.root)
     if (this.quanta > 0) armPreemption(k, this.quanta)
     return Transfer(k, undefined)
   }

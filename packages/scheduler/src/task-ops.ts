@@ -1,10 +1,12 @@
 import { type Continuation, type Effect, Program, Transfer, TransferThrow } from "@effvm/vm-core"
+import { CancelScope } from "./cancel-scope.js"
 import { describeInput } from "./describe.js"
 import { SchedulerEffect } from "./effect.js"
 import { checkJoinable, type Joinable, joinInputs, type ResultOf, waitProblem } from "./inputs.js"
 import { CancelWait, GatherJoin, RaceJoin, WaitJoin } from "./joins.js"
 import type { SchedulerPromise } from "./promise.js"
 import type { Scheduler } from "./scheduler.js"
+import { CancelScopeOp } from "./scope-cancel.js"
 import { captureSpawnSite, type SpawnSite } from "./site.js"
 import { type SpawnOptions, Task } from "./task.js"
 
@@ -199,7 +201,9 @@ export function race<const J extends readonly Joinable[]>(
  * Cancels a task: `TaskCancelledError` is thrown into it at its current suspension, its
  * `finally` blocks run (they may perform any effect), and `cancel` returns once it has
  * finished. A no-op on a finished task. Cancelling the current task throws the
- * cancellation right here.
+ * cancellation right here. Given a `CancelScope` (from `cancelScope`), cancels the scope's
+ * body and every task spawned inside it, and returns once the scope has closed (a no-op on
+ * a closed scope; from inside the scope, the cancellation is thrown right here).
  *
  * @example
  * ```ts
@@ -208,9 +212,12 @@ export function race<const J extends readonly Joinable[]>(
  * yield* cancel(poller)
  * ```
  */
-export function cancel(task: Task<unknown>): Effect<void> {
+export function cancel(task: Task<unknown> | CancelScope): Effect<void> {
+  if (task instanceof CancelScope) return new CancelScopeOp(task)
   if (!(task instanceof Task)) {
-    throw new TypeError(`cancel() expects a task (from spawn), got ${describeInput(task)}`)
+    throw new TypeError(
+      `cancel() expects a task (from spawn) or a cancel scope, got ${describeInput(task)}`,
+    )
   }
   return new Cancel(task)
 }

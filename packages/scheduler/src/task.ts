@@ -6,6 +6,7 @@ import {
   TransferThrow,
 } from "@effvm/vm-core"
 import { TransferEnrich } from "@effvm/vm-core/internal"
+import type { CancelScope } from "./cancel-scope.js"
 import type { TaskCancelledError } from "./errors.js"
 import type { Semaphore } from "./semaphore.js"
 import type { SpawnSite } from "./site.js"
@@ -133,6 +134,8 @@ export class Task<T = unknown> implements Waitable {
   /** @internal Waitable */ settledValue: unknown = undefined
   /** @internal Waitable */ joins: JoinLink[] | null = null
   /** @internal Waitable */ crossed = false
+  /** @internal the innermost cancel scope open in the task's body; its spawns join it. */
+  scope: CancelScope | null = null
 
   /** @internal */
   constructor(

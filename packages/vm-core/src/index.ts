@@ -48,3 +48,10 @@ export {
   type VM,
   type VMStatus,
 } from "./run.js"
+export type {
+  EffectEventKind,
+  EventListener,
+  TaskEventKind,
+  TraceEvent,
+  TraceLevel,
+} from "./trace/events.js"

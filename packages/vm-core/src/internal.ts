@@ -15,3 +15,5 @@ export {
   TaskStart,
   TransferEnrich,
 } from "./machine/tasks.js"
+export { choiceLogOf, setChoiceLog, tracerOf, wantsChoices } from "./trace/internal.js"
+export { markUntraced, type Tracer } from "./trace/tracer.js"

@@ -4,11 +4,17 @@ import { withHandlers } from "./handler.js"
 import { advance, Machine } from "./machine/machine.js"
 import { MODE_DONE, MODE_EXTERNAL, MODE_FAILED, type ModeName, modeNames } from "./machine/modes.js"
 import { Program } from "./program.js"
+import { attachTracer, throwTraceFailure } from "./trace/attach.js"
+import type { EventListener, TraceLevel } from "./trace/events.js"
 
 /** Options of {@link run}, {@link runAsync} and {@link createVM}. */
 export interface RunOptions {
   /** Handlers installed around the program, the first outermost. */
   readonly handlers?: readonly (HandlerDef | HandlerFunction)[]
+  /** Events reported to `onEvent`: `"none"` (default), `"min"` or `"full"` (docs/determinism.md). */
+  readonly trace?: TraceLevel
+  /** Receives each event of a traced run, in order. */
+  readonly onEvent?: EventListener
 }
 
 /** What one `vm.step()` did. */
@@ -56,6 +62,7 @@ class SteppableVM<T> implements VM<T> {
   runFor(n: number): StepResult | "yield" {
     this.#started = true
     const mode = advance(this.#m, n)
+    if (mode === MODE_DONE || mode === MODE_FAILED) throwTraceFailure(this.#m)
     return mode === -1 ? "yield" : this.#outcome()
   }
 
@@ -121,7 +128,9 @@ function rootOf<T>(
  * ```
  */
 export function createVM<T>(program: Program<T>, options?: RunOptions): VM<T> {
-  return new SteppableVM<T>(new Machine(rootOf(program, options, "createVM"), false))
+  const m = new Machine(rootOf(program, options, "createVM"), false)
+  attachTracer(m, options, "createVM")
+  return new SteppableVM<T>(m)
 }
 
 /**
@@ -135,7 +144,9 @@ export function createVM<T>(program: Program<T>, options?: RunOptions): VM<T> {
  */
 export function run<T>(program: Program<T>, options?: RunOptions): T {
   const m = new Machine(rootOf(program, options, "run"), true)
+  attachTracer(m, options, "run")
   advance(m, Number.POSITIVE_INFINITY)
+  throwTraceFailure(m)
   if (m.mode === MODE_DONE) return m.result as T
   throw m.error
 }
@@ -151,8 +162,10 @@ export function run<T>(program: Program<T>, options?: RunOptions): T {
  */
 export async function runAsync<T>(program: Program<T>, options?: RunOptions): Promise<T> {
   const m = new Machine(rootOf(program, options, "runAsync"), false)
+  attachTracer(m, options, "runAsync")
   for (;;) {
     const mode = advance(m, Number.POSITIVE_INFINITY)
+    if (mode === MODE_DONE || mode === MODE_FAILED) throwTraceFailure(m)
     if (mode === MODE_DONE) return m.result as T
     if (mode === MODE_FAILED) throw m.error
     await m.parked

@@ -13,6 +13,7 @@ import { ContinuationError, UnhandledEffectError } from "../errors/errors.js"
 import { recordOrigin } from "../errors/origin.js"
 import { TAG_CONTROL, tagOf } from "../instruction.js"
 import { PROGRAM_PURE, PROGRAM_WITH_HANDLER, type Program } from "../program.js"
+import { traceFastControl, traceHandlerControl } from "../trace/hooks.js"
 import { answerUnhandled, Preempt } from "./builtin-effects.js"
 import { abortFromFastPath, completeWith, endHandlerThen, throwAt } from "./close.js"
 import { Continuation, type HandlerVerdict, K_LIVE, K_RESUMED } from "./continuation.js"
@@ -104,6 +105,7 @@ function isGenerator(r: unknown): r is Generator<unknown, unknown, unknown> {
 
 /** A control value returned by a fast-path handler: always a tail control (SPEC §3). */
 function fastControl(vm: Machine, p: PromptFrame, k: Continuation<unknown>, c: Control): void {
+  if (vm.trace !== null) traceFastControl(vm, p, k, c)
   const op = c.op
   if (op < OP_PASS) {
     const k1 = c.k as Continuation<unknown>
@@ -158,6 +160,7 @@ function handlerFailed(
 
 /** A control value yielded by frame `f` (a generator handler or a program it called). */
 export function handleControl(vm: Machine, f: Frame, c: Control): void {
+  if (vm.trace !== null) traceHandlerControl(vm, f, c)
   const op = c.op
   if (op === OP_RESUME || op === OP_RESUME_THROW) {
     const k1 = c.k as Continuation<unknown>

@@ -2,6 +2,8 @@ import type { Control } from "../control.js"
 import type { Effect } from "../effect.js"
 import { TAG_CONTROL, TAG_EFFECT, TAG_PROGRAM, tagOf } from "../instruction.js"
 import type { Program } from "../program.js"
+import { tracePerform } from "../trace/hooks.js"
+import type { Tracer } from "../trace/tracer.js"
 import {
   abortFromHandler,
   badYield,
@@ -54,6 +56,12 @@ export class Machine {
   forceEnrich = false
   /** Step count at which the next perform is preceded by a preemption; 0 = disarmed. */
   preemptAt = 0
+  /** The event reporter of a traced run; null with `trace: "none"` (one check per perform). */
+  trace: Tracer | null = null
+  /** Set before the run (runOutcome): schedulers record their choices even without onChoices. */
+  recordChoices = false
+  /** The scheduler's recorded choice log (runOutcome reads it); null when not recording. */
+  choiceLog: readonly number[] | null = null
 
   constructor(
     root: Program<unknown>,
@@ -90,8 +98,10 @@ export function advance(vm: Machine, limit: number): number {
       case MODE_HANDLE_YIELD: {
         const y = vm.value
         const tag = tagOf(y)
-        if (tag === TAG_EFFECT) perform(vm, vm.top!, y as Effect<unknown>)
-        else if (tag === TAG_PROGRAM) pushProgram(vm, y as Program<unknown>)
+        if (tag === TAG_EFFECT) {
+          if (vm.trace !== null) tracePerform(vm, vm.top!, y as Effect<unknown>)
+          perform(vm, vm.top!, y as Effect<unknown>)
+        } else if (tag === TAG_PROGRAM) pushProgram(vm, y as Program<unknown>)
         else if (tag === TAG_CONTROL) handleControl(vm, vm.top!, y as Control)
         else badYield(vm, y)
         break

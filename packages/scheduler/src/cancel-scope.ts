@@ -1,0 +1,231 @@
+import {
+  type Continuation,
+  fn,
+  Interrupt,
+  type Program,
+  type ProgramGenerator,
+  Transfer,
+  type Yielded,
+} from "@effvm/vm-core"
+import { markUntraced } from "@effvm/vm-core/internal"
+import { describeInput } from "./describe.js"
+import { SchedulerEffect } from "./effect.js"
+import type { Scheduler } from "./scheduler.js"
+import { type Closed, closeScope } from "./scope-close.js"
+import type { Task } from "./task.js"
+
+/**
+ * A cancel scope: a region of one task's body, with every task spawned inside it. The
+ * handle `cancelScope` gives its body; `cancel(scope)` cancels the region. It belongs to
+ * the scheduler run that made it.
+ *
+ * @example
+ * ```ts
+ * const result = yield* cancelScope(function* (scope: CancelScope) {
+ *   yield* spawn(watchdog(scope)) // may cancel(scope) when it sees a problem
+ *   return yield* work()
+ * })
+ * ```
+ */
+export class CancelScope {
+  /** @internal tasks spawned inside (and handed over by inner scopes that ended normally). */
+  readonly tasks = new Set<Task<unknown>>()
+  /** @internal the error thrown into the body when this scope was cancelled itself. */
+  cancelError: ScopeCancelledError | null = null
+  /** @internal an outer scope whose cancellation covers this one. */
+  cancelledBy: CancelScope | null = null
+  /** @internal the body has ended and its cancelled tasks have finished. */
+  closed = false
+  /** @internal tasks waiting in `cancel(scope)` for the scope to close. */
+  closeWaiters: Task<unknown>[] | null = null
+  /** @internal above this size, finished tasks are dropped from `tasks` at the next spawn. */
+  pruneAt = 64
+
+  /** @internal */
+  constructor(
+    /** @internal the scheduler run that owns it. */
+    readonly owner: object,
+    /** The scope's number within its scheduler run. */
+    readonly id: number,
+    /** @internal the task whose body runs the scope. */
+    readonly task: Task<unknown>,
+    /** @internal the enclosing scope in the same task, if any. */
+    readonly parent: CancelScope | null,
+  ) {}
+
+  /** Whether the scope was cancelled (itself, or by an enclosing scope). */
+  get cancelled(): boolean {
+    return this.cancelError !== null || this.cancelledBy !== null
+  }
+
+  /** `cancel scope #2 in task 1 "main"`, as messages name it. */
+  toString(): string {
+    return `cancel scope #${this.id} in ${this.task}`
+  }
+}
+
+/**
+ * Thrown into a cancel scope's body when the scope is cancelled; `cancelScope` catches its
+ * own and evaluates to `{ cancelled: true }`. An `Interrupt`: never enriched, not caught by
+ * `attempt`. An enclosing scope's cancellation passes through inner scopes unchanged.
+ *
+ * @example
+ * ```ts
+ * yield* cancelScope(function* (scope) {
+ *   try {
+ *     yield* sleep(1_000)
+ *   } catch (error) {
+ *     if (error instanceof ScopeCancelledError) console.log(`${error.scopeId} cancelled`)
+ *     throw error
+ *   }
+ * })
+ * ```
+ */
+export class ScopeCancelledError extends Interrupt {
+  /** The id of the cancelled scope. */
+  readonly scopeId: number
+
+  constructor(scope: CancelScope) {
+    super(`${String(scope).replace(/^c/, "C")} was cancelled.`)
+    this.scopeId = scope.id
+  }
+}
+
+/**
+ * What `cancelScope` evaluates to: `{ cancelled: true }` when the scope was cancelled,
+ * else `{ cancelled: false, value }` with the body's value.
+ *
+ * @example
+ * ```ts
+ * const r: ScopeResult<number> = yield* cancelScope(function* () { return 1 })
+ * if (!r.cancelled) console.log(r.value) // 1
+ * ```
+ */
+export type ScopeResult<T> =
+  | { readonly cancelled: true }
+  | { readonly cancelled: false; readonly value: T }
+
+/** A cancel scope's body: a generator function that receives the scope's handle. */
+export type ScopeBody<T> = (scope: CancelScope) => ProgramGenerator<T>
+
+const scopeIds = new WeakMap<object, number>()
+
+/** Opens a scope in the current task (the innermost from now on). */
+class OpenScope extends SchedulerEffect<CancelScope> {
+  override get suspends(): boolean {
+    return false
+  }
+  apply(s: Scheduler, k: Continuation<unknown>): unknown {
+    const task = s.current!
+    const id = (scopeIds.get(s) ?? 0) + 1
+    scopeIds.set(s, id)
+    const scope = new CancelScope(s, id, task, task.scope)
+    task.scope = scope
+    return Transfer(k, scope)
+  }
+}
+
+/** The body ended: close the scope (waiting for the tasks it cancelled) and say how it went. */
+class CloseScope extends SchedulerEffect<Closed> {
+  constructor(
+    readonly scope: CancelScope,
+    readonly ok: boolean,
+    readonly value: unknown,
+    readonly late: readonly unknown[] | null,
+  ) {
+    super()
+  }
+  override get suspends(): boolean {
+    return false
+  }
+  apply(s: Scheduler, k: Continuation<unknown>): unknown {
+    return closeScope(s, k, this.scope, this.ok, this.value, this.late)
+  }
+}
+
+markUntraced(OpenScope)
+markUntraced(CloseScope)
+
+const bodies = new WeakMap<ScopeBody<unknown>, (scope: CancelScope) => Program<unknown>>()
+
+/** One program factory per body function (its definition site is captured once). */
+function bodyProgram(body: ScopeBody<unknown>, scope: CancelScope): Program<unknown> {
+  let make = bodies.get(body)
+  if (make === undefined) {
+    make = fn(body)
+    bodies.set(body, make)
+  }
+  return make(scope)
+}
+
+const runCancelScope = fn(function* cancelScope(
+  body: ScopeBody<unknown>,
+): Generator<Yielded, ScopeResult<unknown>, unknown> {
+  const scope = yield* new OpenScope()
+  let ok = true
+  let value: unknown
+  try {
+    value = yield* bodyProgram(body, scope)
+  } catch (error) {
+    ok = false
+    value = error
+  }
+  // An interruption may land on the close itself (after a preemption): it is taken into
+  // account, and the close is asked again.
+  let late: unknown[] | null = null
+  let closed: Closed
+  for (;;) {
+    try {
+      closed = yield* new CloseScope(scope, ok, value, late)
+      break
+    } catch (error) {
+      if (late === null) late = [error]
+      else late.push(error)
+    }
+  }
+  if (closed.threw) throw closed.error
+  return closed.result
+})
+
+/**
+ * Runs `body` in a new cancel scope of the current task. `cancel(scope)` (from the body,
+ * or from any task holding the handle) cancels the body (a `ScopeCancelledError` is
+ * thrown into it at its suspension) and every task spawned inside it; once the body has
+ * ended and those tasks have finished their `finally` blocks, `cancelScope` evaluates to
+ * `{ cancelled: true }`. A body that ends without being cancelled gives `{ cancelled:
+ * false, value }` and leaves the tasks it spawned running, as children of the task. Scopes
+ * nest: cancelling an outer scope cancels the inner ones, and its error passes through
+ * them to the scope that was cancelled. Other errors of the body propagate.
+ *
+ * @example
+ * ```ts
+ * const main = program(function* main() {
+ *   const result = yield* cancelScope(function* (scope) {
+ *     yield* spawn(program(function* deadline() {
+ *       yield* sleep(1_000)
+ *       yield* cancel(scope)
+ *     }))
+ *     return yield* slowWork()
+ *   })
+ *   return result.cancelled ? "timed out" : result.value
+ * })
+ * ```
+ */
+export function cancelScope<T>(body: ScopeBody<T>): Program<ScopeResult<T>> {
+  if (typeof body !== "function") {
+    throw new TypeError(
+      `cancelScope() expects a generator function (function* (scope) { … }), got ${describeInput(body)}`,
+    )
+  }
+  return runCancelScope(body as ScopeBody<unknown>) as Program<ScopeResult<T>>
+}
+
+/** A task was spawned while `scope` was the spawner's innermost scope: it joins the scope. */
+export function adoptIntoScope(_s: Scheduler, scope: CancelScope, task: Task<unknown>): void {
+  const tasks = scope.tasks
+  if (tasks.size >= scope.pruneAt) {
+    for (const t of tasks) if (t.finished) tasks.delete(t)
+    scope.pruneAt = Math.max(64, tasks.size * 2)
+  }
+  tasks.add(task)
+}
