@@ -2,6 +2,7 @@ import type { Control } from "../control.js"
 import type { Effect } from "../effect.js"
 import { TAG_CONTROL, TAG_EFFECT, TAG_PROGRAM, tagOf } from "../instruction.js"
 import type { Program } from "../program.js"
+import type { StopError } from "../stop.js"
 import {
   abortFromHandler,
   badYield,
@@ -54,6 +55,14 @@ export class Machine {
   forceEnrich = false
   /** Step count at which the next perform is preceded by a preemption; 0 = disarmed. */
   preemptAt = 0
+  /** Set once a stop was requested: the run ends as stopped (stop.ts). */
+  stopError: StopError | null = null
+  /** A requested stop not yet delivered at a perform. */
+  stopPending = false
+  /** Wakes `parked` early (a stop while parked). */
+  unpark: (() => void) | null = null
+  /** The task the machine runs now, as a scheduler announced it (task-slot.ts). */
+  taskSlot: object | null = null
 
   constructor(
     root: Program<unknown>,
