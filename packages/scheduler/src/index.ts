@@ -6,7 +6,9 @@
  */
 
 export { type Clock, realClock, VirtualClock } from "./clock.js"
+export { StopError } from "@effvm/vm-core"
 export { type BlockedTask, SchedulerDeadlockError, TaskCancelledError } from "./errors.js"
+export { type EveryOptions, every } from "./every.js"
 export { awaitPromise } from "./external.js"
 export type { Joinable, ResultOf } from "./inputs.js"
 export type { SchedulerOptions } from "./options.js"
@@ -17,3 +19,5 @@ export type { SiteLocation, SpawnSite } from "./site.js"
 export { sleep } from "./sleep.js"
 export type { SpawnOptions, Task, TaskStatus } from "./task.js"
 export { cancel, gather, gatherSettled, race, type Settled, spawn, wait } from "./task-ops.js"
+export { type TaskStats, taskStats } from "./task-stats.js"
+export { type WatchdogBudget, WatchdogError } from "./watchdog.js"

@@ -9,9 +9,20 @@ import {
   Interrupt,
   Pass,
   type Program,
+  StopError,
   Transfer,
 } from "@effvm/vm-core"
-import { armPreemption, Preempt, spawnContinuation } from "@effvm/vm-core/internal"
+import {
+  armPreemption,
+  currentTask,
+  enterTask,
+  forkTaskLocals,
+  noteEscape,
+  Preempt,
+  spawnContinuation,
+  type TaskLocalsHolder,
+  takeMachineStop,
+} from "@effvm/vm-core/internal"
 import { describeBlocked } from "./blocked.js"
 import { type Clock, realClock } from "./clock.js"
 import { SchedulerEffect } from "./effect.js"
@@ -27,6 +38,7 @@ import { ExternalWait } from "./external.js"
 import { ParkOn, schedulerIdle, taskMain } from "./internal-effects.js"
 import { DEFAULT_QUANTA, MIN_QUANTA, type SchedulerOptions } from "./options.js"
 import { ReadyQueue, TimerQueue } from "./queues.js"
+import { ROUND_LIMIT, Rounds } from "./rounds.js"
 import type { SpawnSite } from "./site.js"
 import {
   controlFor,
@@ -44,8 +56,10 @@ import {
   type SpawnOptions,
   Task,
 } from "./task.js"
+import { initTaskControl, stopAll, stopOnRoundLimit, stopSeenAtEnd } from "./stopping.js"
 import { type Blocker, isAbsorbed, isAwaited, type Waitable } from "./wait-types.js"
 import { WakeSignal } from "./wake.js"
+import type { WatchdogError } from "./watchdog.js"
 
 /** After a fault, how often blocked cleanup gets the fault's error before it is abandoned. */
 const MAX_FAULT_ROUNDS = 100
@@ -97,12 +111,19 @@ export class Scheduler {
   /** Any continuation of this run, to reach the machine (preemption). */
   #machineK: Continuation<unknown> | null = null
   readonly #wake = new WakeSignal()
+  /** The stop being delivered to every task (stopping.ts); the run then ends stopped. */
+  stopping: StopError | null = null
+  /** Scheduling in rounds (`maxRounds`), until the limit stops the run. */
+  rounds: Rounds | null
+  /** The task slot outside this scheduler, restored when it ends (task-local state). */
+  #outerTask: TaskLocalsHolder | null = null
 
   constructor(rootName: string, options: SchedulerOptions | undefined) {
     this.clock = options?.clock ?? realClock
     const quanta = options?.quanta ?? DEFAULT_QUANTA
     this.quanta = !Number.isFinite(quanta) || quanta <= 0 ? 0 : Math.max(MIN_QUANTA, quanta)
     this.onDaemonError = options?.onDaemonError
+    this.rounds = options?.maxRounds === undefined ? null : new Rounds(options.maxRounds)
     this.handler = handler(
       (effect: Effect<unknown>, k: Continuation<unknown>) => this.handle(effect, k),
       {
@@ -119,6 +140,11 @@ export class Scheduler {
   /** The handler function: every effect the scheduler declares comes here. */
   handle(effect: Effect<unknown>, k: Continuation<unknown>): unknown {
     this.#atSafePoint = false
+    const dog = this.current?.watchdog
+    if (dog != null && this.#fault === null && !(effect instanceof GetExecutionContext)) {
+      const over = dog.check(k, this.current!.id, this.current!.name)
+      if (over !== null) return this.watchdogFault(this.current!, over, k)
+    }
     if (effect instanceof SchedulerEffect) {
       const task = this.current
       if (task !== null && task.pending !== null && effect.suspends)
@@ -151,6 +177,7 @@ export class Scheduler {
       parent,
       site,
     )
+    initTaskControl(task, parent, options)
     this.live.add(task)
     if (!task.daemon) {
       if (parent.children === null) parent.children = new Set()
@@ -169,6 +196,10 @@ export class Scheduler {
   /** The current task's body ended with `ok`/`value` (TaskEnded). */
   taskEnded(ok: boolean, value: unknown, late: readonly unknown[] | null): unknown {
     const task = this.current!
+    if (!ok) {
+      noteEscape(value, task.id, task.name)
+      if (value instanceof StopError) stopSeenAtEnd(this, this.#machineK)
+    }
     task.endedOk = ok
     task.endedValue = value
     // Interruptions that came after the body ended: a cancellation is already recorded,
@@ -252,7 +283,9 @@ export class Scheduler {
       value = task.cancelError
       state = S_CANCELLED
     } else if (ok) state = S_DONE
-    else state = value instanceof TaskCancelledError ? S_CANCELLED : S_FAILED
+    else
+      state =
+        value instanceof TaskCancelledError || value instanceof StopError ? S_CANCELLED : S_FAILED
     task.state = state
     task.settledOk = ok
     task.settledValue = value
@@ -419,9 +452,17 @@ export class Scheduler {
   }
 
   #preempt(k: Continuation<unknown>): unknown {
+    // A requested stop arrives as a preemption (vm-core stop.ts); the task goes on to its
+    // next suspension, where the stop is thrown.
+    const stop = takeMachineStop(k)
+    if (stop !== null) {
+      stopAll(this, stop)
+      return Transfer(k, undefined)
+    }
     const task = this.current
     if (task === null) return Transfer(k, undefined)
     if (task.pending !== null) return this.throwPending(task, k)
+    task.watchdog?.pause(k)
     return this.yieldTurn(k)
   }
 
@@ -449,7 +490,7 @@ export class Scheduler {
       if (this.#exit !== null) return this.#leave()
       if (this.timers.size > 0) this.#wakeDueTimers()
       if (this.inbox.length > 0) this.#drainInbox()
-      const next = this.ready.pop()
+      const next = this.rounds === null ? this.ready.pop() : this.#nextInRound()
       if (next !== undefined) return this.#resume(next)
       const virtual = this.clock.advanceTo !== undefined
       if (this.pendingExternal > 0 || (this.timers.size > 0 && !virtual)) return this.#park()
@@ -469,6 +510,8 @@ export class Scheduler {
     task.heldPermit = null
     task.state = S_RUNNING
     if (this.quanta > 0) armPreemption(k, this.quanta)
+    enterTask(k, task)
+    if (task.watchdog !== null) task.watchdog.begin(k, this.quanta)
     const value = task.resumeValue
     task.resumeValue = undefined
     return controlFor(task.resumeMode, value, k)
@@ -508,16 +551,16 @@ export class Scheduler {
   }
 
   /** The run cannot go on: cancel every task (their finally blocks run), then fail with `error`. */
-  #raiseFault(error: unknown): void {
+  #raiseFault(error: unknown, spare: Task<unknown> | null = null): void {
     if (this.#fault !== null) return
     this.#fault = { error }
-    this.#interruptAll(error)
+    this.#interruptAll(error, spare)
   }
 
   /** Cancels every unfinished task; one already cancelled gets `error` thrown in instead. */
-  #interruptAll(error: unknown): void {
+  #interruptAll(error: unknown, spare: Task<unknown> | null = null): void {
     for (const task of [...this.live]) {
-      if (task.state === S_ENDING || task.state >= S_DONE) continue
+      if (task === spare || task.state === S_ENDING || task.state >= S_DONE) continue
       if (!this.cancelTask(task, true) && task.state < S_DONE)
         this.interrupt(task, RESUME_THROW, error, true)
     }
@@ -551,7 +594,10 @@ export class Scheduler {
     this.#exit =
       this.#fault !== null
         ? new SchedulerExit(false, this.#fault.error)
-        : new SchedulerExit(root.settledOk, root.settledValue)
+        : this.stopping !== null
+          ? new SchedulerExit(false, this.stopping)
+          : new SchedulerExit(root.settledOk, root.settledValue)
+    if (this.#machineK !== null) enterTask(this.#machineK, this.#outerTask)
     this.timers.clear()
     this.#wake.fire()
     if (this.#machineK !== null) armPreemption(this.#machineK, 0)
@@ -575,6 +621,9 @@ export class Scheduler {
   rootStarted(k: Continuation<unknown>): Control {
     this.#idleK = spawnContinuation(k, schedulerIdle(this))
     this.#machineK = k
+    this.#outerTask = currentTask(k)
+    this.root.locals = forkTaskLocals(this.#outerTask)
+    enterTask(k, this.root)
     if (this.quanta > 0) armPreemption(k, this.quanta)
     return Transfer(k, undefined)
   }
@@ -596,6 +645,7 @@ export class Scheduler {
     this.current = null
     this.#atSafePoint = true
     if (this.#fault !== null) this.#stuck()
+    else if (error instanceof StopError) stopAll(this, error)
     else if (error instanceof Interrupt) {
       // Interrupted from outside while parked (an outer scheduler cancelled the task this
       // scheduler runs in): cancel every task here, then end with that interruption.
@@ -627,6 +677,31 @@ export class Scheduler {
   #wakeSignal(): Promise<void> {
     const due = this.clock.advanceTo === undefined ? this.timers.nextDue() : undefined
     return this.#wake.next(due === undefined ? undefined : due - this.clock.now())
+  }
+
+  /**
+   * A task's activation ran over its watchdog budget: the run faults (every other task is
+   * cancelled) and the error is thrown into the task right here, so its traceback points
+   * into it. The task counts as cancelled too: catching the error changes nothing.
+   */
+  watchdogFault(task: Task<unknown>, error: WatchdogError, k: Continuation<unknown>): Control {
+    task.cancelRequested = true
+    task.cancelError = cancellationOf(task.id, task.name)
+    this.#raiseFault(error, task)
+    return controlFor(RESUME_ENRICH, error, k)
+  }
+
+  /** Marks new tasks as cancelled at spawn from now on (the run is stopping). */
+  refuseNewTasks(): void {
+    this.#ending = true
+  }
+
+  /** The next task of the current round; at the round limit the run is stopped. */
+  #nextInRound(): Task<unknown> | undefined {
+    const next = this.rounds!.next(this.ready)
+    if (next !== ROUND_LIMIT) return next
+    stopOnRoundLimit(this, this.#machineK)
+    return this.ready.pop()
   }
 
   /** Something settled: let the parked machine go on. */
