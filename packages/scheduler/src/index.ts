@@ -5,8 +5,8 @@
  * @packageDocumentation
  */
 
-export { type Clock, realClock, VirtualClock } from "./clock.js"
 export { StopError } from "@effvm/vm-core"
+export { type Clock, realClock, VirtualClock } from "./clock.js"
 export { type BlockedTask, SchedulerDeadlockError, TaskCancelledError } from "./errors.js"
 export { type EveryOptions, every } from "./every.js"
 export { awaitPromise } from "./external.js"

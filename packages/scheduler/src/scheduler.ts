@@ -40,6 +40,7 @@ import { DEFAULT_QUANTA, MIN_QUANTA, type SchedulerOptions } from "./options.js"
 import { ReadyQueue, TimerQueue } from "./queues.js"
 import { ROUND_LIMIT, Rounds } from "./rounds.js"
 import type { SpawnSite } from "./site.js"
+import { initTaskControl, stopAll, stopOnRoundLimit, stopSeenAtEnd } from "./stopping.js"
 import {
   controlFor,
   RESUME_ENRICH,
@@ -56,7 +57,6 @@ import {
   type SpawnOptions,
   Task,
 } from "./task.js"
-import { initTaskControl, stopAll, stopOnRoundLimit, stopSeenAtEnd } from "./stopping.js"
 import { type Blocker, isAbsorbed, isAwaited, type Waitable } from "./wait-types.js"
 import { WakeSignal } from "./wake.js"
 import type { WatchdogError } from "./watchdog.js"

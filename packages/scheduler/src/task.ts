@@ -1,3 +1,4 @@
+import type { Interrupt } from "@effvm/vm-core"
 import {
   type ContextEntry,
   type Continuation,
@@ -5,9 +6,8 @@ import {
   Transfer,
   TransferThrow,
 } from "@effvm/vm-core"
-import { TransferEnrich } from "@effvm/vm-core/internal"
-import type { Interrupt } from "@effvm/vm-core"
 import type { TaskLocalKey } from "@effvm/vm-core/internal"
+import { TransferEnrich } from "@effvm/vm-core/internal"
 import type { Semaphore } from "./semaphore.js"
 import type { SpawnSite } from "./site.js"
 import type { Blocker, JoinLink, Waitable } from "./wait-types.js"

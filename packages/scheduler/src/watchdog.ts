@@ -108,14 +108,32 @@ export class Watchdog {
     const { ms, steps } = this.budget
     if (steps !== undefined) {
       const used = this.#usedSteps + machineSteps(k) - this.#resumedSteps
-      if (used > steps) return new WatchdogError(taskId, taskName, steps, used, "steps")
+      if (used > steps) return watchdogError(taskId, taskName, steps, used, "steps")
     }
     if (ms !== undefined) {
       const used = this.#usedMs + performance.now() - this.#resumedAt
-      if (used > ms) return new WatchdogError(taskId, taskName, ms, used, "ms")
+      if (used > ms) return watchdogError(taskId, taskName, ms, used, "ms")
     }
     return null
   }
+}
+
+/**
+ * The scheduler's WatchdogError. Its JS stack would only show scheduler internals, so none
+ * is captured: the traceback's last line is then the task's frame where it was noticed.
+ */
+function watchdogError(
+  taskId: number,
+  taskName: string,
+  budget: number,
+  measured: number,
+  unit: "ms" | "steps",
+): WatchdogError {
+  const limit = Error.stackTraceLimit
+  Error.stackTraceLimit = 0
+  const error = new WatchdogError(taskId, taskName, budget, measured, unit)
+  Error.stackTraceLimit = limit
+  return error
 }
 
 /** Throws a TypeError naming a bad `watchdog` option of `caller`. */
@@ -135,7 +153,10 @@ export function checkWatchdog(budget: unknown, caller: string): void {
     ["ms", ms],
     ["steps", steps],
   ] as const) {
-    if (value !== undefined && (typeof value !== "number" || !(value >= 0) || !Number.isFinite(value))) {
+    if (
+      value !== undefined &&
+      (typeof value !== "number" || !(value >= 0) || !Number.isFinite(value))
+    ) {
       throw new TypeError(
         `${caller}(program, { watchdog }): watchdog.${name} must be a finite number >= 0, got ${describeInput(value)}`,
       )
