@@ -141,7 +141,12 @@ export class Scheduler {
   handle(effect: Effect<unknown>, k: Continuation<unknown>): unknown {
     this.#atSafePoint = false
     const dog = this.current?.watchdog
-    if (dog != null && this.#fault === null && !(effect instanceof GetExecutionContext)) {
+    if (
+      dog != null &&
+      this.#fault === null &&
+      this.stopping === null &&
+      !(effect instanceof GetExecutionContext)
+    ) {
       const over = dog.check(k, this.current!.id, this.current!.name)
       if (over !== null) return this.watchdogFault(this.current!, over, k)
     }
