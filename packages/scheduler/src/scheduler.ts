@@ -140,15 +140,10 @@ export class Scheduler {
   /** The handler function: every effect the scheduler declares comes here. */
   handle(effect: Effect<unknown>, k: Continuation<unknown>): unknown {
     this.#atSafePoint = false
-    const dog = this.current?.watchdog
-    if (
-      dog != null &&
-      this.#fault === null &&
-      this.stopping === null &&
-      !(effect instanceof GetExecutionContext)
-    ) {
-      const over = dog.check(k, this.current!.id, this.current!.name)
-      if (over !== null) return this.watchdogFault(this.current!, over, k)
+    const running = this.current
+    if (running !== null && running.watchdog !== null) {
+      const fault = this.#watchdogCheck(running, effect, k)
+      if (fault !== null) return fault
     }
     if (effect instanceof SchedulerEffect) {
       const task = this.current
@@ -202,8 +197,8 @@ export class Scheduler {
   taskEnded(ok: boolean, value: unknown, late: readonly unknown[] | null): unknown {
     const task = this.current!
     if (!ok) {
-      noteEscape(value, task.id, task.name)
       if (value instanceof StopError) stopSeenAtEnd(this, this.#machineK)
+      else if (!(value instanceof Interrupt)) noteEscape(value, task.id, task.name)
     }
     task.endedOk = ok
     task.endedValue = value
@@ -684,12 +679,26 @@ export class Scheduler {
     return this.#wake.next(due === undefined ? undefined : due - this.clock.now())
   }
 
+  /** The running task has a watchdog: fault the run if its activation ran over. */
+  #watchdogCheck(
+    task: Task<unknown>,
+    effect: Effect<unknown>,
+    k: Continuation<unknown>,
+  ): Control | null {
+    // Off after a fault or a stop (the teardown is not an activation to bound), and never
+    // inside an error's enrichment.
+    if (this.#fault !== null || this.stopping !== null) return null
+    if (effect instanceof GetExecutionContext) return null
+    const over = task.watchdog!.check(k, task.id, task.name)
+    return over === null ? null : this.#watchdogFault(task, over, k)
+  }
+
   /**
    * A task's activation ran over its watchdog budget: the run faults (every other task is
    * cancelled) and the error is thrown into the task right here, so its traceback points
    * into it. The task counts as cancelled too: catching the error changes nothing.
    */
-  watchdogFault(task: Task<unknown>, error: WatchdogError, k: Continuation<unknown>): Control {
+  #watchdogFault(task: Task<unknown>, error: WatchdogError, k: Continuation<unknown>): Control {
     task.cancelRequested = true
     task.cancelError = cancellationOf(task.id, task.name)
     this.#raiseFault(error, task)
