@@ -6,6 +6,7 @@ import {
   run,
   runAsync,
   runOutcome,
+  runOutcomeAsync,
   Transfer,
   withHandler,
 } from "@effvm/vm-core"
@@ -232,5 +233,42 @@ describe("stopping a scheduled run", () => {
     expect(log).toContain("child: StopError")
     expect(log).toContain("main: StopError")
     expect(log).toContain("main cleanup ran")
+  })
+
+  it("a stop reaches every task of nested schedulers", () => {
+    const log: string[] = []
+    const inner = program(function* inner() {
+      yield* spawn(sleeper("inner child", 1e9, log))
+      yield* sleeper("inner root", 1e9, log)
+    })
+    const main = program(function* main() {
+      yield* every(1, heartbeat)
+      yield* spawn(sleeper("outer child", 1e9, log))
+      yield* spawn(scheduled(inner, { clock: new VirtualClock() }), { name: "host" })
+      yield* sleeper("outer root", 1e9, log)
+    })
+    const vm = createVM(scheduled(main, { clock: new VirtualClock() }))
+    vm.runFor(500)
+    vm.stop()
+    while (vm.step() === "continue") {}
+
+    expect(vm.status).toBe("stopped")
+    for (const name of ["inner child", "inner root", "outer child", "outer root"])
+      expect(log).toContain(`${name} finally`)
+  })
+
+  it("works on the real clock too: periodic tasks under runAsync stop after maxRounds", async () => {
+    const starts: number[] = []
+    const scan = program(function* scan() {
+      starts.push(performance.now())
+    })
+    const main = program(function* main() {
+      yield* wait(yield* every(2, scan))
+    })
+    const outcome = await runOutcomeAsync(scheduled(main, { clock: realClock, maxRounds: 4 }))
+
+    expect(outcome.status).toBe("stopped")
+    expect(starts.length).toBe(3) // round 1 is main; rounds 2-4 are three scans
+    expect(starts[2]! - starts[0]!).toBeGreaterThanOrEqual(3.5)
   })
 })
