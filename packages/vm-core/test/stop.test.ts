@@ -236,4 +236,27 @@ describe("stop without a scheduler", () => {
     })
     expect(run(withHandler(ticks, one))).toBe(1)
   })
+
+  it("an error thrown by cleanup while stopping is kept on the StopError as suppressed", () => {
+    const cleanupError = new Error("flush failed")
+    const vm = createVM(
+      withHandler(
+        ticks,
+        program(function* failingCleanup() {
+          try {
+            for (;;) yield* new Tick()
+          } finally {
+            throw cleanupError
+          }
+        }),
+      ),
+    )
+    vm.runFor(20)
+    vm.stop()
+    while (vm.step() === "continue") {}
+
+    expect(vm.status).toBe("stopped")
+    expect(vm.error).toBeInstanceOf(StopError)
+    expect((vm.error as { suppressed?: unknown[] }).suppressed).toEqual([cleanupError])
+  })
 })
