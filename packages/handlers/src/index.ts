@@ -26,6 +26,7 @@ export {
   Put,
   put,
   type StateHandler,
+  type StateOptions,
   type StateStore,
   state,
 } from "./state.js"

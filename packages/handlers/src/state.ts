@@ -1,5 +1,6 @@
 import { Effect, type HandlerDef, handler, Transfer } from "@effvm/vm-core"
 import { answerFromOutside } from "./missing.js"
+import { perTaskState } from "./per-task-state.js"
 
 /**
  * Reads the current value of state key `key`. `T` is the type of the value.
@@ -127,6 +128,25 @@ export interface StateHandler extends HandlerDef {
 }
 
 /**
+ * Options of {@link state}.
+ *
+ * @example
+ * ```ts
+ * const s = state({ count: 0, total: 0 }, { perTask: true, shared: ["total"] })
+ * ```
+ */
+export interface StateOptions {
+  /**
+   * One partition of the state per scheduler task: a task's writes are its own. A new
+   * task starts from a shallow copy of its parent's partition, taken at the spawn. Install
+   * the handler outside `scheduled`.
+   */
+  readonly perTask?: boolean
+  /** With `perTask`: keys every task shares (read and written in `store`). */
+  readonly shared?: readonly string[]
+}
+
+/**
  * The keyed state handler: answers `Get`, `Put` and `Modify` from its store.
  *
  * - `state({ n: 0 })` makes a fresh store, a copy of the object's own keys (the object is
@@ -142,6 +162,11 @@ export interface StateHandler extends HandlerDef {
  *
  * A fast-path handler: `Get`, `Put` and `Modify` of a held key allocate no generator.
  *
+ * Per task (`state(initial, { perTask: true, shared: ["total"] })`): each scheduler task
+ * has its own partition, a shallow copy of its parent's taken at the spawn; the `shared`
+ * keys are one value for all tasks, kept in `store`. Code outside every task reads and
+ * writes `store`, and the root task starts from it. See docs/control-plane.md.
+ *
  * @example
  * ```ts
  * const counter = state({ n: 0 })
@@ -150,13 +175,19 @@ export interface StateHandler extends HandlerDef {
  * counter.snapshot() // { n: 1 }
  * ```
  */
-export function state(initial: Record<string, unknown> | StateStore = {}): StateHandler {
+export function state(
+  initial: Record<string, unknown> | StateStore = {},
+  options?: StateOptions,
+): StateHandler {
   if (initial === null || typeof initial !== "object") {
     throw new TypeError(
       `state(initial) expects an object of initial values or a Map store, got ${initial === null ? "null" : typeof initial}`,
     )
   }
   const store: StateStore = initial instanceof Map ? initial : new Map(Object.entries(initial))
+  if (options !== undefined && checkStateOptions(options)) {
+    return perTaskState(store, options.shared ?? [])
+  }
   const keys = () => store.keys()
   const def = handler(
     function keyedState(eff: Get<unknown> | Put<unknown> | Modify<unknown>, k) {
@@ -178,4 +209,30 @@ export function state(initial: Record<string, unknown> | StateStore = {}): State
     { handles: [Get, Put, Modify], name: "state" },
   )
   return Object.assign(def, { store, snapshot: () => Object.fromEntries(store) })
+}
+
+/** Throws a TypeError for bad options; true when a per-task handler is asked for. */
+function checkStateOptions(options: StateOptions): boolean {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(
+      `state(initial, options): options must be an object, got ${String(options)}`,
+    )
+  }
+  const { perTask, shared } = options
+  if (perTask !== undefined && typeof perTask !== "boolean") {
+    throw new TypeError(
+      `state(initial, { perTask }): perTask must be a boolean, got ${String(perTask)}`,
+    )
+  }
+  if (shared !== undefined) {
+    if (!Array.isArray(shared) || !shared.every((key) => typeof key === "string")) {
+      throw new TypeError("state(initial, { shared }): shared must be an array of key names")
+    }
+    if (perTask !== true) {
+      throw new TypeError(
+        "state(initial, { shared }): shared keys only mean something per task; add perTask: true",
+      )
+    }
+  }
+  return perTask === true
 }

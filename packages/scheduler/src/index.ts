@@ -7,6 +7,7 @@
 
 /** The event types of a traced run (defined by vm-core, re-exported for convenience). */
 export type { TraceEvent, TraceLevel } from "@effvm/vm-core"
+export { StopError } from "@effvm/vm-core"
 export {
   CancelScope,
   cancelScope,
@@ -16,6 +17,7 @@ export {
 } from "./cancel-scope.js"
 export { type Clock, realClock, VirtualClock } from "./clock.js"
 export { type BlockedTask, SchedulerDeadlockError, TaskCancelledError } from "./errors.js"
+export { type EveryOptions, every } from "./every.js"
 export { awaitPromise } from "./external.js"
 export { gatherN } from "./gather-n.js"
 export type { Joinable, ResultOf } from "./inputs.js"
@@ -30,3 +32,5 @@ export type { SiteLocation, SpawnSite } from "./site.js"
 export { sleep } from "./sleep.js"
 export type { SpawnOptions, Task, TaskStatus } from "./task.js"
 export { cancel, gather, gatherSettled, race, type Settled, spawn, wait } from "./task-ops.js"
+export { type TaskStats, taskStats } from "./task-stats.js"
+export { type WatchdogBudget, WatchdogError } from "./watchdog.js"

@@ -1,6 +1,7 @@
 import type { Clock } from "./clock.js"
 import { describeInput } from "./describe.js"
 import { checkPolicyOptions, type PolicyOptions } from "./policy.js"
+import { checkMaxRounds } from "./rounds.js"
 import type { Task } from "./task.js"
 
 /**
@@ -31,6 +32,13 @@ export interface SchedulerOptions extends PolicyOptions {
    * catches it).
    */
   readonly onDaemonError?: (error: unknown, task: Task<unknown>) => void
+  /**
+   * Runs in rounds, like the scans of a PLC, and stops the run (as `vm.stop()` does) after
+   * this many: a round gives one activation to every task that was ready when it began (by
+   * priority); a task made ready during a round first runs in the next; the body's first
+   * activation is round 1; time the clock jumps while nothing is ready is not a round.
+   */
+  readonly maxRounds?: number
 }
 
 /** Steps between preemptions when `quanta` is not given. */
@@ -51,7 +59,8 @@ export function checkOptions(options: SchedulerOptions): void {
     )
   }
   checkPolicyOptions(options)
-  const { clock, quanta, onDaemonError } = options
+  const { clock, quanta, onDaemonError, maxRounds } = options
+  if (maxRounds !== undefined) checkMaxRounds(maxRounds)
   if (
     clock !== undefined &&
     (typeof clock !== "object" || clock === null || typeof clock.now !== "function")

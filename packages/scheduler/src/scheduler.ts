@@ -9,9 +9,20 @@ import {
   Interrupt,
   Pass,
   type Program,
+  StopError,
   Transfer,
 } from "@effvm/vm-core"
-import { armPreemption, Preempt, spawnContinuation } from "@effvm/vm-core/internal"
+import {
+  armPreemption,
+  currentTask,
+  enterTask,
+  forkTaskLocals,
+  noteEscape,
+  Preempt,
+  spawnContinuation,
+  type TaskLocalsHolder,
+  takeMachineStop,
+} from "@effvm/vm-core/internal"
 import { describeBlocked } from "./blocked.js"
 import { adoptIntoScope } from "./cancel-scope.js"
 import { type ReadyTasks, readyQueueFor, reportChoices, startRecording } from "./choice-queue.js"
@@ -30,7 +41,9 @@ import { ParkOn, schedulerIdle, taskMain } from "./internal-effects.js"
 import { DEFAULT_QUANTA, MIN_QUANTA, type SchedulerOptions } from "./options.js"
 import type { PolicyOptions } from "./policy.js"
 import { TimerQueue } from "./queues.js"
+import { ROUND_LIMIT, Rounds } from "./rounds.js"
 import type { SpawnSite } from "./site.js"
+import { initTaskControl, stopAll, stopOnRoundLimit, stopSeenAtEnd } from "./stopping.js"
 import {
   controlFor,
   RESUME_ENRICH,
@@ -50,6 +63,7 @@ import {
 import { startTaskTrace, type TaskTrace } from "./trace-events.js"
 import { type Blocker, isAbsorbed, isAwaited, type Waitable } from "./wait-types.js"
 import { WakeSignal } from "./wake.js"
+import type { WatchdogError } from "./watchdog.js"
 
 /** After a fault, how often blocked cleanup gets the fault's error before it is abandoned. */
 const MAX_FAULT_ROUNDS = 100
@@ -105,6 +119,12 @@ export class Scheduler {
   readonly #policy: PolicyOptions | undefined
   /** Task events of a traced run; null when the run is not traced. */
   #trace: TaskTrace | null = null
+  /** The stop being delivered to every task (stopping.ts); the run then ends stopped. */
+  stopping: StopError | null = null
+  /** Scheduling in rounds (`maxRounds`), until the limit stops the run. */
+  rounds: Rounds | null
+  /** The task slot outside this scheduler, restored when it ends (task-local state). */
+  #outerTask: TaskLocalsHolder | null = null
 
   constructor(rootName: string, options: SchedulerOptions | undefined) {
     this.clock = options?.clock ?? realClock
@@ -113,6 +133,7 @@ export class Scheduler {
     this.onDaemonError = options?.onDaemonError
     this.#policy = options
     this.ready = readyQueueFor(options, (error) => this.#raiseFault(error))
+    this.rounds = options?.maxRounds === undefined ? null : new Rounds(options.maxRounds)
     this.handler = handler(
       (effect: Effect<unknown>, k: Continuation<unknown>) => this.handle(effect, k),
       {
@@ -129,6 +150,11 @@ export class Scheduler {
   /** The handler function: every effect the scheduler declares comes here. */
   handle(effect: Effect<unknown>, k: Continuation<unknown>): unknown {
     this.#atSafePoint = false
+    const running = this.current
+    if (running !== null && running.watchdog !== null) {
+      const fault = this.#watchdogCheck(running, effect, k)
+      if (fault !== null) return fault
+    }
     if (effect instanceof SchedulerEffect) {
       const task = this.current
       if (task !== null && task.pending !== null && effect.suspends)
@@ -161,6 +187,7 @@ export class Scheduler {
       parent,
       site,
     )
+    initTaskControl(task, parent, options)
     this.live.add(task)
     if (this.#trace !== null) this.#trace.spawned(task)
     if (!task.daemon) {
@@ -181,6 +208,10 @@ export class Scheduler {
   /** The current task's body ended with `ok`/`value` (TaskEnded). */
   taskEnded(ok: boolean, value: unknown, late: readonly unknown[] | null): unknown {
     const task = this.current!
+    if (!ok) {
+      if (value instanceof StopError) stopSeenAtEnd(this, this.#machineK)
+      else if (!(value instanceof Interrupt)) noteEscape(value, task.id, task.name)
+    }
     task.endedOk = ok
     task.endedValue = value
     // Interruptions that came after the body ended: a cancellation is already recorded,
@@ -265,7 +296,9 @@ export class Scheduler {
       value = task.cancelError
       state = S_CANCELLED
     } else if (ok) state = S_DONE
-    else state = value instanceof TaskCancelledError ? S_CANCELLED : S_FAILED
+    else
+      state =
+        value instanceof TaskCancelledError || value instanceof StopError ? S_CANCELLED : S_FAILED
     task.state = state
     task.settledOk = ok
     task.settledValue = value
@@ -433,9 +466,17 @@ export class Scheduler {
   }
 
   #preempt(k: Continuation<unknown>): unknown {
+    // A requested stop arrives as a preemption (vm-core stop.ts); the task goes on to its
+    // next suspension, where the stop is thrown.
+    const stop = takeMachineStop(k)
+    if (stop !== null) {
+      stopAll(this, stop)
+      return Transfer(k, undefined)
+    }
     const task = this.current
     if (task === null) return Transfer(k, undefined)
     if (task.pending !== null) return this.throwPending(task, k)
+    task.watchdog?.pause(k)
     return this.yieldTurn(k)
   }
 
@@ -463,7 +504,7 @@ export class Scheduler {
       if (this.#exit !== null) return this.#leave()
       if (this.timers.size > 0) this.#wakeDueTimers()
       if (this.inbox.length > 0) this.#drainInbox()
-      const next = this.ready.pop()
+      const next = this.rounds === null ? this.ready.pop() : this.#nextInRound()
       if (next !== undefined) return this.#resume(next)
       const virtual = this.clock.advanceTo !== undefined
       if (this.pendingExternal > 0 || (this.timers.size > 0 && !virtual)) return this.#park()
@@ -484,6 +525,8 @@ export class Scheduler {
     task.state = S_RUNNING
     if (this.#trace !== null) this.#trace.switched(task)
     if (this.quanta > 0) armPreemption(k, this.quanta)
+    enterTask(k, task)
+    if (task.watchdog !== null) task.watchdog.begin(k, this.quanta)
     const value = task.resumeValue
     task.resumeValue = undefined
     return controlFor(task.resumeMode, value, k)
@@ -523,16 +566,16 @@ export class Scheduler {
   }
 
   /** The run cannot go on: cancel every task (their finally blocks run), then fail with `error`. */
-  #raiseFault(error: unknown): void {
+  #raiseFault(error: unknown, spare: Task<unknown> | null = null): void {
     if (this.#fault !== null) return
     this.#fault = { error }
-    this.#interruptAll(error)
+    this.#interruptAll(error, spare)
   }
 
   /** Cancels every unfinished task; one already cancelled gets `error` thrown in instead. */
-  #interruptAll(error: unknown): void {
+  #interruptAll(error: unknown, spare: Task<unknown> | null = null): void {
     for (const task of [...this.live]) {
-      if (task.state === S_ENDING || task.state >= S_DONE) continue
+      if (task === spare || task.state === S_ENDING || task.state >= S_DONE) continue
       if (!this.cancelTask(task, true) && task.state < S_DONE)
         this.interrupt(task, RESUME_THROW, error, true)
     }
@@ -567,8 +610,11 @@ export class Scheduler {
     this.#exit =
       this.#fault !== null
         ? new SchedulerExit(false, this.#fault.error)
-        : new SchedulerExit(root.settledOk, root.settledValue)
+        : this.stopping !== null
+          ? new SchedulerExit(false, this.stopping)
+          : new SchedulerExit(root.settledOk, root.settledValue)
     this.#ended()
+    if (this.#machineK !== null) enterTask(this.#machineK, this.#outerTask)
     this.timers.clear()
     this.#wake.fire()
     if (this.#machineK !== null) armPreemption(this.#machineK, 0)
@@ -601,6 +647,9 @@ export class Scheduler {
     this.#machineK = k
     this.ready = startRecording(this.ready, k)
     this.#trace = startTaskTrace(k, this.clock, this.root)
+    this.#outerTask = currentTask(k)
+    this.root.locals = forkTaskLocals(this.#outerTask)
+    enterTask(k, this.root)
     if (this.quanta > 0) armPreemption(k, this.quanta)
     return Transfer(k, undefined)
   }
@@ -622,6 +671,7 @@ export class Scheduler {
     this.current = null
     this.#atSafePoint = true
     if (this.#fault !== null) this.#stuck()
+    else if (error instanceof StopError) stopAll(this, error)
     else if (error instanceof Interrupt) {
       // Interrupted from outside while parked (an outer scheduler cancelled the task this
       // scheduler runs in): cancel every task here, then end with that interruption.
@@ -653,6 +703,45 @@ export class Scheduler {
   #wakeSignal(): Promise<void> {
     const due = this.clock.advanceTo === undefined ? this.timers.nextDue() : undefined
     return this.#wake.next(due === undefined ? undefined : due - this.clock.now())
+  }
+
+  /** The running task has a watchdog: fault the run if its activation ran over. */
+  #watchdogCheck(
+    task: Task<unknown>,
+    effect: Effect<unknown>,
+    k: Continuation<unknown>,
+  ): Control | null {
+    // Off after a fault or a stop (the teardown is not an activation to bound), and never
+    // inside an error's enrichment.
+    if (this.#fault !== null || this.stopping !== null) return null
+    if (effect instanceof GetExecutionContext) return null
+    const over = task.watchdog!.check(k, task.id, task.name)
+    return over === null ? null : this.#watchdogFault(task, over, k)
+  }
+
+  /**
+   * A task's activation ran over its watchdog budget: the run faults (every other task is
+   * cancelled) and the error is thrown into the task right here, so its traceback points
+   * into it. The task counts as cancelled too: catching the error changes nothing.
+   */
+  #watchdogFault(task: Task<unknown>, error: WatchdogError, k: Continuation<unknown>): Control {
+    task.cancelRequested = true
+    task.cancelError = cancellationOf(task.id, task.name)
+    this.#raiseFault(error, task)
+    return controlFor(RESUME_ENRICH, error, k)
+  }
+
+  /** Marks new tasks as cancelled at spawn from now on (the run is stopping). */
+  refuseNewTasks(): void {
+    this.#ending = true
+  }
+
+  /** The next task of the current round; at the round limit the run is stopped. */
+  #nextInRound(): Task<unknown> | undefined {
+    const next = this.rounds!.next(this.ready)
+    if (next !== ROUND_LIMIT) return next
+    stopOnRoundLimit(this, this.#machineK)
+    return this.ready.pop()
   }
 
   /** Something settled: let the parked machine go on. */

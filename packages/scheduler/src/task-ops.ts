@@ -9,6 +9,7 @@ import type { Scheduler } from "./scheduler.js"
 import { CancelScopeOp } from "./scope-cancel.js"
 import { captureSpawnSite, type SpawnSite } from "./site.js"
 import { type SpawnOptions, Task } from "./task.js"
+import { checkWatchdog } from "./watchdog.js"
 
 /**
  * One outcome in the result of `gatherSettled`, like `attempt`'s.
@@ -122,7 +123,7 @@ export function spawn<T>(program: Program<T>, options?: SpawnOptions): Effect<Ta
       `spawn() expects a program (made by fn(), program() or pure()), got ${describeInput(program)}`,
     )
   }
-  if (options !== undefined) checkSpawnOptions(options)
+  if (options !== undefined) checkSpawnOptions(options, "spawn")
   return new Spawn(program, options, captureSpawnSite(2))
 }
 
@@ -231,20 +232,22 @@ function makeJoin<R>(inputs: readonly Joinable[], kind: number): Effect<R> {
   return new Join<R>(inputs, kind, programs ? captureSpawnSite(3) : null)
 }
 
-function checkSpawnOptions(options: SpawnOptions): void {
+/** Throws a TypeError naming the first bad option of `spawn` (or `every`). */
+export function checkSpawnOptions(options: SpawnOptions, caller: string): void {
   if (typeof options !== "object" || options === null) {
     throw new TypeError(
-      `spawn(program, options): options must be an object, got ${describeInput(options)}`,
+      `${caller}(program, options): options must be an object, got ${describeInput(options)}`,
     )
   }
   if (options.name !== undefined && typeof options.name !== "string") {
     throw new TypeError(
-      `spawn(program, { name }): name must be a string, got ${describeInput(options.name)}`,
+      `${caller}(program, { name }): name must be a string, got ${describeInput(options.name)}`,
     )
   }
   if (options.priority !== undefined && !Number.isFinite(options.priority)) {
     throw new TypeError(
-      `spawn(program, { priority }): priority must be a finite number, got ${describeInput(options.priority)}`,
+      `${caller}(program, { priority }): priority must be a finite number, got ${describeInput(options.priority)}`,
     )
   }
+  if (options.watchdog !== undefined) checkWatchdog(options.watchdog, caller)
 }

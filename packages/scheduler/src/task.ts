@@ -1,3 +1,4 @@
+import type { Interrupt } from "@effvm/vm-core"
 import {
   type ContextEntry,
   type Continuation,
@@ -5,12 +6,13 @@ import {
   Transfer,
   TransferThrow,
 } from "@effvm/vm-core"
+import type { TaskLocalKey } from "@effvm/vm-core/internal"
 import { TransferEnrich } from "@effvm/vm-core/internal"
 import type { CancelScope } from "./cancel-scope.js"
-import type { TaskCancelledError } from "./errors.js"
 import type { Semaphore } from "./semaphore.js"
 import type { SpawnSite } from "./site.js"
 import type { Blocker, JoinLink, Waitable } from "./wait-types.js"
+import type { Watchdog, WatchdogBudget } from "./watchdog.js"
 
 /**
  * Where a task is in its life (SPEC §7). After a run every task is `done`, `failed` or
@@ -49,6 +51,11 @@ export interface SpawnOptions {
    * and its unobserved failure goes to `onDaemonError` (or the root task), not its parent.
    */
   readonly daemon?: boolean
+  /**
+   * A budget for each activation (resume to next suspension) in real ms and/or machine
+   * steps; exceeding it faults the run with `WatchdogError`.
+   */
+  readonly watchdog?: WatchdogBudget
 }
 
 // Internal states, in life order: everything from S_DONE on is finished.
@@ -121,7 +128,7 @@ export class Task<T = unknown> implements Waitable {
   /** @internal interruptions to throw at the next suspension. */ pending: PendingThrow[] | null =
     null
   /** @internal */ cancelRequested = false
-  /** @internal the error thrown at its suspension when it was cancelled. */ cancelError: TaskCancelledError | null =
+  /** @internal the error thrown at its suspension when it was cancelled (or stopped). */ cancelError: Interrupt | null =
     null
   /** @internal how the body ended (ok, value or error), before children were cancelled. */ endedOk = true
   /** @internal */ endedValue: unknown = undefined
@@ -136,6 +143,9 @@ export class Task<T = unknown> implements Waitable {
   /** @internal Waitable */ crossed = false
   /** @internal the innermost cancel scope open in the task's body; its spawns join it. */
   scope: CancelScope | null = null
+  /** @internal its activation budget (`watchdog` option). */ watchdog: Watchdog | null = null
+  /** @internal task-local values (vm-core task slot), created on first use. */
+  locals: Map<TaskLocalKey<unknown>, unknown> | null = null
 
   /** @internal */
   constructor(

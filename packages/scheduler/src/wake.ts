@@ -8,6 +8,9 @@ export class WakeSignal {
 
   /** A fresh signal; with `dueInMs`, it also fires after that many milliseconds. */
   next(dueInMs: number | undefined): Promise<void> {
+    // A park abandoned by a stop never fired: its timer must not outlive it.
+    if (this.#timer !== undefined) clearTimeout(this.#timer)
+    this.#timer = undefined
     return new Promise<void>((resolve) => {
       this.#resolve = resolve
       if (dueInMs !== undefined) this.#timer = setTimeout(() => this.fire(), Math.max(0, dueInMs))

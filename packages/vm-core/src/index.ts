@@ -38,6 +38,7 @@ export {
 } from "./handler.js"
 export type { Instruction, ProgramGenerator, Yielded } from "./instruction.js"
 export { Continuation } from "./machine/continuation.js"
+export { type RunOutcome, runOutcome, runOutcomeAsync } from "./outcome.js"
 export { fn, Program, program, pure } from "./program.js"
 export {
   createVM,
@@ -48,6 +49,7 @@ export {
   type VM,
   type VMStatus,
 } from "./run.js"
+export { StopError } from "./stop.js"
 export type {
   EffectEventKind,
   EventListener,

@@ -5,9 +5,18 @@
  */
 
 export { settle } from "./errors/context.js"
+export { type EscapedFrom, escapedFrom, noteEscape } from "./errors/escape.js"
 export { originOf, recordOrigin } from "./errors/origin.js"
 export { Preempt } from "./machine/builtin-effects.js"
 export { Continuation } from "./machine/continuation.js"
+export { stopMachine, stopRequestedBy, takeMachineStop } from "./machine/stop-hooks.js"
+export {
+  currentTask,
+  enterTask,
+  forkTaskLocals,
+  type TaskLocalKey,
+  type TaskLocalsHolder,
+} from "./machine/task-slot.js"
 export {
   armPreemption,
   machineSteps,

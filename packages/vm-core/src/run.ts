@@ -1,9 +1,11 @@
+import { driveToEnd, resultOf } from "./drive.js"
 import { describeValue } from "./effect.js"
 import type { HandlerDef, HandlerFunction } from "./handler.js"
 import { withHandlers } from "./handler.js"
 import { advance, Machine } from "./machine/machine.js"
 import { MODE_DONE, MODE_EXTERNAL, MODE_FAILED, type ModeName, modeNames } from "./machine/modes.js"
 import { Program } from "./program.js"
+import { finalError as finalErrorOf, requestStop } from "./stop.js"
 import { attachTracer, throwTraceFailure } from "./trace/attach.js"
 import type { EventListener, TraceLevel } from "./trace/events.js"
 
@@ -11,6 +13,8 @@ import type { EventListener, TraceLevel } from "./trace/events.js"
 export interface RunOptions {
   /** Handlers installed around the program, the first outermost. */
   readonly handlers?: readonly (HandlerDef | HandlerFunction)[]
+  /** `runAsync`, `runOutcomeAsync`: aborting it stops the run (see `StopError`). */
+  readonly signal?: AbortSignal
   /** Events reported to `onEvent`: `"none"` (default), `"min"` or `"full"` (docs/determinism.md). */
   readonly trace?: TraceLevel
   /** Receives each event of a traced run, in order. */
@@ -39,12 +43,18 @@ export interface VM<T> {
   readonly result: T | undefined
   /** The error once `status` is `"failed"`. */
   readonly error: unknown
-  /** Whether the run has ended (done or failed). */
+  /** Whether the run has ended (done, failed or stopped). */
   isDone(): boolean
   /** Whether the machine waits on an external promise. */
   isBlocked(): boolean
   /** Resolves when an external wait has settled and stepping can go on. */
   whenReady(): Promise<void>
+  /**
+   * Stops the run: `StopError` is thrown at the next perform (with a scheduler: into every
+   * task at its suspension), `finally` blocks run, and the run ends as `"stopped"`. A
+   * machine parked on a JS promise gets it at once; one that never stepped ends at once.
+   */
+  stop(reason?: unknown): void
 }
 
 class SteppableVM<T> implements VM<T> {
@@ -62,14 +72,16 @@ class SteppableVM<T> implements VM<T> {
   runFor(n: number): StepResult | "yield" {
     this.#started = true
     const mode = advance(this.#m, n)
-    if (mode === MODE_DONE || mode === MODE_FAILED) throwTraceFailure(this.#m)
     return mode === -1 ? "yield" : this.#outcome()
   }
 
   #outcome(): StepResult | "yield" {
     const mode = this.#m.mode
-    if (mode === MODE_DONE) return "done"
-    if (mode === MODE_FAILED) return "error"
+    if (mode === MODE_DONE || mode === MODE_FAILED) {
+      throwTraceFailure(this.#m)
+      if (this.#m.stopError !== null) return "stopped"
+      return mode === MODE_DONE ? "done" : "error"
+    }
     if (mode === MODE_EXTERNAL) return "external"
     return "continue"
   }
@@ -79,6 +91,7 @@ class SteppableVM<T> implements VM<T> {
   }
   get status(): VMStatus {
     const mode = this.#m.mode
+    if ((mode === MODE_DONE || mode === MODE_FAILED) && this.#m.stopError !== null) return "stopped"
     if (mode === MODE_DONE) return "done"
     if (mode === MODE_FAILED) return "failed"
     if (mode === MODE_EXTERNAL) return "blocked"
@@ -91,7 +104,9 @@ class SteppableVM<T> implements VM<T> {
     return this.#m.result as T | undefined
   }
   get error(): unknown {
-    return this.#m.error
+    return this.#m.mode === MODE_DONE || this.#m.mode === MODE_FAILED
+      ? finalErrorOf(this.#m)
+      : undefined
   }
   isDone(): boolean {
     return this.#m.mode === MODE_DONE || this.#m.mode === MODE_FAILED
@@ -102,9 +117,13 @@ class SteppableVM<T> implements VM<T> {
   whenReady(): Promise<void> {
     return this.#m.parked ?? Promise.resolve()
   }
+  stop(reason?: unknown): void {
+    requestStop(this.#m, reason)
+  }
 }
 
-function rootOf<T>(
+/** @internal the program a run starts with: `program` checked, wrapped in `handlers`. */
+export function rootOf<T>(
   program: Program<T>,
   options: RunOptions | undefined,
   caller: string,
@@ -147,8 +166,7 @@ export function run<T>(program: Program<T>, options?: RunOptions): T {
   attachTracer(m, options, "run")
   advance(m, Number.POSITIVE_INFINITY)
   throwTraceFailure(m)
-  if (m.mode === MODE_DONE) return m.result as T
-  throw m.error
+  return resultOf<T>(m)
 }
 
 /**
@@ -163,11 +181,7 @@ export function run<T>(program: Program<T>, options?: RunOptions): T {
 export async function runAsync<T>(program: Program<T>, options?: RunOptions): Promise<T> {
   const m = new Machine(rootOf(program, options, "runAsync"), false)
   attachTracer(m, options, "runAsync")
-  for (;;) {
-    const mode = advance(m, Number.POSITIVE_INFINITY)
-    if (mode === MODE_DONE || mode === MODE_FAILED) throwTraceFailure(m)
-    if (mode === MODE_DONE) return m.result as T
-    if (mode === MODE_FAILED) throw m.error
-    await m.parked
-  }
+  await driveToEnd(m, options?.signal)
+  throwTraceFailure(m)
+  return resultOf<T>(m)
 }

@@ -4,7 +4,7 @@ import { recordOrigin } from "../errors/origin.js"
 import { AwaitExternal } from "../external.js"
 import { throwAt } from "./close.js"
 import { EXHAUSTED } from "./error-dispatch.js"
-import { FRAME_ERROR_SITE, type Frame } from "./frames.js"
+import { FRAME_ERROR_SITE, FRAME_PREEMPT, type Frame } from "./frames.js"
 import type { Machine } from "./machine.js"
 import { MODE_DELIVER, MODE_EXTERNAL, MODE_THROW } from "./modes.js"
 
@@ -19,7 +19,11 @@ export function answerUnhandled(vm: Machine, f: Frame, effect: Effect<unknown>):
     return true
   }
   if (effect instanceof Preempt) {
-    deliver(vm, f, undefined)
+    if (vm.stopPending) {
+      // A stop with no scheduler to deliver it: thrown at the perform the stand-in preceded.
+      vm.stopPending = false
+      throwAt(vm, f.kind === FRAME_PREEMPT ? f.parent : f, vm.stopError)
+    } else deliver(vm, f, undefined)
     return true
   }
   if (effect instanceof AwaitExternal) {
@@ -55,19 +59,34 @@ export class Preempt extends Effect<void> {}
 function park(vm: Machine, f: Frame, promise: PromiseLike<unknown>): void {
   vm.top = f
   vm.mode = MODE_EXTERNAL
-  vm.parked = Promise.resolve(promise).then(
+  let wake: () => void = noop
+  const parked = new Promise<void>((resolve) => {
+    wake = resolve
+  })
+  vm.parked = parked
+  vm.unpark = wake
+  // A stop while parked (stop.ts) replaces `parked`: the settlement then arrives too late.
+  Promise.resolve(promise).then(
     (value) => {
+      if (vm.parked !== parked) return
       vm.parked = null
+      vm.unpark = null
       vm.mode = MODE_DELIVER
       vm.value = value
+      wake()
     },
     (error: unknown) => {
+      if (vm.parked !== parked) return
       // Rejections are raised at the waiting frame and never enriched there (SPEC §5).
       settle(error)
       recordOrigin(error, f)
       vm.parked = null
+      vm.unpark = null
       vm.mode = MODE_THROW
       vm.value = error
+      wake()
     },
   )
 }
+
+function noop(): void {}

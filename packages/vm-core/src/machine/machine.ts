@@ -2,6 +2,7 @@ import type { Control } from "../control.js"
 import type { Effect } from "../effect.js"
 import { TAG_CONTROL, TAG_EFFECT, TAG_PROGRAM, tagOf } from "../instruction.js"
 import type { Program } from "../program.js"
+import type { StopError } from "../stop.js"
 import { tracePerform } from "../trace/hooks.js"
 import type { Tracer } from "../trace/tracer.js"
 import {
@@ -62,6 +63,14 @@ export class Machine {
   recordChoices = false
   /** The scheduler's recorded choice log (runOutcome reads it); null when not recording. */
   choiceLog: readonly number[] | null = null
+  /** Set once a stop was requested: the run ends as stopped (stop.ts). */
+  stopError: StopError | null = null
+  /** A requested stop not yet delivered at a perform. */
+  stopPending = false
+  /** Wakes `parked` early (a stop while parked). */
+  unpark: (() => void) | null = null
+  /** The task the machine runs now, as a scheduler announced it (task-slot.ts). */
+  taskSlot: object | null = null
 
   constructor(
     root: Program<unknown>,

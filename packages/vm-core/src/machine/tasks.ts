@@ -47,7 +47,8 @@ function* startProgram(program: Program<unknown>): Generator<unknown, unknown, u
 /** Arms preemption: after `steps` more steps, the next perform is preceded by Preempt. */
 export function armPreemption(k: Continuation<unknown>, steps: number): void {
   const vm = k.owner as Machine
-  vm.preemptAt = steps > 0 ? vm.steps + steps : 0
+  // A stop not yet delivered keeps the next perform armed (stop.ts).
+  vm.preemptAt = vm.stopPending ? 1 : steps > 0 ? vm.steps + steps : 0
 }
 
 /** Steps the machine owning `k` has taken (watchdogs, statistics). */

@@ -1,0 +1,72 @@
+import type { Continuation, StopError } from "@effvm/vm-core"
+import {
+  forkTaskLocals,
+  stopMachine,
+  stopRequestedBy,
+  takeMachineStop,
+} from "@effvm/vm-core/internal"
+import type { Scheduler } from "./scheduler.js"
+import { RESUME_THROW, S_DONE, S_ENDING, S_NEW, type SpawnOptions, type Task } from "./task.js"
+import { Watchdog } from "./watchdog.js"
+
+/**
+ * Stopping a scheduler run (SPEC §10): every task receives `StopError` at its suspension
+ * (a running task at its next one), its `finally` blocks run, tasks spawned from then on
+ * never start, and `scheduled` ends with the `StopError` whatever the body returned.
+ *
+ * A stop reaches a scheduler three ways: as the preemption vm-core performs before the next
+ * perform once `vm.stop()` was called (or the run's signal aborted); as `StopError` thrown
+ * into its idle continuation while the machine was parked; and, for a scheduler nested in
+ * another's task, when that task ends with the inner scheduler's `StopError`.
+ */
+export function stopAll(s: Scheduler, error: StopError): void {
+  if (s.stopping !== null) return
+  s.stopping = error
+  if (s.rounds !== null) {
+    s.rounds.release(s.ready)
+    s.rounds = null
+  }
+  s.refuseNewTasks()
+  for (const task of [...s.live]) {
+    if (task.state === S_ENDING || task.state >= S_DONE) continue
+    // Like a cancellation: a task that catches the stop and goes on is still stopped.
+    if (!task.cancelRequested) {
+      task.cancelRequested = true
+      task.cancelError = error
+    }
+    if (task.state === S_NEW) s.finalize(task)
+    else s.interrupt(task, RESUME_THROW, error)
+  }
+}
+
+/** `maxRounds` reached: stop the run like `vm.stop()` (the machine ends as stopped). */
+export function stopOnRoundLimit(s: Scheduler, k: Continuation<unknown> | null): void {
+  const max = s.rounds?.max
+  if (k === null) return
+  stopMachine(k, `maxRounds (${max}) reached`)
+  const stop = takeMachineStop(k) ?? stopRequestedBy(k)
+  if (stop !== null) stopAll(s, stop)
+}
+
+/**
+ * A task ended with `StopError`: if the machine is being stopped (a scheduler nested in
+ * this task delivered it), this scheduler stops its tasks too.
+ */
+export function stopSeenAtEnd(s: Scheduler, k: Continuation<unknown> | null): void {
+  if (s.stopping !== null || k === null) return
+  const stop = stopRequestedBy(k)
+  if (stop === null) return
+  takeMachineStop(k)
+  stopAll(s, stop)
+}
+
+/** What a new task inherits and is bounded by: task-local values, its watchdog. */
+export function initTaskControl(
+  task: Task<unknown>,
+  parent: Task<unknown>,
+  options: SpawnOptions | undefined,
+): void {
+  if (parent.locals !== null) task.locals = forkTaskLocals(parent)
+  const budget = options?.watchdog
+  if (budget !== undefined) task.watchdog = new Watchdog(budget)
+}
