@@ -1,8 +1,7 @@
 import { type SchedulerOptions, scheduled } from "@effvm/scheduler"
-import { createVM, Program, type RunOptions, type VM, withHandler } from "@effvm/vm-core"
+import { createVM, Program, type RunOptions, type VM } from "@effvm/vm-core"
 import * as Effect from "effect/Effect"
 import { EffectFailure } from "./effect-failure.js"
-import { FiberInterruption, InterruptBridge } from "./interruption.js"
 
 /**
  * Options of {@link toEffect}.
@@ -31,8 +30,8 @@ export interface ToEffectOptions {
  * - A failure becomes an Effect failure with the error itself, which still answers
  *   `getTraceback`; an `EffectFailure` (an effect run by `fromEffect` that failed) becomes
  *   its original `Cause` again, so `toEffect(fromEffect(e))` behaves like `e`.
- * - Interrupting the fiber cancels every task of the program; the interruption completes
- *   once their `finally` blocks have run.
+ * - Interrupting the fiber stops the run (`vm.stop()`: every task gets `StopError` at its
+ *   suspension); the interruption completes once their `finally` blocks have run.
  *
  * @example
  * ```ts
@@ -53,13 +52,12 @@ export function toEffect<T>(
     )
   }
   return Effect.callback<T, unknown>((resume) => {
-    const bridge = new InterruptBridge()
-    const vm = createVM(withHandler(bridge.handler, scheduled(body, options?.scheduler)), {
+    const vm = createVM(scheduled(body, options?.scheduler), {
       handlers: options?.handlers ?? [],
     })
     const ended = drive(vm, (outcome) => resume(outcome))
     return Effect.promise(() => {
-      bridge.interrupt()
+      vm.stop()
       return ended
     })
   })
@@ -99,8 +97,8 @@ function runUntilParked(vm: VM<unknown>): boolean {
 
 function outcomeOf<T>(vm: VM<T>): Effect.Effect<T, unknown> {
   if (vm.status === "done") return Effect.succeed(vm.result as T)
+  if (vm.status === "stopped") return Effect.interrupt
   const error = vm.error
   if (error instanceof EffectFailure) return Effect.failCause(error.effectCause)
-  if (error instanceof FiberInterruption) return Effect.interrupt
   return Effect.fail(error)
 }

@@ -9,7 +9,18 @@ import {
   VirtualClock,
   wait,
 } from "@effvm/scheduler"
-import { awaitExternal, fn, formatTraceback, getTraceback, program, pure } from "@effvm/vm-core"
+import {
+  awaitExternal,
+  type Continuation,
+  Effect as EffvmEffect,
+  fn,
+  formatTraceback,
+  getTraceback,
+  handler,
+  program,
+  pure,
+  Transfer,
+} from "@effvm/vm-core"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -25,6 +36,9 @@ function failureOf(exit: Exit.Exit<unknown, unknown>): unknown {
 }
 
 const never = new Promise<never>(() => {})
+
+/** An effect answered, in one test, by a handler outside the scheduler. */
+class Ask extends EffvmEffect<void> {}
 
 describe("toEffect", () => {
   const unhandled = watchUnhandledRejections()
@@ -126,6 +140,31 @@ describe("toEffect", () => {
     log.push("interrupt returned")
 
     expect(log).toEqual(["finally started", "finally done", "interrupt returned"])
+    expect(Exit.hasInterrupts(fiber.pollUnsafe()!)).toBe(true)
+  })
+
+  it("interrupts at once a program parked in a handler outside the scheduler", async () => {
+    const log: string[] = []
+    const slowOutside = handler(
+      function* slowOutside(_effect: Ask, k: Continuation<unknown>) {
+        // A handler outside `scheduled` that waits on a promise that never settles.
+        return yield* Transfer(k, yield* awaitExternal(never))
+      },
+      { handles: [Ask] },
+    )
+    const main = program(function* main() {
+      try {
+        yield* new Ask()
+      } finally {
+        log.push("main cleaned up")
+      }
+    })
+
+    const fiber = Effect.runFork(toEffect(main, { handlers: [slowOutside] }))
+    await settleCallbacks()
+    await Effect.runPromise(Fiber.interrupt(fiber))
+
+    expect(log).toEqual(["main cleaned up"])
     expect(Exit.hasInterrupts(fiber.pollUnsafe()!)).toBe(true)
   })
 
