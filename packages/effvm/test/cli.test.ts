@@ -205,3 +205,30 @@ describe("effvm --help and --version", () => {
     expect(effvm("--version")).toEqual({ status: 0, stdout: `${manifest.version}\n`, stderr: "" })
   })
 })
+
+describe("effvm run, stopped by a signal", () => {
+  it("turns SIGINT into a stop: the program's finally blocks run, exit code 130", async () => {
+    const { spawn } = await import("node:child_process")
+    const child = spawn(process.execPath, [bin, "run", `${fixtures}/forever.ts`], {
+      cwd: root,
+      env: environmentWithout("EFFVM_CAPTURE_STACKS"),
+    })
+    let stdout = ""
+    let stderr = ""
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk
+    })
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve))
+    await new Promise<void>((resolve) =>
+      child.stdout.on("data", (chunk) => {
+        stdout += chunk
+        if (stdout.includes("started")) resolve()
+      }),
+    )
+    child.kill("SIGINT")
+
+    expect(await exited).toBe(130)
+    expect(stdout).toBe("started\ncleaned up\n")
+    expect(stderr).toContain("effvm: stopped by SIGINT")
+  })
+})

@@ -1,9 +1,10 @@
 import { inspect } from "node:util"
 import { defaultHandlers } from "@effvm/handlers"
 import { realClock, scheduled, VirtualClock } from "@effvm/scheduler"
-import { formatTraceback, getTraceback, type RunOptions, runAsync } from "@effvm/vm-core"
+import { formatTraceback, getTraceback, type RunOptions, runAsync, StopError } from "@effvm/vm-core"
 import type { RunCommand } from "./arguments.js"
 import { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK } from "./exit-codes.js"
+import { EXIT_INTERRUPTED, stopOnSignals } from "./interrupt.js"
 import { BadInput, loadProgram, ModuleFailure } from "./load-module.js"
 
 /**
@@ -36,8 +37,10 @@ export async function runModule(command: RunCommand): Promise<number> {
   const scheduler = command.quanta === undefined ? { clock } : { clock, quanta: command.quanta }
   // captureStacks rides along for a vm-core that reads it as a run option; the
   // EFFVM_CAPTURE_STACKS variable (set before vm-core loaded) covers the rest.
+  const stop = stopOnSignals()
   const options: RunOptions = {
     handlers,
+    signal: stop.signal,
     ...(command.captureStacks === "full" ? { captureStacks: "full" } : {}),
   }
   try {
@@ -45,8 +48,15 @@ export async function runModule(command: RunCommand): Promise<number> {
     if (result !== undefined) process.stdout.write(`${render(result)}\n`)
     return EXIT_OK
   } catch (error) {
+    const signal = stop.received()
+    if (signal !== null && error instanceof StopError) {
+      process.stderr.write(`effvm: stopped by ${signal}\n`)
+      return EXIT_INTERRUPTED
+    }
     process.stderr.write(`${describeFailure(error)}\n`)
     return EXIT_FAILED
+  } finally {
+    stop.detach()
   }
 }
 
