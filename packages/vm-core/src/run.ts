@@ -1,4 +1,5 @@
 import { describeValue } from "./effect.js"
+import { type CaptureStacks, captureModeOf } from "./errors/live-lines.js"
 import type { HandlerDef, HandlerFunction } from "./handler.js"
 import { withHandlers } from "./handler.js"
 import { advance, Machine } from "./machine/machine.js"
@@ -9,6 +10,13 @@ import { Program } from "./program.js"
 export interface RunOptions {
   /** Handlers installed around the program, the first outermost. */
   readonly handlers?: readonly (HandlerDef | HandlerFunction)[]
+  /**
+   * Where tracebacks place frames other than the raising one: `"definition"` (default, no
+   * cost) shows each program's definition site; `"full"` shows the line each frame is
+   * suspended at, for a stack capture per step (microseconds). Defaults to the environment
+   * variable `EFFVM_CAPTURE_STACKS`, else `"definition"`.
+   */
+  readonly captureStacks?: CaptureStacks
 }
 
 /** What one `vm.step()` did. */
@@ -121,7 +129,9 @@ function rootOf<T>(
  * ```
  */
 export function createVM<T>(program: Program<T>, options?: RunOptions): VM<T> {
-  return new SteppableVM<T>(new Machine(rootOf(program, options, "createVM"), false))
+  const m = new Machine(rootOf(program, options, "createVM"), false)
+  m.liveStacks = captureModeOf(options?.captureStacks) === "full"
+  return new SteppableVM<T>(m)
 }
 
 /**
@@ -135,6 +145,7 @@ export function createVM<T>(program: Program<T>, options?: RunOptions): VM<T> {
  */
 export function run<T>(program: Program<T>, options?: RunOptions): T {
   const m = new Machine(rootOf(program, options, "run"), true)
+  m.liveStacks = captureModeOf(options?.captureStacks) === "full"
   advance(m, Number.POSITIVE_INFINITY)
   if (m.mode === MODE_DONE) return m.result as T
   throw m.error
@@ -151,6 +162,7 @@ export function run<T>(program: Program<T>, options?: RunOptions): T {
  */
 export async function runAsync<T>(program: Program<T>, options?: RunOptions): Promise<T> {
   const m = new Machine(rootOf(program, options, "runAsync"), false)
+  m.liveStacks = captureModeOf(options?.captureStacks) === "full"
   for (;;) {
     const mode = advance(m, Number.POSITIVE_INFINITY)
     if (mode === MODE_DONE) return m.result as T

@@ -8,7 +8,7 @@ import {
   settle,
 } from "../errors/context.js"
 import { Interrupt } from "../errors/errors.js"
-import { recordCrossing, recordOrigin } from "../errors/origin.js"
+import { recordOrigin } from "../errors/origin.js"
 import { throwAt } from "./close.js"
 import { type Continuation, K_ABANDONED } from "./continuation.js"
 import { perform } from "./dispatch.js"
@@ -30,8 +30,8 @@ export function startErrorDispatch(vm: Machine): void {
   vm.mode = MODE_THROW
   if (error === null || typeof error !== "object") return
   // Every error gets its origin, even those that bypass enrichment (tracebacks, §6).
-  if (forced) recordCrossing(error, vm.top)
-  else recordOrigin(error, vm.failedFrame ?? vm.top)
+  // A crossing (forced) was recorded where it was decided, with the effect it interrupts.
+  if (!forced) recordOrigin(error, vm.failedFrame ?? vm.top)
   vm.failedFrame = null
   if (vm.inErrorDispatch || error instanceof Interrupt || (!forced && isSettled(error))) return
   vm.inErrorDispatch = true

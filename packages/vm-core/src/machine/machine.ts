@@ -1,5 +1,6 @@
 import type { Control } from "../control.js"
 import type { Effect } from "../effect.js"
+import { liveCapture, noteLiveSite } from "../errors/live-lines.js"
 import { TAG_CONTROL, TAG_EFFECT, TAG_PROGRAM, tagOf } from "../instruction.js"
 import type { Program } from "../program.js"
 import {
@@ -54,6 +55,8 @@ export class Machine {
   forceEnrich = false
   /** Step count at which the next perform is preceded by a preemption; 0 = disarmed. */
   preemptAt = 0
+  /** `captureStacks: "full"`: each frame keeps the line it is suspended at (tracebacks). */
+  liveStacks = false
 
   constructor(
     root: Program<unknown>,
@@ -69,6 +72,7 @@ export class Machine {
  * rare lives in helpers; what stays inline is the perform → resume → return cycle.
  */
 export function advance(vm: Machine, limit: number): number {
+  liveCapture.on = vm.liveStacks
   for (let n = 0; n < limit; n++) {
     const mode = vm.mode
     if (mode >= MODE_DONE) return mode
@@ -89,6 +93,7 @@ export function advance(vm: Machine, limit: number): number {
       }
       case MODE_HANDLE_YIELD: {
         const y = vm.value
+        if (vm.liveStacks) noteLiveSite(vm.top!)
         const tag = tagOf(y)
         if (tag === TAG_EFFECT) perform(vm, vm.top!, y as Effect<unknown>)
         else if (tag === TAG_PROGRAM) pushProgram(vm, y as Program<unknown>)

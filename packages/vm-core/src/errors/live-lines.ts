@@ -1,0 +1,70 @@
+import type { Frame } from "../machine/frames.js"
+
+/**
+ * `captureStacks: "full"` (SPEC §6): every program frame shows the line it is suspended
+ * at, not its definition site. A suspended generator's line is not observable from JS, so
+ * in full mode a stack is captured each time a frame opens an instruction (`yield*` calls
+ * `[Symbol.iterator]()` inside the user's generator, where the user's line is on the JS
+ * stack) and kept for that frame. In the default mode none of this runs: the only cost is
+ * reading `liveCapture.on` once per instruction.
+ */
+
+/** Capture modes of a run: definition sites (default, free) or live lines (microseconds per step). */
+export type CaptureStacks = "definition" | "full"
+
+/** Whether the machine running now captures live lines; set when a machine starts stepping. */
+export const liveCapture = { on: false }
+
+let opened: Error | null = null
+// Weak: a frame's capture lives as long as the frame, and default mode never touches it.
+const liveSites = new WeakMap<Frame, Error>()
+
+/** Called by `[Symbol.iterator]()` in full mode, inside the user's generator. */
+export function captureOpened(): void {
+  opened = new Error()
+}
+
+/** The machine handles what `f` yielded: the capture taken while it yielded is `f`'s line. */
+export function noteLiveSite(f: Frame): void {
+  if (opened !== null) {
+    liveSites.set(f, opened)
+    opened = null
+  }
+}
+
+/**
+ * A snapshot of the live captures of `frame` and its callers, taken when an error is
+ * recorded (the frames may run on later, if the error is caught). `null` in default mode.
+ */
+export function liveLinesFrom(frame: Frame | null): Map<Frame, Error> | null {
+  if (!liveCapture.on) return null
+  const out = new Map<Frame, Error>()
+  for (let f = frame; f !== null; f = f.parent) {
+    const site = liveSites.get(f)
+    if (site !== undefined) out.set(f, site)
+  }
+  return out
+}
+
+let fromEnvironment: CaptureStacks | undefined | null = null
+
+/**
+ * The capture mode of a run: its `captureStacks` option, else the environment variable
+ * `EFFVM_CAPTURE_STACKS` (read once, through `globalThis.process` so browsers need no shim).
+ */
+export function captureModeOf(option: CaptureStacks | undefined): CaptureStacks {
+  if (option !== undefined) return checkMode(option, "the captureStacks option")
+  if (fromEnvironment === null) {
+    const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
+      ?.env?.EFFVM_CAPTURE_STACKS
+    fromEnvironment = env ? checkMode(env as CaptureStacks, "EFFVM_CAPTURE_STACKS") : undefined
+  }
+  return fromEnvironment ?? "definition"
+}
+
+function checkMode(mode: CaptureStacks, where: string): CaptureStacks {
+  if (mode === "definition" || mode === "full") return mode
+  throw new TypeError(
+    `${where} must be "definition" (the default) or "full", got ${JSON.stringify(mode)}.`,
+  )
+}
