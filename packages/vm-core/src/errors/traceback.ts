@@ -3,13 +3,7 @@ import type { Verdict } from "../machine/continuation.js"
 import { FRAME_PROGRAM, FRAME_PROMPT, type PromptFrame } from "../machine/frames.js"
 import { getExecutionContext } from "./context.js"
 import { type OriginSite, originOf, type Performing } from "./origin.js"
-import {
-  firstUserLocation,
-  isInternalFile,
-  locationsOf,
-  type SourceLocation,
-  shortPath,
-} from "./site.js"
+import { firstUserLocation, isInternalFile, type SourceLocation, shortPath } from "./site.js"
 
 /** How one handler treated the effect a frame was performing. */
 export interface TracebackVerdict {
@@ -118,7 +112,9 @@ function framesOf(site: OriginSite, raised: Error | undefined): TracebackFrame[]
     const call = `${p.name}(${args})`
     let where: SourceLocation | undefined
     let lineKind: TracebackFrame["lineKind"] = "definition"
-    if (innermost && raised !== undefined) where = raiseLocation(raised, p.name)
+    // An error thrown at a perform site was raised by a handler or the machine, not here.
+    if (innermost && raised !== undefined && site.performing === null)
+      where = raiseLocation(raised, p.name)
     if (where !== undefined) lineKind = "raise"
     else {
       const live = site.live?.get(f)
@@ -146,21 +142,44 @@ function framesOf(site: OriginSite, raised: Error | undefined): TracebackFrame[]
   return out.reverse()
 }
 
+const stackEntry = /^\s*at (?:(.*?) \()?(.*?)(?::(\d+):(\d+))?\)?$/
+const generatorStep = /\.(?:next|throw|return)$/
+
 /**
- * The line the error was thrown from, when user code threw it: the user locations on top
- * of its stack, before the machine's own frames. An error the machine made (an unhandled
- * effect, a bad yield) has effvm code on top and no raise line.
+ * The line the error was thrown from, when the frame's own code threw it: the user
+ * locations on top of its stack, down to the generator step that ran them. An error made by
+ * the machine or by a handler (an unhandled effect, a bad yield, a handler's throw) has no
+ * generator step under its user locations, so it has no raise line.
  */
 function raiseLocation(error: Error, programName: string): SourceLocation | undefined {
+  const stack = typeof error.stack === "string" ? error.stack.split("\n") : []
   const userTop: SourceLocation[] = []
-  for (const loc of locationsOf(error)) {
-    if (isInternalFile(loc.file)) break
-    userTop.push(loc)
+  for (const text of stack) {
+    const m = stackEntry.exec(text)
+    if (!m || !text.trimStart().startsWith("at ")) continue
+    const fnName = m[1]
+    if (m[3] === undefined) {
+      // `at walk.next (<anonymous>)`: the generator step; what stood above it is the raise.
+      if (fnName !== undefined && generatorStep.test(fnName)) break
+      continue
+    }
+    let file = m[2] ?? ""
+    if (file.startsWith("file://")) file = decodeURI(file.slice("file://".length))
+    if (isInternalFile(file)) return ownLine(userTop, programName)
+    userTop.push({
+      functionName: fnName || undefined,
+      file,
+      line: Number(m[3]),
+      column: Number(m[4]),
+    })
   }
   if (userTop.length === 0) return undefined
-  // Thrown by a helper the generator called: the generator's own line is the frame's.
-  const own = userTop.find((loc) => loc.functionName?.split(".").pop() === programName)
-  return own ?? userTop[userTop.length - 1]
+  return ownLine(userTop, programName) ?? userTop[userTop.length - 1]
+}
+
+/** Among user locations, the one in the program's own generator function. */
+function ownLine(userTop: SourceLocation[], programName: string): SourceLocation | undefined {
+  return userTop.find((loc) => loc.functionName?.split(".").pop() === programName)
 }
 
 /**
