@@ -291,6 +291,7 @@ describe("guard, bypass and once", () => {
       try {
         return yield* inner
       } catch (error) {
+        // biome-ignore lint/complexity/noUselessCatch: the point is a frame that catches and rethrows
         throw error
       }
     })

@@ -51,6 +51,7 @@ const rethrowing = fn(function* rethrowing(inner: Program<unknown>) {
   try {
     return yield* inner
   } catch (error) {
+    // biome-ignore lint/complexity/noUselessCatch: the point is a frame that catches and rethrows
     throw error
   }
 })
