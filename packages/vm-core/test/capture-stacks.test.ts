@@ -52,6 +52,14 @@ const throwing = program(function* throwing() {
   lines.throwAt = lineHere() + 1
   throw new Error("deep")
 })
+const leafValue = fn(function* leafValue(n: number) {
+  return n
+})
+const succeeds = program(function* succeeds() {
+  let total = 0
+  for (let i = 0; i < 10; i++) total += (yield* leafValue(i)) as number
+  return total
+})
 const performing = program(function* performing() {
   lines.perform = lineHere() + 1
   return yield* new Query()
@@ -120,6 +128,28 @@ describe("captureStacks", () => {
     const frames = framesOfWith(core, () => core.run(wrapper(fails)))
 
     expect(frames[0]).toMatchObject({ lineKind: "live", line: liveLine.at })
+  })
+
+  it("the default mode captures no stack on the success path; full mode captures one per step", () => {
+    const countStackCaptures = (options: Parameters<typeof run>[1]): number => {
+      let captures = 0
+      const RealError = globalThis.Error
+      globalThis.Error = new Proxy(RealError, {
+        construct(target, args, newTarget) {
+          captures++
+          return Reflect.construct(target, args, newTarget)
+        },
+      })
+      try {
+        run(succeeds, options)
+      } finally {
+        globalThis.Error = RealError
+      }
+      return captures
+    }
+
+    expect(countStackCaptures(undefined)).toBe(0)
+    expect(countStackCaptures({ captureStacks: "full" })).toBeGreaterThan(0)
   })
 
   it("an unknown capture mode is a TypeError naming the value", () => {

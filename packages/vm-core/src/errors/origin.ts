@@ -29,6 +29,8 @@ export interface OriginSite {
 export interface ErrorOrigin extends OriginSite {
   /** Perform sites in other tasks the error was thrown into afterwards, innermost first. */
   readonly crossings: OriginSite[]
+  /** Set once the error may no longer start an enrichment dispatch (SPEC §5: sites, once). */
+  settled: boolean
 }
 
 const originKey: unique symbol = Symbol.for("effvm.origin")
@@ -47,6 +49,7 @@ export function recordOrigin(
         performing,
         live: liveLinesFrom(frame),
         crossings: [],
+        settled: false,
       } satisfies ErrorOrigin,
       configurable: true,
       enumerable: false,
@@ -78,6 +81,7 @@ export function moveOriginToPerformSite(
     performing: { effect: k.effect, k, last: "threw" },
     live: liveLinesFrom(k.top),
     crossings: origin.crossings,
+    settled: origin.settled,
   }
   Object.defineProperty(error, originKey, { value: moved })
 }
