@@ -110,7 +110,13 @@ function bothForms(
   go: (n: number, error: (i: number) => Error) => number | Promise<number>,
 ): Case[] {
   return [
-    { runtime, variant: "", label: `${label}, new Error`, group: "new", run: (n) => go(n, makeError) },
+    {
+      runtime,
+      variant: "",
+      label: `${label}, new Error`,
+      group: "new",
+      run: (n) => go(n, makeError),
+    },
     {
       runtime,
       variant: "pre",

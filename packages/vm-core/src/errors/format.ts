@@ -80,7 +80,8 @@ function crossingNote(
   const taskId = next?.boundary?.taskId
   const last = section.frames[section.frames.length - 1]
   if (taskId === undefined || last?.effect === undefined) return undefined
-  const during = last.effect.slice(0, last.effect.indexOf("(") >>> 0)
+  const paren = last.effect.indexOf("(")
+  const during = paren > 0 ? last.effect.slice(0, paren) : last.effect
   return `    ⇢ task ${String(taskId)} failed during ${during}`
 }
 
