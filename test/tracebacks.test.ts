@@ -55,7 +55,8 @@ describe("tracebacks across tasks", () => {
   it("places the raise after the last task separator, and `Type: message` last", () => {
     const text = formatTraceback(failure()).split("\n")
 
-    const lastSeparator = text.findLastIndex((l) => l.startsWith("  ── in task "))
+    const separators = text.flatMap((l, i) => (l.startsWith("  ── in task ") ? [i] : []))
+    const lastSeparator = separators.at(-1) ?? -1
     const raise = text.findIndex((l) => l.includes("throw new Error(`corrupt data for item"))
     expect(lastSeparator).toBeGreaterThan(0)
     expect(raise).toBeGreaterThan(lastSeparator)
