@@ -33,7 +33,36 @@ export interface ErrorOrigin extends OriginSite {
   settled: boolean
 }
 
-const originKey: unique symbol = Symbol.for("effvm.origin")
+/**
+ * The origin travels on the error object as a private field, added with the constructor
+ * return trick: a private field is invisible (no property, no `util.inspect` line) and
+ * adding one costs about 45 ns against 200 ns for `Object.defineProperty` (W6: one per
+ * new error).
+ */
+class ReturnsTarget {
+  constructor(target: object) {
+    // biome-ignore lint/correctness/noConstructorReturn: the trick that stamps `target` itself
+    return target
+  }
+}
+
+class OriginStamp extends ReturnsTarget {
+  #origin: ErrorOrigin
+
+  private constructor(target: object, origin: ErrorOrigin) {
+    super(target)
+    this.#origin = origin
+  }
+
+  static read(target: object): ErrorOrigin | undefined {
+    return #origin in target ? (target as OriginStamp).#origin : undefined
+  }
+
+  static write(target: object, origin: ErrorOrigin): void {
+    if (#origin in target) (target as OriginStamp).#origin = origin
+    else new OriginStamp(target, origin)
+  }
+}
 
 /** @internal records the raising frame once; later records keep the first. */
 export function recordOrigin(
@@ -41,22 +70,17 @@ export function recordOrigin(
   frame: Frame | null,
   performing: Performing | null = null,
 ): void {
-  if (error === null || typeof error !== "object" || originKey in error) return
+  if (error === null || typeof error !== "object" || OriginStamp.read(error) !== undefined) return
   try {
-    Object.defineProperty(error, originKey, {
-      value: {
-        frame,
-        performing,
-        live: liveLinesFrom(frame),
-        crossings: [],
-        settled: false,
-      } satisfies ErrorOrigin,
-      configurable: true,
-      enumerable: false,
-      writable: true,
+    OriginStamp.write(error, {
+      frame,
+      performing,
+      live: liveLinesFrom(frame),
+      crossings: [],
+      settled: false,
     })
   } catch {
-    // frozen errors carry no origin
+    // an object that cannot be stamped carries no origin
   }
 }
 
@@ -83,7 +107,7 @@ export function moveOriginToPerformSite(
     crossings: origin.crossings,
     settled: origin.settled,
   }
-  Object.defineProperty(error, originKey, { value: moved })
+  OriginStamp.write(error as object, moved)
 }
 
 /** @internal records that `error` was thrown into another task at `frame`. */
@@ -100,5 +124,5 @@ export function recordCrossing(
 /** @internal the recorded origin of `error`, if any. */
 export function originOf(error: unknown): ErrorOrigin | undefined {
   if (error === null || typeof error !== "object") return undefined
-  return (error as { [originKey]?: ErrorOrigin })[originKey]
+  return OriginStamp.read(error)
 }
