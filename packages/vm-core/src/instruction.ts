@@ -55,7 +55,7 @@ export abstract class Instruction<R> {
   declare readonly effvmTag: number;
 
   [Symbol.iterator](): Iterator<Instruction<unknown>, R, unknown> {
-    if (liveCapture.on) captureOpened()
+    if (liveCapture.machine !== null) captureOpened()
     opened = this
     return cursor as Iterator<Instruction<unknown>, R, unknown>
   }

@@ -6,30 +6,26 @@ import type { Frame } from "../machine/frames.js"
  * in full mode a stack is captured each time a frame opens an instruction (`yield*` calls
  * `[Symbol.iterator]()` inside the user's generator, where the user's line is on the JS
  * stack) and kept for that frame. In the default mode none of this runs: the only cost is
- * reading `liveCapture.on` once per instruction.
+ * reading `liveCapture.machine` once per instruction.
  */
 
 /** Capture modes of a run: definition sites (default, free) or live lines (microseconds per step). */
 export type CaptureStacks = "definition" | "full"
 
-/** Whether the machine running now captures live lines; set when a machine starts stepping. */
-export const liveCapture = { on: false }
+/**
+ * The machine stepping now, when it runs in full mode; `null` otherwise. Set once per
+ * `advance` call. While a frame's generator runs, that machine's `top` is the frame, so the
+ * capture is filed under it without any work in the step loop.
+ */
+export const liveCapture: { machine: { readonly top: Frame | null } | null } = { machine: null }
 
-let opened: Error | null = null
 // Weak: a frame's capture lives as long as the frame, and default mode never touches it.
 const liveSites = new WeakMap<Frame, Error>()
 
 /** Called by `[Symbol.iterator]()` in full mode, inside the user's generator. */
 export function captureOpened(): void {
-  opened = new Error()
-}
-
-/** The machine handles what `f` yielded: the capture taken while it yielded is `f`'s line. */
-export function noteLiveSite(f: Frame): void {
-  if (opened !== null) {
-    liveSites.set(f, opened)
-    opened = null
-  }
+  const top = liveCapture.machine?.top
+  if (top) liveSites.set(top, new Error())
 }
 
 /**
@@ -37,7 +33,7 @@ export function noteLiveSite(f: Frame): void {
  * recorded (the frames may run on later, if the error is caught). `null` in default mode.
  */
 export function liveLinesFrom(frame: Frame | null): Map<Frame, Error> | null {
-  if (!liveCapture.on) return null
+  if (liveCapture.machine === null) return null
   const out = new Map<Frame, Error>()
   for (let f = frame; f !== null; f = f.parent) {
     const site = liveSites.get(f)

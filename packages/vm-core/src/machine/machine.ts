@@ -1,6 +1,6 @@
 import type { Control } from "../control.js"
 import type { Effect } from "../effect.js"
-import { liveCapture, noteLiveSite } from "../errors/live-lines.js"
+import { liveCapture } from "../errors/live-lines.js"
 import { TAG_CONTROL, TAG_EFFECT, TAG_PROGRAM, tagOf } from "../instruction.js"
 import type { Program } from "../program.js"
 import {
@@ -72,7 +72,7 @@ export class Machine {
  * rare lives in helpers; what stays inline is the perform → resume → return cycle.
  */
 export function advance(vm: Machine, limit: number): number {
-  liveCapture.on = vm.liveStacks
+  liveCapture.machine = vm.liveStacks ? vm : null
   for (let n = 0; n < limit; n++) {
     const mode = vm.mode
     if (mode >= MODE_DONE) return mode
@@ -93,7 +93,6 @@ export function advance(vm: Machine, limit: number): number {
       }
       case MODE_HANDLE_YIELD: {
         const y = vm.value
-        if (vm.liveStacks) noteLiveSite(vm.top!)
         const tag = tagOf(y)
         if (tag === TAG_EFFECT) perform(vm, vm.top!, y as Effect<unknown>)
         else if (tag === TAG_PROGRAM) pushProgram(vm, y as Program<unknown>)
