@@ -9,7 +9,15 @@ import type { Frame } from "../machine/frames.js"
  * reading `liveCapture.machine` once per instruction.
  */
 
-/** Capture modes of a run: definition sites (default, free) or live lines (microseconds per step). */
+/**
+ * Capture modes of a run: definition sites (default, free) or live lines (microseconds per
+ * step), for the frames of a traceback other than the raising one.
+ *
+ * @example
+ * ```ts
+ * run(main(), { captureStacks: "full" }) // or EFFVM_CAPTURE_STACKS=full
+ * ```
+ */
 export type CaptureStacks = "definition" | "full"
 
 /**

@@ -5,7 +5,14 @@ import { getExecutionContext } from "./context.js"
 import { type OriginSite, originOf, type Performing } from "./origin.js"
 import { firstUserLocation, isInternalFile, type SourceLocation, shortPath } from "./site.js"
 
-/** How one handler treated the effect a frame was performing. */
+/**
+ * How one handler treated the effect a frame was performing (symbols in docs/errors.md).
+ *
+ * @example
+ * ```ts
+ * getTraceback(e)?.sections.at(-1)?.frames.at(-1)?.handlers // [{ handler: "cache", verdict: "passed" }, …]
+ * ```
+ */
 export interface TracebackVerdict {
   readonly handler: string
   readonly verdict: Verdict
