@@ -20,8 +20,10 @@ export interface SiteLocation {
 
 const stackLine = /^\s*at (?:(.*?) \()?(.*?):(\d+):(\d+)\)?$/
 
-// Frames in this package's own files (src/ or dist/) are skipped: the site is user code.
-const ownDir = new URL(".", import.meta.url).pathname
+// Frames in this package's own files (src/ or dist/; with source maps, dist/ code reports
+// src/ locations) are skipped: the site is user code.
+const packageDir = new URL("..", import.meta.url).pathname
+const ownDirs = [`${packageDir}src/`, `${packageDir}dist/`]
 
 /**
  * The location of a `spawn` (or of the `gather`/`race` that spawned a program), as the
@@ -99,7 +101,12 @@ function firstUserLocation(error: Error): SiteLocation | undefined {
     if (!m) continue
     let file = m[2] ?? ""
     if (file.startsWith("file://")) file = decodeURI(file.slice("file://".length))
-    if (file.startsWith(ownDir) || file.startsWith("node:") || !file.includes("/")) continue
+    if (
+      ownDirs.some((dir) => file.startsWith(dir)) ||
+      file.startsWith("node:") ||
+      !file.includes("/")
+    )
+      continue
     return { functionName: m[1] || undefined, file, line: Number(m[3]), column: Number(m[4]) }
   }
   return undefined

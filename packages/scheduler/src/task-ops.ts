@@ -50,6 +50,10 @@ class Wait<T> extends SchedulerEffect<T> {
     if (problem !== null) return TransferThrow(k, problem)
     if (input.finished) return s.deliverNow(input, k)
     return s.block(k, new WaitJoin(s, s.current!, input))
+  } /** How messages and tracebacks show it. */
+  override toString(): string {
+    const id = (this.input as { id?: unknown }).id
+    return id === undefined ? "wait(promise)" : `wait(task ${String(id)})`
   }
 }
 
@@ -75,6 +79,9 @@ class Join<R> extends SchedulerEffect<R> {
         ? new RaceJoin(s, task, inputs)
         : new GatherJoin(s, task, inputs, this.kind === GATHER_SETTLED)
     return join.begin(k)
+  } /** How messages and tracebacks show it: `gather(2 items)`. */
+  override toString(): string {
+    return `${joinNames[this.kind]}(${this.items.length} ${this.items.length === 1 ? "item" : "items"})`
   }
 }
 

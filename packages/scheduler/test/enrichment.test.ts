@@ -92,7 +92,8 @@ describe("spawn-chain enrichment", () => {
     const text = formatTraceback(thrownBy(() => runVirtual(orchestrator)))
     const batch = text.indexOf('── in task 2 "batch 1" (spawned at orchestrator() ')
     const leaf = text.indexOf('── in task 5 "leaf 1-2" (spawned at batchWorker() ')
-    const raise = text.indexOf("throw new Error(`corrupt data for item $" + "{id}`)")
+    // Errors suppressed during teardown are rendered first: the raise is the last one.
+    const raise = text.lastIndexOf("throw new Error(`corrupt data for item $" + "{id}`)")
     expect(batch).toBeGreaterThan(0)
     expect(leaf).toBeGreaterThan(batch)
     expect(raise).toBeGreaterThan(leaf)

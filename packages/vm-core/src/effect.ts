@@ -25,9 +25,14 @@ Object.defineProperty(Effect.prototype, "effvmTag", { value: TAG_EFFECT })
 // biome-ignore lint/suspicious/noExplicitAny: constructor parameters of user effect classes vary
 export type EffectClass = abstract new (...args: any[]) => Effect<unknown>
 
-/** Renders an effect as `Name(arg, …)` from its own fields, for messages. */
+/**
+ * Renders an effect as `Name(arg, …)` from its own fields, for messages, or with its
+ * class's own `toString()` when it defines one.
+ */
 export function describeEffect(effect: unknown): string {
   if (effect === null || typeof effect !== "object") return describeValue(effect)
+  // An effect class may say how it reads (`gather(2 items)`) by defining toString().
+  if (effect.toString !== Object.prototype.toString) return String(effect)
   const name = (effect as object).constructor?.name ?? "Effect"
   const args = Object.values(effect as object).map(describeValue)
   return `${name}(${args.join(", ")})`

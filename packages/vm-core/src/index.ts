@@ -21,11 +21,13 @@ export {
 } from "./errors/context.js"
 export { ContinuationError, Interrupt, UnhandledEffectError } from "./errors/errors.js"
 export { formatTraceback } from "./errors/format.js"
+export type { CaptureStacks } from "./errors/live-lines.js"
 export {
   getTraceback,
   type Traceback,
   type TracebackFrame,
   type TracebackSection,
+  type TracebackVerdict,
 } from "./errors/traceback.js"
 export { AwaitExternal, awaitExternal } from "./external.js"
 export {

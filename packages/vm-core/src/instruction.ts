@@ -10,6 +10,8 @@
  * many tasks at once.
  */
 
+import { captureOpened, liveCapture } from "./errors/live-lines.js"
+
 /** Classifies what a frame yielded with one property read. */
 export const TAG_EFFECT = 1
 export const TAG_PROGRAM = 2
@@ -53,6 +55,7 @@ export abstract class Instruction<R> {
   declare readonly effvmTag: number;
 
   [Symbol.iterator](): Iterator<Instruction<unknown>, R, unknown> {
+    if (liveCapture.machine !== null) captureOpened()
     opened = this
     return cursor as Iterator<Instruction<unknown>, R, unknown>
   }

@@ -1,11 +1,11 @@
 import { driveToEnd } from "./drive.js"
 import { escapedFrom } from "./errors/escape.js"
-import { advance, Machine } from "./machine/machine.js"
+import { advance, type Machine } from "./machine/machine.js"
 import { MODE_DONE } from "./machine/modes.js"
 import type { Program } from "./program.js"
-import { type RunOptions, rootOf } from "./run.js"
+import { machineFor, type RunOptions } from "./run.js"
 import { finalError, StopError } from "./stop.js"
-import { attachTracer, throwTraceFailure } from "./trace/attach.js"
+import { throwTraceFailure } from "./trace/attach.js"
 
 /**
  * How a run ended, as {@link runOutcome} and {@link runOutcomeAsync} report it: finished
@@ -57,8 +57,7 @@ export type RunOutcome<T> =
 export function runOutcome<T>(program: Program<T>, options?: RunOptions): RunOutcome<T> {
   let m: Machine
   try {
-    m = new Machine(rootOf(program, options, "runOutcome"), true)
-    attachTracer(m, options, "runOutcome")
+    m = machineFor(program, options, "runOutcome", true)
     m.recordChoices = true
     advance(m, Number.POSITIVE_INFINITY)
     throwTraceFailure(m)
@@ -86,8 +85,7 @@ export async function runOutcomeAsync<T>(
 ): Promise<RunOutcome<T>> {
   let m: Machine
   try {
-    m = new Machine(rootOf(program, options, "runOutcomeAsync"), false)
-    attachTracer(m, options, "runOutcomeAsync")
+    m = machineFor(program, options, "runOutcomeAsync", false)
     m.recordChoices = true
     await driveToEnd(m, options?.signal)
     throwTraceFailure(m)

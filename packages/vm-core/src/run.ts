@@ -1,5 +1,6 @@
 import { driveToEnd, resultOf } from "./drive.js"
 import { describeValue } from "./effect.js"
+import { type CaptureStacks, captureModeOf } from "./errors/live-lines.js"
 import type { HandlerDef, HandlerFunction } from "./handler.js"
 import { withHandlers } from "./handler.js"
 import { advance, Machine } from "./machine/machine.js"
@@ -19,6 +20,13 @@ export interface RunOptions {
   readonly trace?: TraceLevel
   /** Receives each event of a traced run, in order. */
   readonly onEvent?: EventListener
+  /**
+   * Where tracebacks place frames other than the raising one: `"definition"` (default, no
+   * cost) shows each program's definition site; `"full"` shows the line each frame is
+   * suspended at, for a stack capture per step (microseconds). Defaults to the environment
+   * variable `EFFVM_CAPTURE_STACKS`, else `"definition"`.
+   */
+  readonly captureStacks?: CaptureStacks
 }
 
 /** What one `vm.step()` did. */
@@ -122,6 +130,22 @@ class SteppableVM<T> implements VM<T> {
   }
 }
 
+/**
+ * @internal the machine of a run: `program` checked and wrapped in `handlers`, with the
+ * run's tracer and capture mode. `sync` machines (run, runOutcome) cannot wait.
+ */
+export function machineFor(
+  program: Program<unknown>,
+  options: RunOptions | undefined,
+  caller: string,
+  sync: boolean,
+): Machine {
+  const m = new Machine(rootOf(program, options, caller), sync)
+  attachTracer(m, options, caller)
+  m.liveStacks = captureModeOf(options?.captureStacks) === "full"
+  return m
+}
+
 /** @internal the program a run starts with: `program` checked, wrapped in `handlers`. */
 export function rootOf<T>(
   program: Program<T>,
@@ -147,8 +171,7 @@ export function rootOf<T>(
  * ```
  */
 export function createVM<T>(program: Program<T>, options?: RunOptions): VM<T> {
-  const m = new Machine(rootOf(program, options, "createVM"), false)
-  attachTracer(m, options, "createVM")
+  const m = machineFor(program, options, "createVM", false)
   return new SteppableVM<T>(m)
 }
 
@@ -162,8 +185,7 @@ export function createVM<T>(program: Program<T>, options?: RunOptions): VM<T> {
  * ```
  */
 export function run<T>(program: Program<T>, options?: RunOptions): T {
-  const m = new Machine(rootOf(program, options, "run"), true)
-  attachTracer(m, options, "run")
+  const m = machineFor(program, options, "run", true)
   advance(m, Number.POSITIVE_INFINITY)
   throwTraceFailure(m)
   return resultOf<T>(m)
@@ -179,8 +201,7 @@ export function run<T>(program: Program<T>, options?: RunOptions): T {
  * ```
  */
 export async function runAsync<T>(program: Program<T>, options?: RunOptions): Promise<T> {
-  const m = new Machine(rootOf(program, options, "runAsync"), false)
-  attachTracer(m, options, "runAsync")
+  const m = machineFor(program, options, "runAsync", false)
   await driveToEnd(m, options?.signal)
   throwTraceFailure(m)
   return resultOf<T>(m)

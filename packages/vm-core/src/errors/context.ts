@@ -1,4 +1,5 @@
 import { Effect } from "../effect.js"
+import { originOf } from "./origin.js"
 
 /** One fact about an error, added by a handler during enrichment. */
 export interface ContextEntry {
@@ -78,14 +79,16 @@ export function attachContext(error: unknown, context: ExecutionContext): void {
 
 /** @internal marks an error that must not start a dispatch (SPEC §5: sites, once). */
 export function settle(error: unknown): void {
-  if (error !== null && typeof error === "object" && !(settledKey in error)) {
-    defineHidden(error, settledKey, true)
-  }
+  if (error === null || typeof error !== "object" || settledKey in error) return
+  // Most errors already carry their origin: a flag there saves a second defineProperty (W6).
+  const origin = originOf(error)
+  if (origin !== undefined) origin.settled = true
+  else defineHidden(error, settledKey, true)
 }
 
 /** @internal whether `error` may start an enrichment dispatch. */
 export function isSettled(error: object): boolean {
-  return settledKey in error || contextKey in error
+  return settledKey in error || contextKey in error || originOf(error)?.settled === true
 }
 
 function defineHidden(target: unknown, key: symbol, value: unknown): void {

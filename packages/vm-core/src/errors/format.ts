@@ -1,7 +1,20 @@
-import type { Traceback, TracebackFrame } from "./traceback.js"
+import type { Verdict } from "../machine/continuation.js"
+import type { Traceback, TracebackFrame, TracebackSection } from "./traceback.js"
 import { getTraceback } from "./traceback.js"
 
 const causeSentence = "The above exception was the direct cause of the following exception:"
+const suppressedSentence =
+  "The above exception was suppressed: it was raised while the following exception propagated."
+
+/** How a traceback marks each handler's verdict (documented in docs/errors.md). */
+export const verdictSymbols: Readonly<Record<Verdict, string>> = {
+  resumed: "↩",
+  transferred: "⇢",
+  passed: "↗",
+  delegated: "⤴",
+  threw: "✗",
+  aborted: "⊘",
+}
 
 /**
  * Renders an error's traceback in Python's style (SPEC §6): header first, the frames
@@ -22,6 +35,7 @@ export function formatTraceback(error: unknown): string {
 function render(tb: Traceback): string[] {
   const lines: string[] = []
   if (tb.cause !== undefined) lines.push(...render(tb.cause), "", causeSentence, "")
+  for (const sub of tb.suppressed) lines.push(...render(sub), "", suppressedSentence, "")
   lines.push("effvm Traceback (most recent call last):")
   tb.sections.forEach((section, i) => {
     if (i > 0 && section.boundary !== undefined) {
@@ -38,13 +52,37 @@ function render(tb: Traceback): string[] {
       const text = sourceLine(frame)
       if (text) lines.push(`    ${text}`)
       if (count > 1) lines.push(`    [×${count}]`)
+      lines.push(...performingLines(frame))
     }
+    const crossed = crossingNote(section, tb.sections[i + 1])
+    if (crossed) lines.push(crossed)
   })
   tb.errors.forEach((sub, i) => {
     lines.push("", `  +-- ${i + 1} --`, ...render(sub).map((l) => `  | ${l}`))
   })
   lines.push("", `${tb.errorType}: ${tb.message}`)
   return lines
+}
+
+/** The effect a frame was performing and each handler's verdict on it. */
+function performingLines(frame: TracebackFrame): string[] {
+  if (frame.effect === undefined) return []
+  const handlers = frame.handlers ?? []
+  const seen = handlers.map((h) => `${h.handler} ${verdictSymbols[h.verdict]}`).join(", ")
+  return [`    performing ${frame.effect}`, `    handlers: ${seen || "none saw it"}`]
+}
+
+/** Under the frame an error crossed into: which task it came from, and during what. */
+function crossingNote(
+  section: TracebackSection,
+  next: TracebackSection | undefined,
+): string | undefined {
+  const taskId = next?.boundary?.taskId
+  const last = section.frames[section.frames.length - 1]
+  if (taskId === undefined || last?.effect === undefined) return undefined
+  const paren = last.effect.indexOf("(")
+  const during = paren > 0 ? last.effect.slice(0, paren) : last.effect
+  return `    ⇢ task ${String(taskId)} failed during ${during}`
 }
 
 /** Consecutive identical frames (deep recursion) collapse into one with a count. */

@@ -25,12 +25,15 @@ function internalDir(): string | undefined {
   return cut >= 0 ? here.file.slice(0, cut + 1) : undefined
 }
 
+// effvm's packages, in the workspace (sources or build) or installed. Their tests and
+// examples are user code: only `src/` and `dist/` count as effvm's own.
+const effvmPackageFile =
+  /\/(?:packages\/(?:vm-core|handlers|scheduler|effvm)|node_modules\/@effvm\/[^/]+|node_modules\/effvm)\/(?:src|dist)\//
+
 /** True for a location inside effvm's own sources (never shown in tracebacks). */
 export function isInternalFile(file: string): boolean {
   if (vmCoreDir !== undefined && file.startsWith(vmCoreDir)) return true
-  return (
-    file.includes("/@effvm/") || file.includes("/packages/vm-core/") || file.startsWith("node:")
-  )
+  return effvmPackageFile.test(file) || file.startsWith("node:") || file.startsWith("internal/")
 }
 
 /** Parses the `at …` lines of an error's stack, outermost last, as V8 prints them. */
@@ -62,6 +65,7 @@ export function firstUserLocation(error: Error): SourceLocation | undefined {
 export class CapturedSite {
   #capture: Error | undefined
   #resolved: SourceLocation | undefined | null = null
+  #internal = false
 
   constructor(capture: Error) {
     this.#capture = capture
@@ -69,11 +73,28 @@ export class CapturedSite {
 
   /** The user location of the capture, or `undefined` when none is outside effvm. */
   get location(): SourceLocation | undefined {
-    if (this.#resolved === null) {
-      this.#resolved = this.#capture ? firstUserLocation(this.#capture) : undefined
-      this.#capture = undefined
-    }
-    return this.#resolved
+    if (this.#resolved === null) this.#resolve()
+    return this.#resolved ?? undefined
+  }
+
+  /**
+   * Whether the code that called into effvm (e.g. the `fn(...)` call) is itself part of
+   * effvm: the programs of the scheduler and the built-in handlers are effvm's own frames,
+   * which tracebacks never show.
+   */
+  get internal(): boolean {
+    if (this.#resolved === null) this.#resolve()
+    return this.#internal
+  }
+
+  #resolve(): void {
+    const locations = this.#capture ? locationsOf(this.#capture) : []
+    this.#capture = undefined
+    this.#resolved = locations.find((loc) => !isInternalFile(loc.file))
+    const caller = locations.find(
+      (loc) => vmCoreDir === undefined || !loc.file.startsWith(vmCoreDir),
+    )
+    this.#internal = caller !== undefined && isInternalFile(caller.file)
   }
 
   /** `file:line`, shortened relative to the working directory, or `<unknown>`. */

@@ -1,8 +1,22 @@
-import { describeValue } from "../effect.js"
-import { FRAME_PROGRAM, FRAME_PROMPT, type Frame, type PromptFrame } from "../machine/frames.js"
+import { describeEffect, describeValue, type Effect } from "../effect.js"
+import type { Verdict } from "../machine/continuation.js"
+import { FRAME_PROGRAM, FRAME_PROMPT, type PromptFrame } from "../machine/frames.js"
 import { getExecutionContext } from "./context.js"
-import { originOf } from "./origin.js"
-import { firstUserLocation, isInternalFile, shortPath } from "./site.js"
+import { type OriginSite, originOf, type Performing } from "./origin.js"
+import { firstUserLocation, isInternalFile, type SourceLocation, shortPath } from "./site.js"
+
+/**
+ * How one handler treated the effect a frame was performing (symbols in docs/errors.md).
+ *
+ * @example
+ * ```ts
+ * getTraceback(e)?.sections.at(-1)?.frames.at(-1)?.handlers // [{ handler: "cache", verdict: "passed" }, …]
+ * ```
+ */
+export interface TracebackVerdict {
+  readonly handler: string
+  readonly verdict: Verdict
+}
 
 /** One program frame of a traceback. */
 export interface TracebackFrame {
@@ -10,8 +24,15 @@ export interface TracebackFrame {
   readonly call: string
   readonly file: string | undefined
   readonly line: number | undefined
-  /** `"raise"` for the line that threw, `"definition"` for a program's definition site. */
-  readonly lineKind: "raise" | "definition"
+  /**
+   * `"raise"`: the line that threw (from the JS stack); `"live"`: the line the frame was
+   * suspended at (`captureStacks: "full"`); `"definition"`: the program's definition site.
+   */
+  readonly lineKind: "raise" | "live" | "definition"
+  /** The effect the frame was performing when the error reached it, e.g. `Ask("db")`. */
+  readonly effect?: string
+  /** The handlers that saw that effect, in the order they saw it, with their verdicts. */
+  readonly handlers?: readonly TracebackVerdict[]
 }
 
 /** A task section: the frames of one task, and the boundary that spawned it. */
@@ -31,11 +52,13 @@ export interface Traceback {
   readonly cause: Traceback | undefined
   /** Tracebacks of an AggregateError's errors. */
   readonly errors: Traceback[]
+  /** Tracebacks of errors suppressed while this one propagated (`error.suppressed`). */
+  readonly suppressed: Traceback[]
 }
 
 /**
  * The structured traceback of an error that went through an effvm machine, or `undefined`
- * for an error the machine never saw.
+ * for a value that is not an object. An error the machine never saw has no sections.
  *
  * @example
  * ```ts
@@ -52,7 +75,7 @@ export function getTraceback(error: unknown, seen = new Set<unknown>()): Traceba
   const sections: TracebackSection[] = []
   if (origin !== undefined) {
     // Innermost first: the raising task, then each task the error crossed into.
-    const sites = [origin.frame, ...origin.crossings]
+    const sites: OriginSite[] = [origin, ...origin.crossings]
     sites.forEach((site, i) => {
       sections.unshift({
         frames: framesOf(site, i === 0 ? (error as Error) : undefined),
@@ -60,46 +83,131 @@ export function getTraceback(error: unknown, seen = new Set<unknown>()): Traceba
       })
     })
   }
-  const e = error as { name?: unknown; message?: unknown; cause?: unknown; errors?: unknown }
+  const e = error as {
+    name?: unknown
+    message?: unknown
+    cause?: unknown
+    errors?: unknown
+    suppressed?: unknown
+  }
   return {
     sections,
     errorType: typeof e.name === "string" ? e.name : (error.constructor?.name ?? "Error"),
     message: typeof e.message === "string" ? e.message : describeValue(error),
     cause: getTraceback(e.cause, seen),
-    errors: Array.isArray(e.errors)
-      ? e.errors.map((x) => getTraceback(x, seen)).filter((t): t is Traceback => t !== undefined)
-      : [],
+    errors: tracebacksOf(e.errors, seen),
+    suppressed: tracebacksOf(e.suppressed, seen),
   }
 }
 
-/** The program frames from `site` outwards to its task's root, outermost first. */
-function framesOf(site: Frame | null, raised: Error | undefined): TracebackFrame[] {
+function tracebacksOf(list: unknown, seen: Set<unknown>): Traceback[] {
+  if (!Array.isArray(list)) return []
+  return list.map((x) => getTraceback(x, seen)).filter((t): t is Traceback => t !== undefined)
+}
+
+/** The program frames from the site outwards to its task's root, outermost first. */
+function framesOf(site: OriginSite, raised: Error | undefined): TracebackFrame[] {
   const out: TracebackFrame[] = []
-  for (let f = site; f !== null; f = f.parent) {
+  let innermost = true
+  for (let f = site.frame; f !== null; f = f.parent) {
     if (f.kind === FRAME_PROMPT && (f as PromptFrame).taskRoot) break
     if (f.kind !== FRAME_PROGRAM || f.program === null) continue
     const p = f.program
-    const def = p.def.site?.location
+    const defSite = p.def.site
+    if (defSite?.internal) continue // effvm's own programs (scheduler, built-in handlers)
     const args = p.args ? p.args.map(describeValue).join(", ") : ""
-    out.push({
-      call: `${p.name}(${args})`,
-      file: def ? shortPath(def.file) : undefined,
-      line: def?.line,
-      lineKind: "definition",
+    const call = `${p.name}(${args})`
+    let where: SourceLocation | undefined
+    let lineKind: TracebackFrame["lineKind"] = "definition"
+    // An error thrown at a perform site was raised by a handler or the machine, not here.
+    if (innermost && raised !== undefined && site.performing === null)
+      where = raiseLocation(raised, p.name)
+    if (where !== undefined) lineKind = "raise"
+    else {
+      const live = site.live?.get(f)
+      where = live ? firstUserLocation(live) : undefined
+      if (where !== undefined) lineKind = "live"
+      else where = defSite?.location
+    }
+    const frame: TracebackFrame = {
+      call,
+      file: where ? shortPath(where.file) : undefined,
+      line: where?.line,
+      lineKind,
+    }
+    out.push(
+      innermost && site.performing !== null && site.frame === f
+        ? {
+            ...frame,
+            effect: describeEffect(site.performing.effect),
+            handlers: verdictsOf(site.performing),
+          }
+        : frame,
+    )
+    innermost = false
+  }
+  return out.reverse()
+}
+
+const stackEntry = /^\s*at (?:(.*?) \()?(.*?)(?::(\d+):(\d+))?\)?$/
+const generatorStep = /\.(?:next|throw|return)$/
+
+/**
+ * The line the error was thrown from, when the frame's own code threw it: the user
+ * locations on top of its stack, down to the generator step that ran them. An error made by
+ * the machine or by a handler (an unhandled effect, a bad yield, a handler's throw) has no
+ * generator step under its user locations, so it has no raise line.
+ */
+function raiseLocation(error: Error, programName: string): SourceLocation | undefined {
+  const stack = typeof error.stack === "string" ? error.stack.split("\n") : []
+  const userTop: SourceLocation[] = []
+  for (const text of stack) {
+    const m = stackEntry.exec(text)
+    if (!m || !text.trimStart().startsWith("at ")) continue
+    const fnName = m[1]
+    if (m[3] === undefined) {
+      // `at walk.next (<anonymous>)`: the generator step; what stood above it is the raise.
+      if (fnName !== undefined && generatorStep.test(fnName)) break
+      continue
+    }
+    let file = m[2] ?? ""
+    if (file.startsWith("file://")) file = decodeURI(file.slice("file://".length))
+    if (isInternalFile(file)) return ownLine(userTop, programName)
+    userTop.push({
+      functionName: fnName || undefined,
+      file,
+      line: Number(m[3]),
+      column: Number(m[4]),
     })
   }
-  out.reverse()
-  if (raised !== undefined && out.length > 0) {
-    const loc = firstUserLocation(raised)
-    const last = out[out.length - 1]!
-    if (loc !== undefined && !isInternalFile(loc.file)) {
-      out[out.length - 1] = {
-        ...last,
-        file: shortPath(loc.file),
-        line: loc.line,
-        lineKind: "raise",
-      }
-    }
+  if (userTop.length === 0) return undefined
+  return ownLine(userTop, programName) ?? userTop[userTop.length - 1]
+}
+
+/** Among user locations, the one in the program's own generator function. */
+function ownLine(userTop: SourceLocation[], programName: string): SourceLocation | undefined {
+  return userTop.find((loc) => loc.functionName?.split(".").pop() === programName)
+}
+
+/**
+ * The handlers that saw an effect, in the order they saw it, from the perform site out to
+ * the handler that held the continuation last. Only unusual verdicts are recorded as they
+ * happen (`k.trail`, error path only); passes are what every earlier accepting handler did.
+ */
+function verdictsOf(performing: Performing): TracebackVerdict[] {
+  const k = performing.k
+  if (k === null) return []
+  const effect = performing.effect as Effect<unknown>
+  const out: TracebackVerdict[] = []
+  for (let p = k.top.prompt; p !== null; p = p.prompt) {
+    if (!p.handler.accepts(effect)) continue
+    const noted = k.trail?.find((t) => t.via === p)
+    const last = p === k.bottom
+    out.push({
+      handler: p.handler.name,
+      verdict: noted?.verdict ?? (last ? performing.last : "passed"),
+    })
+    if (last) break
   }
   return out
 }

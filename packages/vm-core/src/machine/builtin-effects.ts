@@ -37,7 +37,7 @@ export function answerUnhandled(vm: Machine, f: Frame, effect: Effect<unknown>):
           "The program waits on an external promise (awaitExternal), but run() is synchronous. Use runAsync() to run programs that wait on promises.",
         ),
       )
-    } else park(vm, f, effect.promise)
+    } else park(vm, f, effect)
     return true
   }
   return false
@@ -56,7 +56,8 @@ function deliver(vm: Machine, f: Frame, value: unknown): void {
 export class Preempt extends Effect<void> {}
 
 /** Parks the machine until `promise` settles, then resumes `f` with the outcome. */
-function park(vm: Machine, f: Frame, promise: PromiseLike<unknown>): void {
+function park(vm: Machine, f: Frame, effect: AwaitExternal<unknown>): void {
+  const promise = effect.promise
   vm.top = f
   vm.mode = MODE_EXTERNAL
   let wake: () => void = noop
@@ -79,7 +80,7 @@ function park(vm: Machine, f: Frame, promise: PromiseLike<unknown>): void {
       if (vm.parked !== parked) return
       // Rejections are raised at the waiting frame and never enriched there (SPEC §5).
       settle(error)
-      recordOrigin(error, f)
+      recordOrigin(error, f, { effect, k: null, last: "resumed" })
       vm.parked = null
       vm.unpark = null
       vm.mode = MODE_THROW

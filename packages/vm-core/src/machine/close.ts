@@ -1,5 +1,5 @@
 import { describeValue } from "../effect.js"
-import { recordOrigin } from "../errors/origin.js"
+import { type Performing, recordOrigin } from "../errors/origin.js"
 import { type Continuation, K_ABANDONED, K_LIVE } from "./continuation.js"
 import { continueDispatch, enrichAt, frameName, noteVerdict, reinstall } from "./dispatch.js"
 import { abandonErrorDispatch, isErrorSiteDispatch } from "./error-dispatch.js"
@@ -151,9 +151,14 @@ export function runMarker(vm: Machine, f: Frame, payload: unknown): void {
     enrichAt(vm, k!, m.value)
     return
   }
+  if (m.after !== AFTER_TRANSFER) recordOrigin(m.value, k!.top, performed(k!, "transferred"))
   vm.top = k!.top
   vm.mode = m.after === AFTER_TRANSFER ? MODE_DELIVER : MODE_THROW
   vm.value = m.value
+}
+
+function performed(k: Continuation<unknown>, last: "transferred"): Performing {
+  return { effect: k.effect, k, last }
 }
 
 function errorMarker(target: Frame | null, error: unknown): MarkerFrame {

@@ -37,8 +37,11 @@ export class Continuation<R = unknown> {
   }
 }
 
-/** One handler's treatment of one effect, for tracebacks. */
+/** How a handler treated an effect (tracebacks; symbols in docs/errors.md). */
+export type Verdict = "resumed" | "transferred" | "passed" | "delegated" | "threw" | "aborted"
+
+/** One handler's treatment of one effect, recorded on the error path only. */
 export interface HandlerVerdict {
-  readonly handler: string
-  readonly verdict: "resumed" | "transferred" | "passed" | "delegated" | "threw" | "aborted"
+  readonly via: PromptFrame
+  readonly verdict: Verdict
 }

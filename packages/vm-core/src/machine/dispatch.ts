@@ -10,7 +10,7 @@ import {
 import { describeEffect, describeValue, type Effect } from "../effect.js"
 import { settle } from "../errors/context.js"
 import { ContinuationError, UnhandledEffectError } from "../errors/errors.js"
-import { recordOrigin } from "../errors/origin.js"
+import { recordCrossing, recordOrigin } from "../errors/origin.js"
 import { TAG_CONTROL, tagOf } from "../instruction.js"
 import { PROGRAM_PURE, PROGRAM_WITH_HANDLER, type Program } from "../program.js"
 import { traceFastControl, traceHandlerControl } from "../trace/hooks.js"
@@ -115,7 +115,7 @@ function fastControl(vm: Machine, p: PromptFrame, k: Continuation<unknown>, c: C
       vm.top = k.top
       vm.value = c.value
       if (op === OP_RESUME || op === OP_TRANSFER) vm.mode = MODE_DELIVER
-      else thrownByHandler(vm, k.top, c.value)
+      else thrownByHandler(vm, k, op, c.value)
       return
     }
     const problem = continuationProblem(vm, k1)
@@ -154,6 +154,7 @@ function handlerFailed(
   if (k.state === K_LIVE) {
     k.state = K_RESUMED
     noteVerdict(k, p, "threw")
+    recordOrigin(error, k.top, { effect: k.effect, k, last: "threw" })
     throwAt(vm, k.top, error)
   } else throwAt(vm, p.parent, error)
 }
@@ -228,18 +229,20 @@ function resumeWith(vm: Machine, k: Continuation<unknown>, op: number, value: un
   vm.top = k.top
   vm.value = value
   if (op === OP_RESUME || op === OP_TRANSFER) vm.mode = MODE_DELIVER
-  else thrownByHandler(vm, k.top, value)
+  else thrownByHandler(vm, k, op, value)
 }
 
 /** ResumeThrow/TransferThrow errors are raised at the perform site and never enriched (§5). */
-function thrownByHandler(vm: Machine, at: Frame, error: unknown): void {
+function thrownByHandler(vm: Machine, k: Continuation<unknown>, op: number, error: unknown): void {
   settle(error)
-  recordOrigin(error, at)
+  const last = op === OP_RESUME_THROW ? "resumed" : "transferred"
+  recordOrigin(error, k.top, { effect: k.effect, k, last })
   vm.mode = MODE_THROW
 }
 
 /** Throws `error` at `k`'s perform site through a fresh enrichment there (cross-task, §7). */
 export function enrichAt(vm: Machine, k: Continuation<unknown>, error: unknown): void {
+  recordCrossing(error, k.top, { effect: k.effect, k, last: "transferred" })
   vm.top = k.top
   vm.value = error
   vm.forceEnrich = true
@@ -355,7 +358,9 @@ function unhandled(
   if (k !== null) k.state = K_RESUMED
   if (answerUnhandled(vm, f, effect)) return
   vm.failedFrame = f
-  throwAt(vm, f, new UnhandledEffectError(effect, handlersInScope(f), frameName(f)))
+  const error = new UnhandledEffectError(effect, handlersInScope(f), frameName(f))
+  recordOrigin(error, f, { effect, k, last: "passed" })
+  throwAt(vm, f, error)
 }
 
 /** Names of the handlers visible from `f`, innermost first. */
@@ -376,14 +381,17 @@ export function frameName(f: Frame | null): string {
   return "a handler boundary"
 }
 
-/** Records an unusual verdict on `k` for tracebacks (passes and resumes are derived). */
+/**
+ * Records an unusual verdict on `k` for tracebacks. Passes and the last handler's verdict
+ * are derived when a traceback is built, so the success path records nothing.
+ */
 export function noteVerdict(
   k: Continuation<unknown>,
   p: PromptFrame | null,
   verdict: HandlerVerdict["verdict"],
 ): void {
   if (p === null) return
-  ;(k.trail ??= []).push({ handler: p.handler.name, verdict })
+  ;(k.trail ??= []).push({ via: p, verdict })
 }
 
 export { MODE_HANDLE_YIELD }

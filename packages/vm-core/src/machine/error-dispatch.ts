@@ -8,11 +8,12 @@ import {
   settle,
 } from "../errors/context.js"
 import { Interrupt } from "../errors/errors.js"
-import { recordCrossing, recordOrigin } from "../errors/origin.js"
+import { recordOrigin } from "../errors/origin.js"
 import { throwAt } from "./close.js"
 import { type Continuation, K_ABANDONED } from "./continuation.js"
 import { perform } from "./dispatch.js"
 import { FRAME_ERROR_SITE, Frame, promptOf, type StepGenerator } from "./frames.js"
+import { findHandler } from "./lookup.js"
 import type { Machine } from "./machine.js"
 import { MODE_THROW } from "./modes.js"
 
@@ -30,10 +31,16 @@ export function startErrorDispatch(vm: Machine): void {
   vm.mode = MODE_THROW
   if (error === null || typeof error !== "object") return
   // Every error gets its origin, even those that bypass enrichment (tracebacks, §6).
-  if (forced) recordCrossing(error, vm.top)
-  else recordOrigin(error, vm.failedFrame ?? vm.top)
+  // A crossing (forced) was recorded where it was decided, with the effect it interrupts.
+  if (!forced) recordOrigin(error, vm.failedFrame ?? vm.top)
   vm.failedFrame = null
   if (vm.inErrorDispatch || error instanceof Interrupt || (!forced && isSettled(error))) return
+  if (findHandler(promptOf(vm.top), probe) === null) {
+    // No handler would be offered GetExecutionContext: the dispatch could only exhaust, so
+    // skip it (W6: the error site, its effect and one JS throw per error; docs/performance.md).
+    settle(error)
+    return
+  }
   vm.inErrorDispatch = true
   const context = forced
     ? (getExecutionContext(error) ?? new ExecutionContext())
@@ -48,6 +55,9 @@ export function startErrorDispatch(vm: Machine): void {
   vm.top = site
   perform(vm, site, new GetExecutionContext(error, context))
 }
+
+/** Stands for every GetExecutionContext in handler lookups (by class, like a real one). */
+const probe = new GetExecutionContext(undefined)
 
 /** Delivered to an error site when no handler answered: throw the original unchanged. */
 export const EXHAUSTED: unique symbol = Symbol("effvm.exhausted")

@@ -1,5 +1,5 @@
 import { settle } from "../errors/context.js"
-import { recordOrigin } from "../errors/origin.js"
+import { moveOriginToPerformSite } from "../errors/origin.js"
 import { leaveClosingFrame, recordCloseError } from "./close.js"
 import { K_LIVE, K_RESUMED } from "./continuation.js"
 import { noteVerdict } from "./dispatch.js"
@@ -25,7 +25,7 @@ export function throwFromFrame(vm: Machine, f: Frame, error: unknown, rethrown: 
       k.state = K_RESUMED
       noteVerdict(k, (f as HandlerFrame).via, "threw")
       settle(error)
-      recordOrigin(error, k.top)
+      moveOriginToPerformSite(error, f, k)
       vm.top = k.top
     } else vm.top = f.parent
     vm.mode = MODE_THROW

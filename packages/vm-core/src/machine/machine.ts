@@ -1,5 +1,6 @@
 import type { Control } from "../control.js"
 import type { Effect } from "../effect.js"
+import { liveCapture } from "../errors/live-lines.js"
 import { TAG_CONTROL, TAG_EFFECT, TAG_PROGRAM, tagOf } from "../instruction.js"
 import type { Program } from "../program.js"
 import type { StopError } from "../stop.js"
@@ -71,6 +72,8 @@ export class Machine {
   unpark: (() => void) | null = null
   /** The task the machine runs now, as a scheduler announced it (task-slot.ts). */
   taskSlot: object | null = null
+  /** `captureStacks: "full"`: each frame keeps the line it is suspended at (tracebacks). */
+  liveStacks = false
 
   constructor(
     root: Program<unknown>,
@@ -86,6 +89,7 @@ export class Machine {
  * rare lives in helpers; what stays inline is the perform → resume → return cycle.
  */
 export function advance(vm: Machine, limit: number): number {
+  liveCapture.machine = vm.liveStacks ? vm : null
   for (let n = 0; n < limit; n++) {
     const mode = vm.mode
     if (mode >= MODE_DONE) return mode
