@@ -73,6 +73,21 @@ describe("effvm run", () => {
     expect(r.status).toBe(0)
   })
 
+  it("with --capture-stacks full, every frame of the traceback shows its live line", () => {
+    const byDefault = effvm("run", "examples/cli/crash.ts")
+    const full = effvm("run", "examples/cli/crash.ts", "--capture-stacks", "full")
+
+    // By default the outer frames show their definition sites…
+    expect(byDefault.stderr).toContain("startServer()  examples/cli/crash.ts:16")
+    expect(byDefault.stderr).toContain("loadSettings()  examples/cli/crash.ts:12")
+    // …under full capture, the line each frame was suspended at.
+    expect(full.stderr).toContain("startServer()  examples/cli/crash.ts:18")
+    expect(full.stderr).toContain("    return yield* wait(settings)")
+    expect(full.stderr).toContain("loadSettings()  examples/cli/crash.ts:13")
+    expect(full.stderr).toContain('    return { port: yield* parsePort("80a") }')
+    expect(full.status).toBe(1)
+  })
+
   it("runs a JavaScript module whose default export is a function returning a program", () => {
     const r = effvm("run", `${fixtures}/factory.js`)
 
