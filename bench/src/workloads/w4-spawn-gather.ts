@@ -6,7 +6,7 @@
 import { gather, scheduled, sleep, spawn, type Task } from "@effvm/scheduler"
 import { fn, run, withHandler } from "@effvm/vm-core"
 import { Effect, Fiber } from "effect"
-import { all, type Operation, type Task as EffectionTask, spawn as effectionSpawn } from "effection"
+import { all, type Task as EffectionTask, spawn as effectionSpawn, type Operation } from "effection"
 import { call, fork, join } from "redux-saga/effects"
 import * as effect from "../runtimes/effect.js"
 import * as effection from "../runtimes/effection.js"
@@ -72,9 +72,10 @@ const effectTask = Effect.gen(function* () {
 })
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0)
 const effectAll = (n: number) =>
-  Effect.all(Array.from({ length: n }, () => effectTask), { concurrency: "unbounded" }).pipe(
-    Effect.map(sum),
-  )
+  Effect.all(
+    Array.from({ length: n }, () => effectTask),
+    { concurrency: "unbounded" },
+  ).pipe(Effect.map(sum))
 const effectForkJoin = (n: number) =>
   Effect.gen(function* () {
     const fibers: Fiber.Fiber<number>[] = []
@@ -178,11 +179,14 @@ export const workload: Workload = {
     },
     {
       workload: "W4",
-      text: "W4 peak RSS ≤ 200 MB",
+      text: "W4 peak RSS ≤ 200 MB (one run in a fresh process)",
       check(get) {
         const m = get("W4", "effvm", "")
-        if (m?.rssPeakMB === undefined || m.status !== "ok") return NA("missing effvm")
-        return { measured: fmtValue(m.rssPeakMB, "MB"), status: verdict(m.rssPeakMB <= 200) }
+        const one = m?.rssFirstRunMB
+        if (one === undefined || m?.status !== "ok") return NA("missing effvm")
+        const all =
+          m.rssPeakMB === undefined ? "" : `; ${fmtValue(m.rssPeakMB, "MB")} over all runs`
+        return { measured: `${fmtValue(one, "MB")}${all}`, status: verdict(one <= 200) }
       },
     },
   ],

@@ -6,7 +6,7 @@
 import { race, scheduled, sleep } from "@effvm/scheduler"
 import { fn, run } from "@effvm/vm-core"
 import { Effect } from "effect"
-import { type Operation, race as effectionRace, run as effectionRun } from "effection"
+import { race as effectionRace, run as effectionRun, type Operation } from "effection"
 import { call, race as sagaRace } from "redux-saga/effects"
 import * as floor from "../runtimes/floor-ring.js"
 import * as saga from "../runtimes/redux-saga.js"

@@ -4,36 +4,49 @@
  * cancelling is O(1).
  */
 
-/** A first-in first-out queue over an array with a moving head. */
+/**
+ * A first-in first-out queue over a circular buffer (capacity a power of two). A scheduler
+ * cycling 100,000 tasks pushes and shifts once per switch: the buffer is reused, never
+ * copied, once it is large enough.
+ */
 export class Fifo<T> {
-  #items: (T | undefined)[] = []
+  #items: (T | undefined)[] = new Array<T | undefined>(16)
   #head = 0
+  #size = 0
 
   get size(): number {
-    return this.#items.length - this.#head
+    return this.#size
   }
 
   push(item: T): void {
-    this.#items.push(item)
+    if (this.#size === this.#items.length) this.#grow()
+    this.#items[(this.#head + this.#size) & (this.#items.length - 1)] = item
+    this.#size++
   }
 
   shift(): T | undefined {
-    if (this.#head === this.#items.length) return undefined
+    if (this.#size === 0) return undefined
     const item = this.#items[this.#head]
-    this.#items[this.#head++] = undefined
-    if (this.#head === this.#items.length) {
-      this.#items.length = 0
-      this.#head = 0
-    } else if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
-      this.#items = this.#items.slice(this.#head)
-      this.#head = 0
-    }
+    this.#items[this.#head] = undefined
+    this.#head = (this.#head + 1) & (this.#items.length - 1)
+    this.#size--
     return item
   }
 
   /** The items still queued, oldest first. */
   toArray(): T[] {
-    return this.#items.slice(this.#head) as T[]
+    const out: T[] = []
+    for (let i = 0; i < this.#size; i++)
+      out.push(this.#items[(this.#head + i) & (this.#items.length - 1)] as T)
+    return out
+  }
+
+  #grow(): void {
+    const old = this.#items
+    const items = new Array<T | undefined>(old.length * 2)
+    for (let i = 0; i < this.#size; i++) items[i] = old[(this.#head + i) & (old.length - 1)]
+    this.#items = items
+    this.#head = 0
   }
 }
 

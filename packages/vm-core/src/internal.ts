@@ -6,6 +6,12 @@
 
 export { settle } from "./errors/context.js"
 export { originOf, recordOrigin } from "./errors/origin.js"
+export {
+  CapturedSite,
+  captureCallerStack,
+  type SourceLocation,
+  type StackCapture,
+} from "./errors/site.js"
 export { Preempt } from "./machine/builtin-effects.js"
 export { Continuation } from "./machine/continuation.js"
 export {
