@@ -8,13 +8,14 @@ import { fn, run, withHandler } from "@effvm/vm-core"
 import { Effect, Fiber } from "effect"
 import { all, type Task as EffectionTask, spawn as effectionSpawn, type Operation } from "effection"
 import { call, fork, join } from "redux-saga/effects"
+import { budgetTarget } from "../budget.js"
 import * as effect from "../runtimes/effect.js"
 import * as effection from "../runtimes/effection.js"
 import * as effvm from "../runtimes/effvm.js"
 import * as floor from "../runtimes/floor-ring.js"
 import * as saga from "../runtimes/redux-saga.js"
 import { effectionYield, sagaYield } from "../runtimes/yields.js"
-import { fmtValue, NA, okValue, times, verdict } from "../targets.js"
+import { fmtValue, NA, verdict } from "../targets.js"
 import type { Case, Workload } from "../types.js"
 
 const EFFECTS = 10
@@ -166,17 +167,7 @@ export const workload: Workload = {
   expected: (n) => n * EFFECTS,
   cases,
   targets: [
-    {
-      workload: "W4",
-      text: "W4 ≤ 2 µs per task",
-      check(get) {
-        const v = okValue(get("W4", "effvm", ""))
-        const f = okValue(get("W4", "floor", ""))
-        if (v === undefined) return NA("missing effvm")
-        const vs = f === undefined ? "" : ` (${times(v / f)} floor)`
-        return { measured: `${fmtValue(v, "ns")}${vs}`, status: verdict(v <= 2_000) }
-      },
-    },
+    budgetTarget("W4", "W4 ≤ 2 µs per task", 2_000),
     {
       workload: "W4",
       text: "W4 peak RSS ≤ 200 MB (one run in a fresh process)",

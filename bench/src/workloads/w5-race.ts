@@ -8,10 +8,10 @@ import { fn, run } from "@effvm/vm-core"
 import { Effect } from "effect"
 import { race as effectionRace, run as effectionRun, type Operation } from "effection"
 import { call, race as sagaRace } from "redux-saga/effects"
+import { budgetTarget } from "../budget.js"
 import * as floor from "../runtimes/floor-ring.js"
 import * as saga from "../runtimes/redux-saga.js"
 import { effectionYield, sagaYield } from "../runtimes/yields.js"
-import { fmtValue, NA, okValue, times, verdict } from "../targets.js"
 import type { Case, Workload } from "../types.js"
 
 const B_STEPS = 3
@@ -182,17 +182,5 @@ export const workload: Workload = {
   smokeSizes: [20],
   expected: (n) => 2 * n,
   cases,
-  targets: [
-    {
-      workload: "W5",
-      text: "W5 ≤ 1 µs per race",
-      check(get) {
-        const v = okValue(get("W5", "effvm", ""))
-        const f = okValue(get("W5", "floor", ""))
-        if (v === undefined) return NA("missing effvm")
-        const vs = f === undefined ? "" : ` (${times(v / f)} floor)`
-        return { measured: `${fmtValue(v, "ns")}${vs}`, status: verdict(v <= 1_000) }
-      },
-    },
-  ],
+  targets: [budgetTarget("W5", "W5 ≤ 1 µs per race", 1_000)],
 }
