@@ -57,29 +57,39 @@ export interface Schedulable {
   readonly runnable: boolean
 }
 
-/** Ready tasks: higher priority first, FIFO among equal priorities. */
+/** One priority's FIFO of ready tasks. */
+class Level<T> {
+  readonly queue = new Fifo<T>()
+  constructor(readonly priority: number) {}
+}
+
+/**
+ * Ready tasks: higher priority first, FIFO among equal priorities. The levels are an array,
+ * highest first: programs use one or a few priorities, so a short scan beats a map lookup
+ * on every push and pop (each task switch does one of each).
+ */
 export class ReadyQueue<T extends Schedulable> {
-  readonly #levels = new Map<number, Fifo<T>>()
-  /** Priorities that have a level, highest first. */
-  readonly #priorities: number[] = []
+  readonly #levels: Level<T>[] = []
 
   push(task: T): void {
-    let level = this.#levels.get(task.priority)
-    if (level === undefined) {
-      level = new Fifo<T>()
-      this.#levels.set(task.priority, level)
-      const at = this.#priorities.findIndex((p) => p < task.priority)
-      if (at < 0) this.#priorities.push(task.priority)
-      else this.#priorities.splice(at, 0, task.priority)
+    const levels = this.#levels
+    const priority = task.priority
+    let i = 0
+    while (i < levels.length && levels[i]!.priority > priority) i++
+    let level = levels[i]
+    if (level === undefined || level.priority !== priority) {
+      level = new Level<T>(priority)
+      levels.splice(i, 0, level)
     }
-    level.push(task)
+    level.queue.push(task)
   }
 
   /** The next runnable task, or `undefined` when none is ready. */
   pop(): T | undefined {
-    for (let i = 0; i < this.#priorities.length; i++) {
-      const level = this.#levels.get(this.#priorities[i]!)!
-      for (let task = level.shift(); task !== undefined; task = level.shift()) {
+    const levels = this.#levels
+    for (let i = 0; i < levels.length; i++) {
+      const queue = levels[i]!.queue
+      for (let task = queue.shift(); task !== undefined; task = queue.shift()) {
         if (task.runnable) return task
       }
     }
