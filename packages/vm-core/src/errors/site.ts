@@ -96,8 +96,16 @@ export function captureSite(): CapturedSite {
 /**
  * Captures where the code that called `entry` (an effvm function user code calls) stands,
  * recording that one frame only: the frames of `entry` and above are skipped by V8, not
- * parsed. A captured frame costs about a microsecond, so this is the cheapest site that
- * still names the user's line. Wrap it in a `CapturedSite`, which parses it only when read.
+ * parsed. V8 charges 1-2 µs per capture whatever its depth or frame count (measured in
+ * docs/performance.md), so capture only where the SPEC asks for a site. Wrap it in a
+ * `CapturedSite`, which parses it only when read.
+ *
+ * @example
+ * ```ts
+ * export function spawn(program: Program<unknown>) {
+ *   return new Spawn(program, new CapturedSite(captureCallerStack(spawn)))
+ * }
+ * ```
  */
 export function captureCallerStack(entry: Function): StackCapture {
   const holder: { stack?: unknown } = {}
