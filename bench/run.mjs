@@ -127,8 +127,8 @@ function report(catalog, measurements, opts) {
     out.push("", `## ${w.id}: ${w.title}`, "")
     const rss = w.showRss === true
     out.push(
-      `| runtime | case | size | median | × floor | × effvm |${rss ? " peak RSS |" : ""}`,
-      `|---|---|---|---|---|---|${rss ? "---|" : ""}`,
+      `| runtime | case | size | median | × floor | × effvm |${rss ? " peak RSS, one run | peak RSS, all runs |" : ""}`,
+      `|---|---|---|---|---|---|${rss ? "---|---|" : ""}`,
     )
     for (const m of rows) {
       const c = w.cases.find((x) => x.runtime === m.runtime && x.variant === m.variant)
@@ -149,7 +149,8 @@ function report(catalog, measurements, opts) {
         ratio(m, floorRef),
         ratio(m, refOf("effvm")),
       ]
-      if (rss) cells.push(m.rssPeakMB === undefined ? "" : `${fmtNumber(m.rssPeakMB)} MB`)
+      const mbCell = (x) => (x === undefined ? "" : `${fmtNumber(x)} MB`)
+      if (rss) cells.push(mbCell(m.rssFirstRunMB), mbCell(m.rssPeakMB))
       out.push(`| ${cells.join(" | ")} |`)
     }
   }

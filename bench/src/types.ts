@@ -48,7 +48,10 @@ export interface Measurement {
   readonly value?: number
   readonly unit: string
   readonly rssBaseMB?: number
+  /** The process's peak RSS over warm-up and timed runs (garbage of earlier runs included). */
   readonly rssPeakMB?: number
+  /** The process's peak RSS when its first run ended: one run of the workload in a fresh process. */
+  readonly rssFirstRunMB?: number
   readonly message?: string
 }
 

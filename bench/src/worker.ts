@@ -74,10 +74,15 @@ async function measure(w: Workload, c: Case, plan: Plan): Promise<Measurement> {
   }
   const samplesNs: number[] = []
   let checksum: number | undefined
+  let rssFirstRunMB: number | undefined
+  const firstRunEnded = () => {
+    rssFirstRunMB ??= mb(process.resourceUsage().maxRSS * 1024)
+  }
   try {
     let warmed = 0
     for (let runs = 0; runs < plan.warmup || (runs > 0 && warmed < plan.warmupMs * 1e6); runs++) {
       const once = await runOnce(c, size)
+      firstRunEnded()
       checksum = once.checksum
       if (checksum !== expected) break
       warmed += once.ns
@@ -85,6 +90,7 @@ async function measure(w: Workload, c: Case, plan: Plan): Promise<Measurement> {
     for (let i = 0; i < reps; i++) {
       if (checksum !== undefined && checksum !== expected) break
       const once = await runOnce(c, size)
+      firstRunEnded()
       checksum = once.checksum
       samplesNs.push(once.ns)
     }
@@ -93,11 +99,12 @@ async function measure(w: Workload, c: Case, plan: Plan): Promise<Measurement> {
     return { ...base, status: isOverflow(e) ? "overflow" : "error", samplesNs, message }
   }
   const rssPeakMB = mb(process.resourceUsage().maxRSS * 1024)
-  if (checksum !== expected) return { ...base, status: "mismatch", checksum, samplesNs, rssPeakMB }
+  if (checksum !== expected)
+    return { ...base, status: "mismatch", checksum, samplesNs, rssPeakMB, rssFirstRunMB }
   const sorted = [...samplesNs].sort((a, b) => a - b)
   const median = sorted[Math.floor(sorted.length / 2)]!
   const value = w.metric.kind === "per-unit" ? median / size : median / 1e6
-  return { ...base, status: "ok", checksum, samplesNs, value, rssPeakMB }
+  return { ...base, status: "ok", checksum, samplesNs, value, rssPeakMB, rssFirstRunMB }
 }
 
 async function main() {

@@ -114,5 +114,5 @@ export function every(
     )
   }
   if (options !== undefined) checkSpawnOptions(options, "every")
-  return new Every(intervalMs, program, options, captureSpawnSite(2))
+  return new Every(intervalMs, program, options, captureSpawnSite(every))
 }

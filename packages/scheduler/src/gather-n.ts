@@ -112,5 +112,9 @@ export function gatherN<const J extends readonly Joinable[]>(
     checkJoinable(input, "gatherN", true)
     if (input instanceof Program) programs = true
   }
-  return new GatherNOp<ResultOf<J[number]>[]>(n, inputs, programs ? captureSpawnSite(2) : null)
+  return new GatherNOp<ResultOf<J[number]>[]>(
+    n,
+    inputs,
+    programs ? captureSpawnSite(gatherN) : null,
+  )
 }

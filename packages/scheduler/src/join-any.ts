@@ -92,5 +92,5 @@ export function any<const J extends readonly Joinable[]>(
     checkJoinable(input, "any", true)
     if (input instanceof Program) programs = true
   }
-  return new AnyOp<ResultOf<J[number]>>(inputs, programs ? captureSpawnSite(2) : null)
+  return new AnyOp<ResultOf<J[number]>>(inputs, programs ? captureSpawnSite(any) : null)
 }

@@ -1,7 +1,9 @@
 /**
- * Where a task was spawned. Captured as an `Error` at `spawn` (V8 records the structured
- * stack cheaply) and parsed only when a traceback reads it.
+ * Where a task was spawned: vm-core's lazily parsed site capture, with the spawning
+ * function's name in front. Captured at every `spawn` (SPEC §7), parsed only when a
+ * traceback reads it.
  */
+import { CapturedSite, captureCallerStack, type SourceLocation } from "@effvm/vm-core/internal"
 
 /**
  * A resolved source location.
@@ -11,19 +13,7 @@
  * const where: SiteLocation | undefined = boundary.spawnLocation?.location
  * ```
  */
-export interface SiteLocation {
-  readonly functionName: string | undefined
-  readonly file: string
-  readonly line: number
-  readonly column: number
-}
-
-const stackLine = /^\s*at (?:(.*?) \()?(.*?):(\d+):(\d+)\)?$/
-
-// Frames in this package's own files (src/ or dist/; with source maps, dist/ code reports
-// src/ locations) are skipped: the site is user code.
-const packageDir = new URL("..", import.meta.url).pathname
-const ownDirs = [`${packageDir}src/`, `${packageDir}dist/`]
+export type SiteLocation = SourceLocation
 
 /**
  * The location of a `spawn` (or of the `gather`/`race` that spawned a program), as the
@@ -35,24 +25,7 @@ const ownDirs = [`${packageDir}src/`, `${packageDir}dist/`]
  * entry?.spawnSite // "orchestrator() src/app.ts:14"
  * ```
  */
-export class SpawnSite {
-  #capture: Error | undefined
-  #resolved: SiteLocation | undefined | null = null
-
-  /** @internal */
-  constructor(capture: Error) {
-    this.#capture = capture
-  }
-
-  /** The user location of the spawn, or `undefined` when none could be found. */
-  get location(): SiteLocation | undefined {
-    if (this.#resolved === null) {
-      this.#resolved = this.#capture ? firstUserLocation(this.#capture) : undefined
-      this.#capture = undefined
-    }
-    return this.#resolved
-  }
-
+export class SpawnSite extends CapturedSite {
   /** The function that spawned, e.g. `orchestrator`. */
   get functionName(): string | undefined {
     return this.location?.functionName
@@ -72,47 +45,16 @@ export class SpawnSite {
    * `orchestrator() src/app.ts:14` (the file relative to the working directory when below
    * it), or `<unknown>`.
    */
-  toString(): string {
-    const loc = this.location
-    if (loc === undefined) return "<unknown>"
-    const where = `${shortPath(loc.file)}:${loc.line}`
-    return loc.functionName ? `${loc.functionName}() ${where}` : where
+  override toString(): string {
+    const name = this.location?.functionName
+    return name ? `${name}() ${super.toString()}` : super.toString()
   }
 }
 
 /**
- * Captures the location of the code calling into the scheduler. `depth` is how many frames
- * of this package stand between here and the user's code (at least this function and the
- * exported operation). Only those frames are captured: a capture costs about a microsecond
- * per spawn, and each frame more adds to it.
+ * Captures the location of the user code that called `entry` (`spawn`, `gather`, …). Only
+ * that one frame is recorded (the capture costs about a microsecond per frame).
  */
-export function captureSpawnSite(depth: number): SpawnSite {
-  const limit = Error.stackTraceLimit
-  Error.stackTraceLimit = depth + 1
-  const capture = new Error()
-  Error.stackTraceLimit = limit
-  return new SpawnSite(capture)
-}
-
-function firstUserLocation(error: Error): SiteLocation | undefined {
-  const stack = typeof error.stack === "string" ? error.stack : ""
-  for (const text of stack.split("\n")) {
-    const m = stackLine.exec(text)
-    if (!m) continue
-    let file = m[2] ?? ""
-    if (file.startsWith("file://")) file = decodeURI(file.slice("file://".length))
-    if (
-      ownDirs.some((dir) => file.startsWith(dir)) ||
-      file.startsWith("node:") ||
-      !file.includes("/")
-    )
-      continue
-    return { functionName: m[1] || undefined, file, line: Number(m[3]), column: Number(m[4]) }
-  }
-  return undefined
-}
-
-function shortPath(file: string): string {
-  const cwd = typeof process !== "undefined" ? process.cwd() : ""
-  return cwd && file.startsWith(`${cwd}/`) ? file.slice(cwd.length + 1) : file
+export function captureSpawnSite(entry: Function): SpawnSite {
+  return new SpawnSite(captureCallerStack(entry))
 }

@@ -131,7 +131,7 @@ export function spawn<T>(program: Program<T>, options?: SpawnOptions): Effect<Ta
     )
   }
   if (options !== undefined) checkSpawnOptions(options, "spawn")
-  return new Spawn(program, options, captureSpawnSite(2))
+  return new Spawn(program, options, captureSpawnSite(spawn))
 }
 
 /**
@@ -164,7 +164,7 @@ export function wait<T>(input: Task<T> | SchedulerPromise<T>): Effect<T> {
 export function gather<const J extends readonly Joinable[]>(
   ...inputs: J
 ): Effect<{ -readonly [I in keyof J]: ResultOf<J[I]> }> {
-  return makeJoin(inputs, GATHER)
+  return makeJoin(inputs, GATHER, gather)
 }
 
 /**
@@ -181,7 +181,7 @@ export function gather<const J extends readonly Joinable[]>(
 export function gatherSettled<const J extends readonly Joinable[]>(
   ...inputs: J
 ): Effect<{ -readonly [I in keyof J]: Settled<ResultOf<J[I]>> }> {
-  return makeJoin(inputs, GATHER_SETTLED)
+  return makeJoin(inputs, GATHER_SETTLED, gatherSettled)
 }
 
 /**
@@ -202,7 +202,7 @@ export function race<const J extends readonly Joinable[]>(
       "race() needs at least one task, promise or program: an empty race has no winner.",
     )
   }
-  return makeJoin(inputs, RACE)
+  return makeJoin(inputs, RACE, race)
 }
 
 /**
@@ -230,13 +230,14 @@ export function cancel(task: Task<unknown> | CancelScope): Effect<void> {
   return new Cancel(task)
 }
 
-function makeJoin<R>(inputs: readonly Joinable[], kind: number): Effect<R> {
+/** `entry` is the exported operation: the spawn site is the code that called it. */
+function makeJoin<R>(inputs: readonly Joinable[], kind: number, entry: Function): Effect<R> {
   let programs = false
   for (const input of inputs) {
     checkJoinable(input, joinNames[kind]!, true)
     if (input instanceof Program) programs = true
   }
-  return new Join<R>(inputs, kind, programs ? captureSpawnSite(3) : null)
+  return new Join<R>(inputs, kind, programs ? captureSpawnSite(entry) : null)
 }
 
 /** Throws a TypeError naming the first bad option of `spawn` (or `every`). */

@@ -7,6 +7,12 @@
 export { settle } from "./errors/context.js"
 export { type EscapedFrom, escapedFrom, noteEscape } from "./errors/escape.js"
 export { originOf, recordOrigin } from "./errors/origin.js"
+export {
+  CapturedSite,
+  captureCallerStack,
+  type SourceLocation,
+  type StackCapture,
+} from "./errors/site.js"
 export { Preempt } from "./machine/builtin-effects.js"
 export { Continuation } from "./machine/continuation.js"
 export { stopMachine, stopRequestedBy, takeMachineStop } from "./machine/stop-hooks.js"

@@ -36,8 +36,13 @@ export function isInternalFile(file: string): boolean {
   return effvmPackageFile.test(file) || file.startsWith("node:") || file.startsWith("internal/")
 }
 
+/** What a capture holds: an `Error`, or any object V8 put a `stack` on (formatted when read). */
+export interface StackCapture {
+  readonly stack?: unknown
+}
+
 /** Parses the `at …` lines of an error's stack, outermost last, as V8 prints them. */
-export function locationsOf(error: Error): SourceLocation[] {
+export function locationsOf(error: StackCapture): SourceLocation[] {
   const stack = typeof error.stack === "string" ? error.stack : ""
   const out: SourceLocation[] = []
   for (const text of stack.split("\n")) {
@@ -56,18 +61,18 @@ export function locationsOf(error: Error): SourceLocation[] {
 }
 
 /** The first location outside effvm in an error's stack: where user code stood. */
-export function firstUserLocation(error: Error): SourceLocation | undefined {
+export function firstUserLocation(error: StackCapture): SourceLocation | undefined {
   for (const loc of locationsOf(error)) if (!isInternalFile(loc.file)) return loc
   return undefined
 }
 
 /** A lazily parsed capture of the caller's location. */
 export class CapturedSite {
-  #capture: Error | undefined
+  #capture: StackCapture | undefined
   #resolved: SourceLocation | undefined | null = null
   #internal = false
 
-  constructor(capture: Error) {
+  constructor(capture: StackCapture) {
     this.#capture = capture
   }
 
@@ -107,6 +112,29 @@ export class CapturedSite {
 /** Captures the location of the code that called into effvm. */
 export function captureSite(): CapturedSite {
   return new CapturedSite(new Error())
+}
+
+/**
+ * Captures where the code that called `entry` (an effvm function user code calls) stands,
+ * recording that one frame only: the frames of `entry` and above are skipped by V8, not
+ * parsed. V8 charges 1-2 µs per capture whatever its depth or frame count (measured in
+ * docs/performance.md), so capture only where the SPEC asks for a site. Wrap it in a
+ * `CapturedSite`, which parses it only when read.
+ *
+ * @example
+ * ```ts
+ * export function spawn(program: Program<unknown>) {
+ *   return new Spawn(program, new CapturedSite(captureCallerStack(spawn)))
+ * }
+ * ```
+ */
+export function captureCallerStack(entry: Function): StackCapture {
+  const holder: { stack?: unknown } = {}
+  const limit = Error.stackTraceLimit
+  Error.stackTraceLimit = 1
+  Error.captureStackTrace(holder, entry)
+  Error.stackTraceLimit = limit
+  return holder
 }
 
 /** A path relative to the working directory when it lies below it. */

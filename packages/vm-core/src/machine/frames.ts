@@ -50,6 +50,9 @@ export class PromptFrame extends Frame {
   /** Lookup cache: effect class → the first prompt from here outwards that would be offered it. */
   cacheClass: unknown = undefined
   cacheTarget: PromptFrame | null = null
+  /** The entry before: a task alternating two effects (work, yield) hits both. */
+  cacheClass2: unknown = undefined
+  cacheTarget2: PromptFrame | null = null
   cacheEpoch = -1
   /** The bottom prompt of a spawned task: a traceback's task section ends here. */
   taskRoot = false

@@ -5,7 +5,8 @@ import { currentLookupEpoch, type PromptFrame } from "./frames.js"
  * Finds the first prompt from `start` outwards whose handler would be offered `effect`.
  *
  * Scanning costs about 2 ns per handler skipped (WORKLOADS.md), so each prompt caches the
- * answer for the last effect class looked up from it. The answer depends only on the
+ * answers for the last two effect classes looked up from it (a scheduled task alternates
+ * its own effects with the scheduler's; with one entry both would miss every time). The answer depends only on the
  * prompts outward from `start`, which change only when a prompt is disabled or relinked;
  * both bump the epoch, which invalidates every cache at once.
  */
@@ -16,7 +17,12 @@ export function findHandler(
   if (start === null) return null
   const cls = effect.constructor
   const epoch = currentLookupEpoch()
-  if (start.cacheClass === cls && start.cacheEpoch === epoch) return start.cacheTarget
+  if (start.cacheEpoch === epoch) {
+    if (start.cacheClass === cls) return start.cacheTarget
+    if (start.cacheClass2 === cls) return start.cacheTarget2
+    start.cacheClass2 = start.cacheClass
+    start.cacheTarget2 = start.cacheTarget
+  } else start.cacheClass2 = undefined
   let p: PromptFrame | null = start
   while (p !== null && (p.disabled || !p.handler.accepts(effect))) p = p.prompt
   start.cacheClass = cls

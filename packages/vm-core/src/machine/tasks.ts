@@ -1,9 +1,9 @@
 import { Control, OP_TRANSFER_ENRICH } from "../control.js"
 import { Effect } from "../effect.js"
 import type { HandlerDef } from "../handler.js"
-import type { Program } from "../program.js"
+import { PROGRAM_BODY, type Program } from "../program.js"
 import { Continuation } from "./continuation.js"
-import { FRAME_PROGRAM, Frame, PromptFrame, promptOf } from "./frames.js"
+import { FRAME_PROGRAM, Frame, PromptFrame, promptOf, type StepGenerator } from "./frames.js"
 import type { Machine } from "./machine.js"
 
 /**
@@ -36,8 +36,37 @@ export function spawnContinuation(
   let parent: Frame = root
   for (let i = between.length - 1; i >= 0; i--)
     parent = new PromptFrame(between[i]!, parent, promptOf(parent))
-  const starter = new Frame(FRAME_PROGRAM, startProgram(program), parent, promptOf(parent), null)
-  return new Continuation(k.owner, starter, root, taskStart)
+  return new Continuation(k.owner, firstFrame(program, parent), root, taskStart)
+}
+
+/**
+ * The task's first frame: the program's own generator when it is a generator body (one
+ * frame and one generator fewer per task), else a starter frame that runs it, so that a
+ * program that fails to start fails inside the task like any other.
+ */
+function firstFrame(program: Program<unknown>, parent: Frame): Frame {
+  if (program.kind === PROGRAM_BODY) {
+    try {
+      const gen = program.start() as unknown
+      if (isPlainGenerator(gen))
+        return new Frame(FRAME_PROGRAM, gen, parent, promptOf(parent), program)
+    } catch {
+      // The starter runs it again and reports the error inside the task.
+    }
+  }
+  return new Frame(FRAME_PROGRAM, startProgram(program), parent, promptOf(parent), null)
+}
+
+// %GeneratorPrototype%: the prototype of every generator function's `prototype`.
+const generatorPrototype = (Object.getPrototypeOf(function* () {}) as { prototype: object })
+  .prototype
+
+function isPlainGenerator(value: unknown): value is StepGenerator {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    Object.getPrototypeOf(Object.getPrototypeOf(value)) === generatorPrototype
+  )
 }
 
 function* startProgram(program: Program<unknown>): Generator<unknown, unknown, unknown> {
