@@ -105,7 +105,18 @@ export type ScopeResult<T> =
   | { readonly cancelled: true }
   | { readonly cancelled: false; readonly value: T }
 
-/** A cancel scope's body: a generator function that receives the scope's handle. */
+/**
+ * A cancel scope's body: a generator function that receives the scope's handle.
+ *
+ * @example
+ * ```ts
+ * const body: ScopeBody<number> = function* (scope) {
+ *   yield* spawn(worker())
+ *   return 42
+ * }
+ * const result = yield* cancelScope(body)
+ * ```
+ */
 export type ScopeBody<T> = (scope: CancelScope) => ProgramGenerator<T>
 
 const scopeIds = new WeakMap<object, number>()

@@ -14,6 +14,15 @@ export const OP_TRANSFER_ENRICH = 6
 /**
  * A control value: what a handler does with a continuation. `yield*` it inside a
  * generator handler, or return it from a fast-path handler.
+ *
+ * @example
+ * ```ts
+ * const echo = handler((eff: Ping, k) => Transfer(k, eff.payload), { handles: [Ping] })
+ * const logged = handler(function* logged(eff, k) {
+ *   console.log("saw", eff)
+ *   return yield* Pass()
+ * })
+ * ```
  */
 export class Control<R = unknown> extends Instruction<R> {
   /** @internal */

@@ -21,7 +21,15 @@ export abstract class Effect<R = unknown> extends Instruction<R> {
 }
 Object.defineProperty(Effect.prototype, "effvmTag", { value: TAG_EFFECT })
 
-/** A constructor of effects, as `handles` declarations take them. */
+/**
+ * A constructor of effects, as `handles` declarations take them.
+ *
+ * @example
+ * ```ts
+ * const answered: readonly EffectClass[] = [Ask, Get]
+ * handler((eff, k) => Transfer(k, lookup(eff)), { handles: answered })
+ * ```
+ */
 // biome-ignore lint/suspicious/noExplicitAny: constructor parameters of user effect classes vary
 export type EffectClass = abstract new (...args: any[]) => Effect<unknown>
 

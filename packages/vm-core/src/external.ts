@@ -5,6 +5,11 @@ import { Effect } from "./effect.js"
  * scheduler) may intercept it to park only one task; when nothing does, `runAsync` waits
  * for the promise and resumes the performer with its value (or throws its rejection
  * there), and `run` throws an error telling the user to call `runAsync`.
+ *
+ * @example
+ * ```ts
+ * const user = yield* new AwaitExternal(fetchUser(id)) // or awaitExternal(fetchUser(id))
+ * ```
  */
 export class AwaitExternal<T = unknown> extends Effect<T> {
   constructor(readonly promise: PromiseLike<T>) {

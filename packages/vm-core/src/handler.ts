@@ -6,13 +6,27 @@ import { PROGRAM_WITH_HANDLER, Program, ProgramDef } from "./program.js"
 /**
  * What a handler function receives and may return: a control value (the fast path), a
  * generator (a generator handler), or any other value (abort with that value).
+ *
+ * @example
+ * ```ts
+ * const answer: HandlerFunction<Ask> = (eff, k) => Transfer(k, env[eff.key])
+ * withHandler(handler(answer, { handles: [Ask] }), main())
+ * ```
  */
 export type HandlerFunction<E extends Effect<unknown> = Effect<unknown>> = (
   effect: E,
   k: Continuation<unknown>,
 ) => unknown
 
-/** Options of {@link handler}. */
+/**
+ * Options of {@link handler}.
+ *
+ * @example
+ * ```ts
+ * const options: HandlerOptions<[typeof Ask]> = { handles: [Ask], name: "config" }
+ * handler((eff, k) => Transfer(k, config[eff.key]), options)
+ * ```
+ */
 export interface HandlerOptions<C extends readonly EffectClass[] = readonly EffectClass[]> {
   /** The effect classes this handler answers; the machine skips it for all others. */
   readonly handles?: C
@@ -20,7 +34,15 @@ export interface HandlerOptions<C extends readonly EffectClass[] = readonly Effe
   readonly name?: string
 }
 
-/** An installed-ready handler: its function, what it handles, and its name. */
+/**
+ * An installed-ready handler: its function, what it handles, and its name.
+ *
+ * @example
+ * ```ts
+ * const h: HandlerDef = handler((eff, k) => Transfer(k, 1), { handles: [One] })
+ * run(withHandler(h, main()))
+ * ```
+ */
 export class HandlerDef {
   /** @internal */
   constructor(

@@ -49,6 +49,13 @@ const cursor: Iterator<unknown, unknown, unknown> = {
 /**
  * Base of everything a program may yield: effects, programs and control values.
  * `R` is what `yield*` evaluates to.
+ *
+ * @example
+ * ```ts
+ * function* body(): Generator<Instruction<unknown>, number, unknown> {
+ *   return (yield* new Ask<number>("n")) + (yield* helper())
+ * }
+ * ```
  */
 export abstract class Instruction<R> {
   /** @internal which kind of instruction this is (see the `TAG_` constants). */
@@ -61,10 +68,29 @@ export abstract class Instruction<R> {
   }
 }
 
-/** What a program generator may yield. */
+/**
+ * What a program generator may yield.
+ *
+ * @example
+ * ```ts
+ * const walk = fn(function* walk(n: number): Generator<Yielded, number, unknown> {
+ *   return n === 0 ? 0 : 1 + (yield* walk(n - 1))
+ * })
+ * ```
+ */
 export type Yielded = Instruction<unknown>
 
-/** The generator type of a program body returning `T`. */
+/**
+ * The generator type of a program body returning `T`.
+ *
+ * @example
+ * ```ts
+ * function* countdown(n: number): ProgramGenerator<void> {
+ *   while (n-- > 0) yield* log(n)
+ * }
+ * const p = program(() => countdown(3))
+ * ```
+ */
 export type ProgramGenerator<T> = Generator<Yielded, T, unknown>
 
 /** Reads the tag of any yielded value; `undefined` for values that are not instructions. */

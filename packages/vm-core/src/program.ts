@@ -18,6 +18,15 @@ export class ProgramDef {
 /**
  * A lazy, re-runnable description of a computation returning `T`. Nothing runs until a
  * machine starts it; `yield* p` runs it as a new frame of the running machine.
+ *
+ * @example
+ * ```ts
+ * const double = fn(function* double(n: number) {
+ *   return n * 2
+ * })
+ * const p: Program<number> = double(21) // nothing runs yet
+ * run(p) // 42, and again: run(p) // 42
+ * ```
  */
 export class Program<T> extends Instruction<T> {
   /** @internal */

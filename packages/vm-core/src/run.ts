@@ -10,7 +10,15 @@ import { finalError as finalErrorOf, requestStop } from "./stop.js"
 import { attachTracer, throwTraceFailure } from "./trace/attach.js"
 import type { EventListener, TraceLevel } from "./trace/events.js"
 
-/** Options of {@link run}, {@link runAsync} and {@link createVM}. */
+/**
+ * Options of {@link run}, {@link runAsync} and {@link createVM}.
+ *
+ * @example
+ * ```ts
+ * const options: RunOptions = { handlers: [reader(env)], captureStacks: "full" }
+ * run(main(), options)
+ * ```
+ */
 export interface RunOptions {
   /** Handlers installed around the program, the first outermost. */
   readonly handlers?: readonly (HandlerDef | HandlerFunction)[]
@@ -29,13 +37,44 @@ export interface RunOptions {
   readonly captureStacks?: CaptureStacks
 }
 
-/** What one `vm.step()` did. */
+/**
+ * What one `vm.step()` did.
+ *
+ * @example
+ * ```ts
+ * const vm = createVM(main())
+ * let result: StepResult
+ * do result = vm.step()
+ * while (result === "continue")
+ * ```
+ */
 export type StepResult = "continue" | "done" | "error" | "external" | "stopped"
 
-/** The life of a machine. */
+/**
+ * The life of a machine.
+ *
+ * @example
+ * ```ts
+ * const vm = createVM(main())
+ * vm.status // "ready"
+ * vm.runFor(10)
+ * if (vm.status === "blocked") await vm.whenReady()
+ * ```
+ */
 export type VMStatus = "ready" | "running" | "blocked" | "done" | "failed" | "stopped"
 
-/** A steppable machine running one program (SPEC §4). */
+/**
+ * A steppable machine running one program (SPEC §4).
+ *
+ * @example
+ * ```ts
+ * const vm: VM<number> = createVM(main())
+ * while (!vm.isDone()) {
+ *   if (vm.runFor(1_000) === "external") await vm.whenReady()
+ * }
+ * console.log(vm.result)
+ * ```
+ */
 export interface VM<T> {
   /** Takes one step. `"external"` means it waits on a JS promise (see `whenReady`). */
   step(): StepResult

@@ -1,7 +1,15 @@
 import { Effect } from "../effect.js"
 import { originOf } from "./origin.js"
 
-/** One fact about an error, added by a handler during enrichment. */
+/**
+ * One fact about an error, added by a handler during enrichment.
+ *
+ * @example
+ * ```ts
+ * const entry: ContextEntry = { kind: "request", id: "r-17" }
+ * eff.context.add(entry)
+ * ```
+ */
 export interface ContextEntry {
   /** What sort of fact this is, e.g. `"spawn_boundary"` or `"request"`. */
   readonly kind: string

@@ -18,7 +18,16 @@ export interface TracebackVerdict {
   readonly verdict: Verdict
 }
 
-/** One program frame of a traceback. */
+/**
+ * One program frame of a traceback.
+ *
+ * @example
+ * ```ts
+ * for (const frame of getTraceback(error)?.sections.at(-1)?.frames ?? []) {
+ *   console.log(frame.call, `${frame.file}:${frame.line}`, frame.lineKind)
+ * }
+ * ```
+ */
 export interface TracebackFrame {
   /** The program's name and arguments, e.g. `leafWorker("1-2")`. */
   readonly call: string
@@ -35,14 +44,31 @@ export interface TracebackFrame {
   readonly handlers?: readonly TracebackVerdict[]
 }
 
-/** A task section: the frames of one task, and the boundary that spawned it. */
+/**
+ * A task section: the frames of one task, and the boundary that spawned it.
+ *
+ * @example
+ * ```ts
+ * for (const section of getTraceback(error)?.sections ?? []) {
+ *   console.log(section.boundary?.name ?? "root", section.frames.length)
+ * }
+ * ```
+ */
 export interface TracebackSection {
   readonly frames: TracebackFrame[]
   /** The spawn boundary entry of this task (SPEC §7), when one was recorded. */
   readonly boundary: Readonly<Record<string, unknown>> | undefined
 }
 
-/** The structured traceback of an error (SPEC §6). */
+/**
+ * The structured traceback of an error (SPEC §6).
+ *
+ * @example
+ * ```ts
+ * const tb: Traceback | undefined = getTraceback(error)
+ * if (tb) console.log(`${tb.errorType}: ${tb.message}`, tb.sections.length, "tasks")
+ * ```
+ */
 export interface Traceback {
   /** Task sections, outermost first; the last holds the raising frame. */
   readonly sections: TracebackSection[]

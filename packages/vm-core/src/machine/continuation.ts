@@ -10,6 +10,14 @@ export const K_ABANDONED = 2
  * frames `top` … `bottom`, where `bottom` is that handler's prompt. One-shot: `state`
  * leaves `K_LIVE` exactly once, and the continuation object is the single owner of that
  * fact (no registry elsewhere).
+ *
+ * @example
+ * ```ts
+ * handler(function* h(eff, k: Continuation<number>) {
+ *   const bodyResult = yield* Resume(k, 1) // k is used up here
+ *   return bodyResult
+ * })
+ * ```
  */
 export class Continuation<R = unknown> {
   /** @internal phantom answer type. */

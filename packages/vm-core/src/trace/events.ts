@@ -10,10 +10,30 @@
  */
 export type TraceLevel = "none" | "min" | "full"
 
-/** Events about tasks, reported by the scheduler at `"min"` and `"full"`. */
+/**
+ * Events about tasks, reported by the scheduler at `"min"` and `"full"`.
+ *
+ * @example
+ * ```ts
+ * onEvent: (e) => {
+ *   const kind: TaskEventKind | EffectEventKind = e.kind
+ *   if (kind === "fail") console.error(`task ${e.taskId} failed`, e.error)
+ * }
+ * ```
+ */
 export type TaskEventKind = "spawn" | "switch" | "cancel" | "fail" | "done"
 
-/** Events about effects and handlers, reported by the machine at `"full"` only. */
+/**
+ * Events about effects and handlers, reported by the machine at `"full"` only.
+ *
+ * @example
+ * ```ts
+ * run(main(), {
+ *   trace: "full",
+ *   onEvent: (e) => e.kind === "perform" && console.log(e.step, e.effect),
+ * })
+ * ```
+ */
 export type EffectEventKind = "perform" | "resume" | "transfer" | "pass" | "delegate"
 
 /**
@@ -59,5 +79,14 @@ export interface TraceEvent {
   readonly cancelled?: boolean
 }
 
-/** What `onEvent` receives. */
+/**
+ * What `onEvent` receives.
+ *
+ * @example
+ * ```ts
+ * const events: TraceEvent[] = []
+ * const collect: EventListener = (e) => events.push(e)
+ * run(scheduled(main()), { trace: "min", onEvent: collect })
+ * ```
+ */
 export type EventListener = (event: TraceEvent) => void
