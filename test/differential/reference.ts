@@ -1,0 +1,348 @@
+// The reference interpreter: the single-task handler semantics of SPEC §3, written as
+// plainly as possible over the AST in ast.ts. It does not import effvm.
+//
+// How it works: every program runs as a native JS generator (sub-programs and handler
+// scopes nest with native `yield*`, the depth is small). A perform `yield`s the effect;
+// each `withHandler` is a driver generator that steps its body, answers the effects its
+// handler accepts and re-yields the others outward. A continuation is simply the body
+// generator suspended at its perform. Aborting a continuation throws the CLOSE signal
+// into it: no catch clause catches it, every finally runs, innermost first (SPEC §3:
+// "the machine calls return() on its generators innermost first").
+
+import {
+  type Action,
+  bodyErrorMessage,
+  EFFECT_NAMES,
+  type EffectKind,
+  type HandlerSpec,
+  handlerEffectId,
+  handlerErrorMessage,
+  kindMatches,
+  type Observed,
+  type Prog,
+  type Stmt,
+} from "./ast.js"
+
+/** An effect as the reference sees it. */
+interface RefEffect {
+  readonly kind: EffectKind
+  readonly label: string
+}
+
+/** What a reference generator yields (effects) and returns (numbers). */
+type Gen<T> = Generator<RefEffect, T, number>
+
+/** The reference's UnhandledEffectError (compared by the effect's label). */
+export class RefUnhandled extends Error {
+  constructor(readonly label: string) {
+    super(`Unhandled ${label}`)
+  }
+}
+
+/** Thrown into a generator to close it: catch clauses let it through, finally blocks run. */
+const CLOSE = { signal: "close" } as const
+
+/** An error thrown by a finally while closing: it travels up without being caught. */
+class ClosingFailure {
+  constructor(readonly error: unknown) {}
+}
+
+function isSignal(e: unknown): boolean {
+  return e === CLOSE || e instanceof ClosingFailure
+}
+
+/** How a generator is entered next: with a value, or with a thrown error. */
+type Input =
+  | { readonly ok: true; readonly value: number }
+  | { readonly ok: false; readonly error: unknown }
+
+const START: Input = { ok: true, value: 0 }
+
+function step(gen: Gen<number>, input: Input): IteratorResult<RefEffect, number> {
+  return input.ok ? gen.next(input.value) : gen.throw(input.error)
+}
+
+/** Describes an error the same way for both interpreters (see compile.ts). */
+export function describeRefError(e: unknown): string {
+  if (e instanceof RefUnhandled) return e.message
+  if (e instanceof Error) return `${e.name}: ${e.message}`
+  return `thrown ${String(e)}`
+}
+
+/** Runs `root` on the reference interpreter. */
+export function runReference(root: Prog): Observed {
+  const log: string[] = []
+  const calls = new Map<HandlerSpec, number>()
+  const gen = evalProg(root)
+  let input: Input = START
+  for (;;) {
+    let r: IteratorResult<RefEffect, number>
+    try {
+      r = step(gen, input)
+    } catch (e) {
+      return { outcome: `error ${describeRefError(e)}`, log }
+    }
+    if (r.done) return { outcome: `value ${r.value}`, log }
+    // No handler is left outside: the perform site gets UnhandledEffectError.
+    input = { ok: false, error: new RefUnhandled(r.value.label) }
+  }
+
+  function* evalProg(p: Prog): Gen<number> {
+    let sum = 0
+    for (const s of p.stmts) sum += yield* evalStmt(p, s)
+    return sum
+  }
+
+  function* evalStmts(p: Prog, stmts: readonly Stmt[]): Gen<number> {
+    let sum = 0
+    for (const s of stmts) sum += yield* evalStmt(p, s)
+    return sum
+  }
+
+  function* evalStmt(p: Prog, s: Stmt): Gen<number> {
+    switch (s.t) {
+      case "perform": {
+        const label = `${EFFECT_NAMES[s.kind]}#${s.id}`
+        log.push(`${p.name} performs ${label}`)
+        const v = yield { kind: s.kind, label }
+        log.push(`${p.name} got ${v} for ${label}`)
+        return v
+      }
+      case "call": {
+        const v = yield* evalProg(s.body)
+        log.push(`${p.name} call ${s.body.name} returned ${v}`)
+        return v
+      }
+      case "with": {
+        const v = yield* withHandler(s.handler, evalProg(s.body))
+        log.push(`${p.name} with ${s.handler.name} returned ${v}`)
+        return v
+      }
+      case "throw":
+        log.push(`${p.name} throws #${s.id}`)
+        throw new Error(bodyErrorMessage(p, s.id))
+      case "try":
+        return yield* evalTry(p, s)
+    }
+  }
+
+  function* evalTry(p: Prog, s: Extract<Stmt, { t: "try" }>): Gen<number> {
+    let result: Input
+    try {
+      result = { ok: true, value: yield* evalStmts(p, s.body) }
+    } catch (e) {
+      if (s.catches && !isSignal(e)) {
+        log.push(`${p.name} caught ${describeRefError(e)}`)
+        result = { ok: true, value: -1 }
+      } else {
+        result = { ok: false, error: e }
+      }
+    }
+    if (s.fin !== null) {
+      const closing = !result.ok && isSignal(result.error)
+      log.push(`${p.name} finally #${s.id}`)
+      try {
+        yield* evalStmts(p, s.fin)
+      } catch (e) {
+        // Closing goes on through the remaining frames; the error replaces the outcome.
+        if (closing && !isSignal(e)) throw new ClosingFailure(e)
+        throw e
+      }
+    }
+    if (result.ok) return result.value
+    throw result.error
+  }
+
+  /** Re-performs `eff` outward and returns the answer as an Input (a throw is not raised). */
+  function* forward(eff: RefEffect): Gen<Input> {
+    try {
+      return { ok: true, value: yield eff }
+    } catch (e) {
+      return { ok: false, error: e }
+    }
+  }
+
+  function* withHandler(h: HandlerSpec, body: Gen<number>): Gen<number> {
+    return yield* runUnder(h, body, START)
+  }
+
+  /**
+   * Runs `body` under `h` from `input` until the body ends. Its value is what the
+   * withHandler expression (or the handler's non-tail Resume) receives.
+   */
+  function* runUnder(h: HandlerSpec, body: Gen<number>, first: Input): Gen<number> {
+    let input = first
+    // Set once an outer handler abandoned a continuation that holds this withHandler: the
+    // close goes on through it whatever happens inside (its value is discarded).
+    let closing = false
+    for (;;) {
+      let r: IteratorResult<RefEffect, number>
+      let verdict: Verdict
+      try {
+        r = step(body, input) // a throw from the body leaves the withHandler
+        if (r.done) verdict = { t: "done", value: r.value }
+        else if (h.handles !== null && !kindMatches(h.handles, r.value.kind))
+          verdict = { t: "pass" }
+        else verdict = yield* invokeHandler(h, r.value, body)
+      } catch (e) {
+        throw closing && !isSignal(e) ? new ClosingFailure(e) : e
+      }
+
+      if (verdict.t === "done") {
+        if (closing) throw CLOSE
+        return verdict.value
+      }
+      if (verdict.t === "continue") input = verdict.input
+      else input = yield* forward(r.value as RefEffect)
+      if (!input.ok && input.error === CLOSE) closing = true
+    }
+  }
+
+  type Verdict =
+    | { readonly t: "continue"; readonly input: Input } // tail resume of the body
+    | { readonly t: "pass" } // the next outer handler gets the same effect and k
+    | { readonly t: "done"; readonly value: number } // the withHandler's value
+
+  /** Calls `h` for `eff`; `body` is the continuation, suspended at the perform. */
+  function* invokeHandler(h: HandlerSpec, eff: RefEffect, body: Gen<number>): Gen<Verdict> {
+    const call = calls.get(h) ?? 0
+    calls.set(h, call + 1)
+    const action = h.actions[call % h.actions.length]!
+    log.push(`${h.name} got ${eff.label}`)
+    const k = { consumed: false }
+    let verdict: Verdict
+    try {
+      verdict = h.fast
+        ? fastHandler(h, action, call)
+        : yield* generatorHandler(h, eff, action, call, body, k)
+    } catch (e) {
+      if (isSignal(e)) {
+        // The handler frame is being closed from outside while it still owns k: k is
+        // abandoned too, so the body's finally blocks run (nothing is skipped).
+        if (k.consumed) throw e
+        try {
+          yield* abandon(body, 0)
+        } catch (closeError) {
+          throw isSignal(closeError) ? closeError : new ClosingFailure(closeError)
+        }
+        throw e
+      }
+      // A handler that throws before it consumed k throws into the perform site.
+      if (!k.consumed) return { t: "continue", input: { ok: false, error: e } }
+      throw e
+    }
+    if (verdict.t === "done" && !k.consumed) {
+      return { t: "done", value: yield* abandon(body, verdict.value) }
+    }
+    return verdict
+  }
+
+  function fastHandler(h: HandlerSpec, action: Action, call: number): Verdict {
+    switch (action.t) {
+      case "transfer":
+      case "resume": // a returned Resume is a tail resume
+        return { t: "continue", input: { ok: true, value: action.value } }
+      case "transferThrow":
+      case "resumeThrow":
+        return {
+          t: "continue",
+          input: { ok: false, error: new Error(handlerErrorMessage(h, call)) },
+        }
+      case "pass":
+      case "delegate": // no handler code is left to receive the answer: like Pass
+        return { t: "pass" }
+      case "abort":
+        log.push(`${h.name} aborts with ${action.value}`)
+        return { t: "done", value: action.value }
+      case "throw":
+        throw new Error(handlerErrorMessage(h, call))
+    }
+  }
+
+  function* generatorHandler(
+    h: HandlerSpec,
+    eff: RefEffect,
+    action: Action,
+    call: number,
+    body: Gen<number>,
+    k: { consumed: boolean },
+  ): Gen<Verdict> {
+    try {
+      if (h.performFirst !== null) {
+        const label = `${EFFECT_NAMES[h.performFirst]}#${handlerEffectId(h, call)}`
+        log.push(`${h.name} performs ${label}`)
+        // A handler's own effects go to the handlers outside it: yield past runUnder.
+        const v = yield { kind: h.performFirst, label }
+        log.push(`${h.name} got ${v} for ${label}`)
+      }
+      switch (action.t) {
+        case "resume":
+        case "resumeThrow": {
+          k.consumed = true
+          const input: Input =
+            action.t === "resume"
+              ? { ok: true, value: action.value }
+              : { ok: false, error: new Error(handlerErrorMessage(h, call)) }
+          let r: number
+          try {
+            r = yield* runUnder(h, body, input) // deep: the body sees h again
+          } catch (e) {
+            if (!action.catchBody || isSignal(e)) throw e
+            log.push(`${h.name} caught ${describeRefError(e)}`)
+            return { t: "done", value: -1 }
+          }
+          log.push(`${h.name} post ${r}`)
+          return { t: "done", value: r + 1000 }
+        }
+        case "transfer":
+          k.consumed = true
+          return { t: "continue", input: { ok: true, value: action.value } }
+        case "transferThrow":
+          k.consumed = true
+          return {
+            t: "continue",
+            input: { ok: false, error: new Error(handlerErrorMessage(h, call)) },
+          }
+        case "pass":
+          return { t: "pass" }
+        case "delegate": {
+          const v = yield eff // re-performed from the handler: outer handlers answer
+          log.push(`${h.name} delegated got ${v}`)
+          k.consumed = true
+          return { t: "continue", input: { ok: true, value: v + 1 } }
+        }
+        case "abort":
+          log.push(`${h.name} aborts with ${action.value}`)
+          return { t: "done", value: action.value }
+        case "throw":
+          throw new Error(handlerErrorMessage(h, call))
+      }
+    } finally {
+      if (h.finallyLogs) log.push(`${h.name} finally`)
+    }
+  }
+
+  /**
+   * Closes an abandoned body: CLOSE runs its finally blocks innermost first; effects they
+   * perform go outward (the abandoning handler is not asked). An error thrown by a finally
+   * replaces `value`. If an outer handler abandons us meanwhile, its close goes on.
+   */
+  function* abandon(body: Gen<number>, value: number): Gen<number> {
+    let input: Input = { ok: false, error: CLOSE }
+    let closedFromOutside = false
+    for (;;) {
+      let r: IteratorResult<RefEffect, number>
+      try {
+        r = step(body, input)
+      } catch (e) {
+        if (closedFromOutside) throw e
+        if (e === CLOSE) return value
+        if (e instanceof ClosingFailure) throw e.error
+        throw e
+      }
+      if (r.done) return value
+      input = yield* forward(r.value)
+      if (!input.ok && isSignal(input.error)) closedFromOutside = true
+    }
+  }
+}
