@@ -64,8 +64,12 @@ export interface HandlerSpec {
   readonly actions: readonly Action[]
   /** Generator handlers only: perform this effect kind first (goes to outer handlers). */
   readonly performFirst: EffectKind | null
+  /** Generator handlers only: perform this effect kind after a non-tail Resume returns. */
+  readonly performAfterResume: EffectKind | null
   /** Generator handlers only: a finally block that logs. */
   readonly finallyLogs: boolean
+  /** Generator handlers only: the finally block also performs this effect kind. */
+  readonly finallyPerforms: EffectKind | null
 }
 
 /** The observable behaviour the test compares. */
@@ -74,9 +78,17 @@ export interface Observed {
   readonly log: readonly string[]
 }
 
-/** A handler's label for the n-th effect it performs itself (distinct from body ids). */
-export function handlerEffectId(h: HandlerSpec, call: number): string {
-  return `${h.name}.${call}`
+/** Where in its code a handler performs an effect of its own. */
+export type HandlerSite = "first" | "post" | "finally"
+
+/** The label of an effect a handler performs itself on its n-th call (distinct from body ids). */
+export function handlerEffectLabel(
+  h: HandlerSpec,
+  call: number,
+  site: HandlerSite,
+  kind: EffectKind,
+): string {
+  return `${EFFECT_NAMES[kind]}#${h.name}.${call}.${site}`
 }
 
 /** The text of the error a body `throw` statement throws. */

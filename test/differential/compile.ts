@@ -8,6 +8,7 @@ import {
   handler,
   Pass,
   type Program,
+  type ProgramGenerator,
   program,
   Resume,
   ResumeThrow,
@@ -21,8 +22,9 @@ import {
   bodyErrorMessage,
   EFFECT_NAMES,
   type EffectKind,
+  type HandlerSite,
   type HandlerSpec,
-  handlerEffectId,
+  handlerEffectLabel,
   handlerErrorMessage,
   type Observed,
   type Prog,
@@ -98,17 +100,13 @@ function compileProg(p: Prog, log: string[]): Program<number> {
 }
 
 /** Statements without a try (the generator never puts a try directly inside a try). */
-function* runStmts(
-  p: Prog,
-  stmts: readonly Stmt[],
-  log: string[],
-): Generator<unknown, number, unknown> {
+function* runStmts(p: Prog, stmts: readonly Stmt[], log: string[]): ProgramGenerator<number> {
   let sum = 0
   for (const s of stmts) sum += yield* runStmt(p, s, log)
   return sum
 }
 
-function* runStmt(p: Prog, s: Stmt, log: string[]): Generator<unknown, number, unknown> {
+function* runStmt(p: Prog, s: Stmt, log: string[]): ProgramGenerator<number> {
   switch (s.t) {
     case "perform": {
       const eff = makeEffect(s.kind, s.id)
@@ -180,12 +178,7 @@ function compileHandler(h: HandlerSpec, log: string[]): HandlerDef {
     const action = h.actions[call % h.actions.length]!
     log.push(`${h.name} got ${eff.label}`)
     try {
-      if (h.performFirst !== null) {
-        const own = makeEffect(h.performFirst, handlerEffectId(h, call))
-        log.push(`${h.name} performs ${own.label}`)
-        const v = yield* own
-        log.push(`${h.name} got ${v} for ${own.label}`)
-      }
+      if (h.performFirst !== null) yield* handlerPerforms(h, call, "first", h.performFirst, log)
       switch (action.t) {
         case "resume":
         case "resumeThrow": {
@@ -200,6 +193,9 @@ function compileHandler(h: HandlerSpec, log: string[]): HandlerDef {
             return -1
           }
           log.push(`${h.name} post ${r}`)
+          if (h.performAfterResume !== null) {
+            yield* handlerPerforms(h, call, "post", h.performAfterResume, log)
+          }
           return r + 1000
         }
         case "transfer":
@@ -221,6 +217,22 @@ function compileHandler(h: HandlerSpec, log: string[]): HandlerDef {
       }
     } finally {
       if (h.finallyLogs) log.push(`${h.name} finally`)
+      if (h.finallyPerforms !== null)
+        yield* handlerPerforms(h, call, "finally", h.finallyPerforms, log)
     }
   }, options)
+}
+
+function* handlerPerforms(
+  h: HandlerSpec,
+  call: number,
+  site: HandlerSite,
+  kind: EffectKind,
+  log: string[],
+): ProgramGenerator<number> {
+  const own = new EFFECT_CLASSES[kind](handlerEffectLabel(h, call, site, kind))
+  log.push(`${h.name} performs ${own.label}`)
+  const v = yield* own
+  log.push(`${h.name} got ${v} for ${own.label}`)
+  return v
 }

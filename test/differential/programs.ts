@@ -66,6 +66,12 @@ const fastActionArb: fc.Arbitrary<Action> = fc.oneof(
   { arbitrary: fc.constant({ t: "throw" as const }), weight: 1 },
 )
 
+/** Usually null: handlers that perform effects themselves make answers rarer. */
+const rarelyKindArb: fc.Arbitrary<EffectKind | null> = fc.oneof(
+  { arbitrary: fc.constant(null), weight: 4 },
+  { arbitrary: kindArb, weight: 1 },
+)
+
 type Unnamed<T> = Omit<T, "name">
 
 const handlerArb: fc.Arbitrary<Unnamed<HandlerSpec>> = fc.boolean().chain((fast) =>
@@ -76,10 +82,10 @@ const handlerArb: fc.Arbitrary<Unnamed<HandlerSpec>> = fc.boolean().chain((fast)
       freq: 2,
     }),
     actions: fc.array(fast ? fastActionArb : generatorActionArb, { minLength: 1, maxLength: 4 }),
-    performFirst: fast
-      ? fc.constant(null)
-      : fc.oneof({ arbitrary: fc.constant(null), weight: 4 }, { arbitrary: kindArb, weight: 1 }),
+    performFirst: fast ? fc.constant(null) : rarelyKindArb,
+    performAfterResume: fast ? fc.constant(null) : rarelyKindArb,
     finallyLogs: fast ? fc.constant(false) : fc.boolean(),
+    finallyPerforms: fast ? fc.constant(null) : rarelyKindArb,
   }),
 )
 

@@ -14,8 +14,9 @@ import {
   bodyErrorMessage,
   EFFECT_NAMES,
   type EffectKind,
+  type HandlerSite,
   type HandlerSpec,
-  handlerEffectId,
+  handlerEffectLabel,
   handlerErrorMessage,
   kindMatches,
   type Observed,
@@ -52,9 +53,17 @@ function isSignal(e: unknown): boolean {
 }
 
 /** How a generator is entered next: with a value, or with a thrown error. */
-type Input =
-  | { readonly ok: true; readonly value: number }
+type Input = Completion<number>
+
+/** How a computation ended: with a value, or with a thrown error. */
+type Completion<T> =
+  | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly error: unknown }
+
+function complete<T>(result: Completion<T>): T {
+  if (result.ok) return result.value
+  throw result.error
+}
 
 const START: Input = { ok: true, value: 0 }
 
@@ -127,7 +136,7 @@ export function runReference(root: Prog): Observed {
   }
 
   function* evalTry(p: Prog, s: Extract<Stmt, { t: "try" }>): Gen<number> {
-    let result: Input
+    let result: Completion<number>
     try {
       result = { ok: true, value: yield* evalStmts(p, s.body) }
     } catch (e) {
@@ -138,19 +147,27 @@ export function runReference(root: Prog): Observed {
         result = { ok: false, error: e }
       }
     }
-    if (s.fin !== null) {
-      const closing = !result.ok && isSignal(result.error)
+    const fin = s.fin
+    if (fin === null) return complete(result)
+    return yield* finallyThen(result, function* () {
       log.push(`${p.name} finally #${s.id}`)
-      try {
-        yield* evalStmts(p, s.fin)
-      } catch (e) {
-        // Closing goes on through the remaining frames; the error replaces the outcome.
-        if (closing && !isSignal(e)) throw new ClosingFailure(e)
-        throw e
-      }
+      yield* evalStmts(p, fin)
+    })
+  }
+
+  /**
+   * Runs a finally block after `result`. An error it throws replaces `result`; while the
+   * frame is being closed it travels on as a ClosingFailure, which no catch clause sees:
+   * the remaining frames are still closed (SPEC §3).
+   */
+  function* finallyThen<T>(result: Completion<T>, fin: () => Gen<void>): Gen<T> {
+    const closing = !result.ok && isSignal(result.error)
+    try {
+      yield* fin()
+    } catch (e) {
+      throw closing && !isSignal(e) ? new ClosingFailure(e) : e
     }
-    if (result.ok) return result.value
-    throw result.error
+    return complete(result)
   }
 
   /** Re-performs `eff` outward and returns the answer as an Input (a throw is not raised). */
@@ -203,13 +220,22 @@ export function runReference(root: Prog): Observed {
     | { readonly t: "pass" } // the next outer handler gets the same effect and k
     | { readonly t: "done"; readonly value: number } // the withHandler's value
 
+  /**
+   * Where the body stands while its handler runs: still waiting in the handler's hands, run
+   * by a non-tail Resume, or about to get a tail control (Transfer…) once the handler's
+   * frame is closed.
+   */
+  interface KState {
+    state: "owned" | "resumed" | "transferring"
+  }
+
   /** Calls `h` for `eff`; `body` is the continuation, suspended at the perform. */
   function* invokeHandler(h: HandlerSpec, eff: RefEffect, body: Gen<number>): Gen<Verdict> {
     const call = calls.get(h) ?? 0
     calls.set(h, call + 1)
     const action = h.actions[call % h.actions.length]!
     log.push(`${h.name} got ${eff.label}`)
-    const k = { consumed: false }
+    const k: KState = { state: "owned" }
     let verdict: Verdict
     try {
       verdict = h.fast
@@ -217,9 +243,9 @@ export function runReference(root: Prog): Observed {
         : yield* generatorHandler(h, eff, action, call, body, k)
     } catch (e) {
       if (isSignal(e)) {
-        // The handler frame is being closed from outside while it still owns k: k is
-        // abandoned too, so the body's finally blocks run (nothing is skipped).
-        if (k.consumed) throw e
+        // The handler frame is being closed from outside while the body still waits in k:
+        // k is abandoned too, so the body's finally blocks run (nothing is skipped).
+        if (k.state === "resumed") throw e
         try {
           yield* abandon(body, 0)
         } catch (closeError) {
@@ -228,10 +254,13 @@ export function runReference(root: Prog): Observed {
         throw e
       }
       // A handler that throws before it consumed k throws into the perform site.
-      if (!k.consumed) return { t: "continue", input: { ok: false, error: e } }
+      if (k.state === "owned") return { t: "continue", input: { ok: false, error: e } }
+      // It threw after a tail control (from its finally, as its frame closed): the
+      // transfer never happens, k is closed and the error leaves the withHandler.
+      if (k.state === "transferring") yield* abandon(body, 0)
       throw e
     }
-    if (verdict.t === "done" && !k.consumed) {
+    if (verdict.t === "done" && k.state === "owned") {
       return { t: "done", value: yield* abandon(body, verdict.value) }
     }
     return verdict
@@ -265,61 +294,87 @@ export function runReference(root: Prog): Observed {
     action: Action,
     call: number,
     body: Gen<number>,
-    k: { consumed: boolean },
+    k: KState,
   ): Gen<Verdict> {
+    let result: Completion<Verdict>
     try {
-      if (h.performFirst !== null) {
-        const label = `${EFFECT_NAMES[h.performFirst]}#${handlerEffectId(h, call)}`
-        log.push(`${h.name} performs ${label}`)
-        // A handler's own effects go to the handlers outside it: yield past runUnder.
-        const v = yield { kind: h.performFirst, label }
-        log.push(`${h.name} got ${v} for ${label}`)
-      }
-      switch (action.t) {
-        case "resume":
-        case "resumeThrow": {
-          k.consumed = true
-          const input: Input =
-            action.t === "resume"
-              ? { ok: true, value: action.value }
-              : { ok: false, error: new Error(handlerErrorMessage(h, call)) }
-          let r: number
-          try {
-            r = yield* runUnder(h, body, input) // deep: the body sees h again
-          } catch (e) {
-            if (!action.catchBody || isSignal(e)) throw e
-            log.push(`${h.name} caught ${describeRefError(e)}`)
-            return { t: "done", value: -1 }
-          }
-          log.push(`${h.name} post ${r}`)
-          return { t: "done", value: r + 1000 }
-        }
-        case "transfer":
-          k.consumed = true
-          return { t: "continue", input: { ok: true, value: action.value } }
-        case "transferThrow":
-          k.consumed = true
-          return {
-            t: "continue",
-            input: { ok: false, error: new Error(handlerErrorMessage(h, call)) },
-          }
-        case "pass":
-          return { t: "pass" }
-        case "delegate": {
-          const v = yield eff // re-performed from the handler: outer handlers answer
-          log.push(`${h.name} delegated got ${v}`)
-          k.consumed = true
-          return { t: "continue", input: { ok: true, value: v + 1 } }
-        }
-        case "abort":
-          log.push(`${h.name} aborts with ${action.value}`)
-          return { t: "done", value: action.value }
-        case "throw":
-          throw new Error(handlerErrorMessage(h, call))
-      }
-    } finally {
-      if (h.finallyLogs) log.push(`${h.name} finally`)
+      // A handler's own effects go to the handlers outside it: they yield past runUnder.
+      if (h.performFirst !== null) yield* handlerPerforms(h, call, "first", h.performFirst)
+      result = { ok: true, value: yield* generatorHandlerAction(h, eff, action, call, body, k) }
+    } catch (e) {
+      result = { ok: false, error: e }
     }
+    return yield* finallyThen(result, function* () {
+      if (h.finallyLogs) log.push(`${h.name} finally`)
+      if (h.finallyPerforms !== null) yield* handlerPerforms(h, call, "finally", h.finallyPerforms)
+    })
+  }
+
+  function* generatorHandlerAction(
+    h: HandlerSpec,
+    eff: RefEffect,
+    action: Action,
+    call: number,
+    body: Gen<number>,
+    k: KState,
+  ): Gen<Verdict> {
+    switch (action.t) {
+      case "resume":
+      case "resumeThrow": {
+        k.state = "resumed"
+        const input: Input =
+          action.t === "resume"
+            ? { ok: true, value: action.value }
+            : { ok: false, error: new Error(handlerErrorMessage(h, call)) }
+        let r: number
+        try {
+          r = yield* runUnder(h, body, input) // deep: the body sees h again
+        } catch (e) {
+          if (!action.catchBody || isSignal(e)) throw e
+          log.push(`${h.name} caught ${describeRefError(e)}`)
+          return { t: "done", value: -1 }
+        }
+        log.push(`${h.name} post ${r}`)
+        if (h.performAfterResume !== null)
+          yield* handlerPerforms(h, call, "post", h.performAfterResume)
+        return { t: "done", value: r + 1000 }
+      }
+      case "transfer":
+        k.state = "transferring"
+        return { t: "continue", input: { ok: true, value: action.value } }
+      case "transferThrow":
+        k.state = "transferring"
+        return {
+          t: "continue",
+          input: { ok: false, error: new Error(handlerErrorMessage(h, call)) },
+        }
+      case "pass":
+        return { t: "pass" }
+      case "delegate": {
+        const v = yield eff // re-performed from the handler: outer handlers answer
+        log.push(`${h.name} delegated got ${v}`)
+        k.state = "transferring"
+        return { t: "continue", input: { ok: true, value: v + 1 } }
+      }
+      case "abort":
+        log.push(`${h.name} aborts with ${action.value}`)
+        return { t: "done", value: action.value }
+      case "throw":
+        throw new Error(handlerErrorMessage(h, call))
+    }
+  }
+
+  function* handlerPerforms(
+    h: HandlerSpec,
+    call: number,
+    site: HandlerSite,
+    kind: EffectKind,
+  ): Gen<number> {
+    const label = handlerEffectLabel(h, call, site, kind)
+    log.push(`${h.name} performs ${label}`)
+    const v = yield { kind, label }
+    log.push(`${h.name} got ${v} for ${label}`)
+    return v
   }
 
   /**
