@@ -43,8 +43,13 @@ export class RefUnhandled extends Error {
 /** Thrown into a generator to close it: catch clauses let it through, finally blocks run. */
 const CLOSE = { signal: "close" } as const
 
+/** How many closes have started (a clock for ClosingFailure, see `abandon`). */
+let closesStarted = 0
+
 /** An error thrown by a finally while closing: it travels up without being caught. */
 class ClosingFailure {
+  /** The closes started when it was thrown. */
+  readonly thrownAt = closesStarted
   constructor(readonly error: unknown) {}
 }
 
@@ -165,7 +170,12 @@ export function runReference(root: Prog): Observed {
     try {
       yield* fin()
     } catch (e) {
-      throw closing && !isSignal(e) ? new ClosingFailure(e) : e
+      if (!closing) throw e
+      if (!isSignal(e)) throw new ClosingFailure(e)
+      // Another abort reached this finally while it was being closed. The error an earlier
+      // finally threw travels on: it belongs to the close that started first; if that
+      // close is itself abandoned from outside, its driver drops it (see `abandon`).
+      throw result.error instanceof ClosingFailure ? result.error : e
     }
     return complete(result)
   }
@@ -383,21 +393,28 @@ export function runReference(root: Prog): Observed {
    * replaces `value`. If an outer handler abandons us meanwhile, its close goes on.
    */
   function* abandon(body: Gen<number>, value: number): Gen<number> {
+    closesStarted++
     let input: Input = { ok: false, error: CLOSE }
-    let closedFromOutside = false
+    let outerCloseAt: number | null = null
     for (;;) {
       let r: IteratorResult<RefEffect, number>
       try {
         r = step(body, input)
       } catch (e) {
-        if (closedFromOutside) throw e
+        if (outerCloseAt !== null) {
+          // An outer handler abandoned a continuation holding this whole withHandler: the
+          // outer close takes over. Our value, and an error a finally threw before it
+          // began, are dropped; an error thrown since belongs to the outer close.
+          if (e instanceof ClosingFailure && e.thrownAt >= outerCloseAt) throw e
+          throw CLOSE
+        }
         if (e === CLOSE) return value
         if (e instanceof ClosingFailure) throw e.error
         throw e
       }
       if (r.done) return value
       input = yield* forward(r.value)
-      if (!input.ok && isSignal(input.error)) closedFromOutside = true
+      if (!input.ok && isSignal(input.error) && outerCloseAt === null) outerCloseAt = closesStarted
     }
   }
 }
