@@ -53,6 +53,18 @@ class ClosingFailure {
   constructor(readonly error: unknown) {}
 }
 
+/**
+ * What travels on when code run while closing (`earlier` is the signal closing it) ends
+ * with `later`. A new error replaces the outcome. Another abort's CLOSE (an inner handler
+ * aborted a finally) does not erase an error an earlier finally threw: that error belongs
+ * to the close that started first, and if that close is itself abandoned from outside, its
+ * driver drops it (see `abandon`).
+ */
+function afterClosing(earlier: unknown, later: unknown): unknown {
+  if (!isSignal(later)) return new ClosingFailure(later)
+  return later === CLOSE && earlier instanceof ClosingFailure ? earlier : later
+}
+
 function isSignal(e: unknown): boolean {
   return e === CLOSE || e instanceof ClosingFailure
 }
@@ -171,11 +183,7 @@ export function runReference(root: Prog): Observed {
       yield* fin()
     } catch (e) {
       if (!closing) throw e
-      if (!isSignal(e)) throw new ClosingFailure(e)
-      // Another abort reached this finally while it was being closed. The error an earlier
-      // finally threw travels on: it belongs to the close that started first; if that
-      // close is itself abandoned from outside, its driver drops it (see `abandon`).
-      throw result.error instanceof ClosingFailure ? result.error : e
+      throw afterClosing(result.error, e)
     }
     return complete(result)
   }
@@ -259,7 +267,7 @@ export function runReference(root: Prog): Observed {
         try {
           yield* abandon(body, 0)
         } catch (closeError) {
-          throw isSignal(closeError) ? closeError : new ClosingFailure(closeError)
+          throw afterClosing(e, closeError)
         }
         throw e
       }
