@@ -2,7 +2,16 @@
 // the smallest program the fuzzer led to. The reference interpreter encodes the same
 // readings (reference.ts); docs/testing.md lists them.
 
-import { Effect, handler, program, run, Transfer, withHandler, withHandlers } from "@effvm/vm-core"
+import {
+  Effect,
+  handler,
+  Pass,
+  program,
+  run,
+  Transfer,
+  withHandler,
+  withHandlers,
+} from "@effvm/vm-core"
 import { describe, expect, it } from "vitest"
 
 class Ask extends Effect<number> {}
@@ -132,5 +141,37 @@ describe("closing abandoned continuations", () => {
     })
     expect(() => run(withHandler(failingCleanup, body))).toThrow("handler cleanup failed")
     expect(log).toEqual(["body finally"])
+  })
+
+  it("a handler's finally that throws after Pass throws at the perform site, and the outer handler is not asked", () => {
+    const log: string[] = []
+    const passer = handler(
+      function* passer() {
+        try {
+          return yield* Pass()
+        } finally {
+          // biome-ignore lint/correctness/noUnsafeFinally: the point of the test
+          throw new Error("passer cleanup failed")
+        }
+      },
+      { handles: [Ask] },
+    )
+    const outer = handler(
+      (_eff, k) => {
+        log.push("outer asked")
+        return Transfer(k, 5)
+      },
+      { handles: [Ask] },
+    )
+    const body = program(function* body() {
+      try {
+        return yield* new Ask()
+      } catch (e) {
+        log.push(`body caught ${(e as Error).message}`)
+        return -1
+      }
+    })
+    expect(run(withHandlers([outer, passer], body))).toBe(-1)
+    expect(log).toEqual(["body caught passer cleanup failed"])
   })
 })
