@@ -5,7 +5,7 @@
 // scopes nest with native `yield*`, the depth is small). A perform `yield`s the effect;
 // each `withHandler` is a driver generator that steps its body, answers the effects its
 // handler accepts and re-yields the others outward. A continuation is simply the body
-// generator suspended at its perform. Aborting a continuation throws the CLOSE signal
+// generator suspended at its perform. Aborting a continuation throws a close signal
 // into it: no catch clause catches it, every finally runs, innermost first (SPEC §3:
 // "the machine calls return() on its generators innermost first").
 
@@ -40,33 +40,19 @@ export class RefUnhandled extends Error {
   }
 }
 
-/** Thrown into a generator to close it: catch clauses let it through, finally blocks run. */
-const CLOSE = { signal: "close" } as const
-
-/** How many closes have started (a clock for ClosingFailure, see `abandon`). */
-let closesStarted = 0
-
-/** An error thrown by a finally while closing: it travels up without being caught. */
-class ClosingFailure {
-  /** The closes started when it was thrown. */
-  readonly thrownAt = closesStarted
-  constructor(readonly error: unknown) {}
-}
-
 /**
- * What travels on when code run while closing (`earlier` is the signal closing it) ends
- * with `later`. A new error replaces the outcome. Another abort's CLOSE (an inner handler
- * aborted a finally) does not erase an error an earlier finally threw: that error belongs
- * to the close that started first, and if that close is itself abandoned from outside, its
- * driver drops it (see `abandon`).
+ * Thrown into a generator to close it: catch clauses let it through, finally blocks run.
+ * One per close (one abort), like the machine's marker frame: an error a finally throws
+ * while closed by it is recorded here and replaces the abort value (SPEC §3), and the
+ * close goes on.
  */
-function afterClosing(earlier: unknown, later: unknown): unknown {
-  if (!isSignal(later)) return new ClosingFailure(later)
-  return later === CLOSE && earlier instanceof ClosingFailure ? earlier : later
+class CloseSignal {
+  /** The error a closing finally threw (the latest), if any. */
+  failure: { readonly error: unknown } | null = null
 }
 
-function isSignal(e: unknown): boolean {
-  return e === CLOSE || e instanceof ClosingFailure
+function isSignal(e: unknown): e is CloseSignal {
+  return e instanceof CloseSignal
 }
 
 /** How a generator is entered next: with a value, or with a thrown error. */
@@ -173,17 +159,18 @@ export function runReference(root: Prog): Observed {
   }
 
   /**
-   * Runs a finally block after `result`. An error it throws replaces `result`; while the
-   * frame is being closed it travels on as a ClosingFailure, which no catch clause sees:
-   * the remaining frames are still closed (SPEC §3).
+   * Runs a finally block after `result`. An error it throws replaces `result`, except
+   * while the frame is being closed: then the error is recorded on the close and the close
+   * goes on (no catch clause sees it). An abort that reaches the finally (an inner handler
+   * aborted from it) takes the frame over: its signal goes on.
    */
   function* finallyThen<T>(result: Completion<T>, fin: () => Gen<void>): Gen<T> {
-    const closing = !result.ok && isSignal(result.error)
     try {
       yield* fin()
     } catch (e) {
-      if (!closing) throw e
-      throw afterClosing(result.error, e)
+      if (result.ok || !isSignal(result.error) || isSignal(e)) throw e
+      result.error.failure = { error: e }
+      throw result.error
     }
     return complete(result)
   }
@@ -209,7 +196,7 @@ export function runReference(root: Prog): Observed {
     let input = first
     // Set once an outer handler abandoned a continuation that holds this withHandler: the
     // close goes on through it whatever happens inside (its value is discarded).
-    let closing = false
+    let closing: CloseSignal | null = null
     for (;;) {
       let r: IteratorResult<RefEffect, number>
       let verdict: Verdict
@@ -220,16 +207,18 @@ export function runReference(root: Prog): Observed {
           verdict = { t: "pass" }
         else verdict = yield* invokeHandler(h, r.value, body)
       } catch (e) {
-        throw closing && !isSignal(e) ? new ClosingFailure(e) : e
+        if (closing === null || isSignal(e)) throw e
+        closing.failure = { error: e }
+        throw closing
       }
 
       if (verdict.t === "done") {
-        if (closing) throw CLOSE
+        if (closing !== null) throw closing
         return verdict.value
       }
       if (verdict.t === "continue") input = verdict.input
       else input = yield* forward(r.value as RefEffect)
-      if (!input.ok && input.error === CLOSE) closing = true
+      if (!input.ok && isSignal(input.error)) closing = input.error
     }
   }
 
@@ -263,13 +252,9 @@ export function runReference(root: Prog): Observed {
       if (isSignal(e)) {
         // The handler frame is being closed from outside while the body still waits in k:
         // k is abandoned too, so the body's finally blocks run (nothing is skipped).
+        // It is part of the same close: its errors are recorded on the same signal.
         if (k.state === "resumed") throw e
-        try {
-          yield* abandon(body, 0)
-        } catch (closeError) {
-          throw afterClosing(e, closeError)
-        }
-        throw e
+        throw yield* closeWith(body, e)
       }
       // A handler that throws before it consumed k throws into the perform site.
       if (k.state === "owned") return { t: "continue", input: { ok: false, error: e } }
@@ -396,33 +381,39 @@ export function runReference(root: Prog): Observed {
   }
 
   /**
-   * Closes an abandoned body: CLOSE runs its finally blocks innermost first; effects they
-   * perform go outward (the abandoning handler is not asked). An error thrown by a finally
-   * replaces `value`. If an outer handler abandons us meanwhile, its close goes on.
+   * Closes an abandoned body: a new close signal runs its finally blocks innermost first;
+   * effects they perform go outward (the abandoning handler is not asked). An error thrown
+   * by a finally replaces `value`.
    */
   function* abandon(body: Gen<number>, value: number): Gen<number> {
-    closesStarted++
-    let input: Input = { ok: false, error: CLOSE }
-    let outerCloseAt: number | null = null
+    const close = new CloseSignal()
+    const next = yield* closeWith(body, close)
+    // An outer handler abandoned a continuation holding this whole withHandler meanwhile:
+    // our value, and an error our close recorded, are dropped; the outer close goes on.
+    if (next !== close) throw next
+    if (close.failure !== null) throw close.failure.error
+    return value
+  }
+
+  /**
+   * Throws `close` into `body` and drives it until the signal comes out, forwarding the
+   * effects of its finally blocks outward. Returns the signal that goes on: `close`, or an
+   * outer close that abandoned us meanwhile.
+   */
+  function* closeWith(body: Gen<number>, close: CloseSignal): Gen<CloseSignal> {
+    let current = close
+    let input: Input = { ok: false, error: close }
     for (;;) {
       let r: IteratorResult<RefEffect, number>
       try {
         r = step(body, input)
       } catch (e) {
-        if (outerCloseAt !== null) {
-          // An outer handler abandoned a continuation holding this whole withHandler: the
-          // outer close takes over. Our value, and an error a finally threw before it
-          // began, are dropped; an error thrown since belongs to the outer close.
-          if (e instanceof ClosingFailure && e.thrownAt >= outerCloseAt) throw e
-          throw CLOSE
-        }
-        if (e === CLOSE) return value
-        if (e instanceof ClosingFailure) throw e.error
-        throw e
+        if (!isSignal(e)) current.failure = { error: e }
+        return current
       }
-      if (r.done) return value
+      if (r.done) return current
       input = yield* forward(r.value)
-      if (!input.ok && isSignal(input.error) && outerCloseAt === null) outerCloseAt = closesStarted
+      if (!input.ok && isSignal(input.error)) current = input.error
     }
   }
 }
