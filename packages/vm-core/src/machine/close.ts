@@ -11,6 +11,7 @@ import {
   bumpLookupEpoch,
   FRAME_HANDLER,
   FRAME_MARKER,
+  FINISHING,
   FRAME_PROMPT,
   type Frame,
   type HandlerFrame,
@@ -197,38 +198,55 @@ export function throwAt(vm: Machine, target: Frame | null, error: unknown): void
 
 /**
  * Ends handler frame `h` because `from` (h or a frame it called) yielded a terminal control,
- * then does what `marker` plans. The common case (h itself, no effect in its `finally`)
- * closes h directly, without extra steps.
+ * then does what `after` plans (with `value` and `k`, as a marker frame would). The common
+ * case (h itself, no effect in its `finally`) closes h directly, without extra steps; a
+ * Transfer then resumes `k` at once and needs no marker frame at all (W1 generator handler).
  */
 export function endHandlerThen(
   vm: Machine,
   from: Frame,
   h: HandlerFrame,
-  marker: MarkerFrame,
+  after: number,
+  value: unknown,
+  k: Continuation<unknown> | null,
 ): void {
   h.ended = true
-  h.parent = marker
-  if (from === h) {
-    let r: IteratorResult<unknown, unknown>
-    try {
-      h.closing = 2
-      r = h.gen!.return(undefined)
-    } catch (error) {
-      runMarker(vm, marker, error)
-      return
-    }
-    if (r.done) runMarker(vm, marker, CLOSE)
-    else {
-      vm.top = h
-      vm.mode = MODE_HANDLE_YIELD
-      vm.value = r.value
-    }
+  const target = h.parent
+  if (from !== h) {
+    const marker = new MarkerFrame(target, after, value, k)
+    h.parent = marker
+    markRegion(from, marker)
+    vm.top = from
+    vm.mode = MODE_THROW
+    vm.value = CLOSE
     return
   }
-  markRegion(from, marker)
-  vm.top = from
-  vm.mode = MODE_THROW
-  vm.value = CLOSE
+  // Nothing runs on the machine during return(): the marker can be made once it is needed.
+  let r: IteratorResult<unknown, unknown>
+  try {
+    h.closing = FINISHING
+    r = h.gen!.return(undefined)
+  } catch (error) {
+    h.parent = new MarkerFrame(target, after, value, k)
+    runMarker(vm, h.parent as MarkerFrame, error)
+    return
+  }
+  if (r.done && after === AFTER_TRANSFER) {
+    reinstall(k!, target)
+    vm.top = k!.top
+    vm.mode = MODE_DELIVER
+    vm.value = value
+    return
+  }
+  const marker = new MarkerFrame(target, after, value, k)
+  h.parent = marker
+  if (r.done) runMarker(vm, marker, CLOSE)
+  else {
+    // Its `finally` performs: the marker waits below h until that finishes.
+    vm.top = h
+    vm.mode = MODE_HANDLE_YIELD
+    vm.value = r.value
+  }
 }
 
 /** A frame yielded something that is not an instruction: TypeError at that yield (SPEC §2). */

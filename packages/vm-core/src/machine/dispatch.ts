@@ -28,7 +28,6 @@ import {
   FRAME_PROGRAM,
   Frame,
   HandlerFrame,
-  MarkerFrame,
   PromptFrame,
   promptOf,
 } from "./frames.js"
@@ -189,7 +188,7 @@ export function handleControl(vm: Machine, f: Frame, c: Control): void {
       return
     }
     k1.state = K_RESUMED
-    endHandlerThen(vm, f, h, new MarkerFrame(h.parent, AFTER_TRANSFER_ENRICH, c.value, k1))
+    endHandlerThen(vm, f, h, AFTER_TRANSFER_ENRICH, c.value, k1)
     return
   }
   if (op === OP_TRANSFER || op === OP_TRANSFER_THROW) {
@@ -202,7 +201,7 @@ export function handleControl(vm: Machine, f: Frame, c: Control): void {
     }
     k1.state = K_RESUMED
     const after = op === OP_TRANSFER ? AFTER_TRANSFER : AFTER_TRANSFER_THROW
-    endHandlerThen(vm, f, h, new MarkerFrame(h.parent, after, c.value, k1))
+    endHandlerThen(vm, f, h, after, c.value, k1)
     return
   }
   if (op === OP_PASS) {
@@ -216,7 +215,7 @@ export function handleControl(vm: Machine, f: Frame, c: Control): void {
       )
       return
     }
-    endHandlerThen(vm, f, h, new MarkerFrame(h.parent, AFTER_PASS, undefined, h.k))
+    endHandlerThen(vm, f, h, AFTER_PASS, undefined, h.k)
     return
   }
   // Delegate: re-perform the same effect from here; outer handlers answer this frame.
@@ -256,7 +255,7 @@ export function enrichAt(vm: Machine, k: Continuation<unknown>, error: unknown):
  */
 function preemptBefore(vm: Machine, f: Frame, effect: Effect<unknown>): void {
   vm.preemptAt = 0
-  vm.top = new Frame(FRAME_PREEMPT, preemptThen(effect), f, f.prompt, null)
+  vm.top = new Frame(FRAME_PREEMPT, preemptThen(effect), f, f.prompt, null, undefined)
   vm.mode = MODE_DELIVER
   vm.value = undefined
 }
@@ -328,7 +327,14 @@ export function pushProgram(vm: Machine, prog: Program<unknown>): void {
     gen = prog.start()
   } catch (error) {
     // Construction is user code: its errors are dispatched like a frame's (SPEC §5).
-    vm.failedFrame = new Frame(FRAME_PROGRAM, null, parent, promptOf(parent), prog)
+    vm.failedFrame = new Frame(
+      FRAME_PROGRAM,
+      null,
+      parent,
+      promptOf(parent),
+      prog.def,
+      prog.args,
+    )
     vm.mode = MODE_DISPATCH_ERROR
     vm.value = error
     return
@@ -343,7 +349,7 @@ export function pushProgram(vm: Machine, prog: Program<unknown>): void {
     )
     return
   }
-  vm.top = new Frame(FRAME_PROGRAM, gen, parent, promptOf(parent), prog)
+  vm.top = new Frame(FRAME_PROGRAM, gen, parent, promptOf(parent), prog.def, prog.args)
   vm.mode = MODE_DELIVER
   vm.value = undefined
 }
@@ -374,9 +380,9 @@ export function handlersInScope(f: Frame | null): string[] {
 export function frameName(f: Frame | null): string {
   if (f === null) return "the root"
   if (f.kind === FRAME_HANDLER) return `handler ${(f as HandlerFrame).via.handler.name}`
-  if (f.program !== null) {
-    const site = f.program.def.site
-    return site ? `${f.program.name} (${site})` : f.program.name
+  if (f.def !== null) {
+    const site = f.def.site
+    return site ? `${f.def.name} (${site})` : f.def.name
   }
   return "a handler boundary"
 }

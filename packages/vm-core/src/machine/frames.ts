@@ -1,5 +1,5 @@
 import type { HandlerDef } from "../handler.js"
-import type { Program } from "../program.js"
+import type { ProgramDef } from "../program.js"
 import type { Continuation } from "./continuation.js"
 
 /**
@@ -38,8 +38,14 @@ export class Frame {
      * handler never sees its own effects). For prompt frames: the next outer prompt.
      */
     public prompt: PromptFrame | null,
-    /** The program this frame runs (tracebacks); `null` for handler and prompt frames. */
-    readonly program: Program<unknown> | null,
+    /**
+     * What a traceback names this frame by: the program's definition and its arguments;
+     * `null` for handler and prompt frames. The frame keeps these two, not the Program
+     * object, so the program value is garbage once its generator started (W3: a deep
+     * stack is allocation-bound; every byte kept per level is copied by each scavenge).
+     */
+    readonly def: ProgramDef | null,
+    readonly args: readonly unknown[] | undefined,
   ) {}
 }
 
@@ -59,7 +65,7 @@ export class PromptFrame extends Frame {
     parent: Frame | null,
     outer: PromptFrame | null,
   ) {
-    super(FRAME_PROMPT, null, parent, outer, null)
+    super(FRAME_PROMPT, null, parent, outer, null, undefined)
   }
 }
 
@@ -73,7 +79,7 @@ export class HandlerFrame extends Frame {
     /** The continuation it was given; the frame owns it while it is live. */
     readonly k: Continuation<unknown>,
   ) {
-    super(FRAME_HANDLER, gen, parent, via.prompt, null)
+    super(FRAME_HANDLER, gen, parent, via.prompt, null, undefined)
   }
 
   /** Set when the handler ended itself (Transfer, Pass): its k went elsewhere, not abandoned. */
@@ -98,7 +104,14 @@ export class MarkerFrame extends Frame {
     readonly value: unknown,
     readonly k: Continuation<unknown> | null,
   ) {
-    super(FRAME_MARKER, null, parent, parent === null ? null : promptOf(parent), null)
+    super(
+      FRAME_MARKER,
+      null,
+      parent,
+      parent === null ? null : promptOf(parent),
+      null,
+      undefined,
+    )
   }
 }
 

@@ -36,7 +36,14 @@ export function spawnContinuation(
   let parent: Frame = root
   for (let i = between.length - 1; i >= 0; i--)
     parent = new PromptFrame(between[i]!, parent, promptOf(parent))
-  const starter = new Frame(FRAME_PROGRAM, startProgram(program), parent, promptOf(parent), null)
+  const starter = new Frame(
+    FRAME_PROGRAM,
+    startProgram(program),
+    parent,
+    promptOf(parent),
+    null,
+    undefined,
+  )
   return new Continuation(k.owner, starter, root, taskStart)
 }
 
