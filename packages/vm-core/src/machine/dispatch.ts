@@ -327,14 +327,7 @@ export function pushProgram(vm: Machine, prog: Program<unknown>): void {
     gen = prog.start()
   } catch (error) {
     // Construction is user code: its errors are dispatched like a frame's (SPEC §5).
-    vm.failedFrame = new Frame(
-      FRAME_PROGRAM,
-      null,
-      parent,
-      promptOf(parent),
-      prog.def,
-      prog.args,
-    )
+    vm.failedFrame = new Frame(FRAME_PROGRAM, null, parent, promptOf(parent), prog.def, prog.args)
     vm.mode = MODE_DISPATCH_ERROR
     vm.value = error
     return

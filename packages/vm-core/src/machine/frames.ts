@@ -104,14 +104,7 @@ export class MarkerFrame extends Frame {
     readonly value: unknown,
     readonly k: Continuation<unknown> | null,
   ) {
-    super(
-      FRAME_MARKER,
-      null,
-      parent,
-      parent === null ? null : promptOf(parent),
-      null,
-      undefined,
-    )
+    super(FRAME_MARKER, null, parent, parent === null ? null : promptOf(parent), null, undefined)
   }
 }
 
