@@ -95,9 +95,19 @@ export function advance(vm: Machine, limit: number): number {
     if (mode >= MODE_DONE) return mode
     vm.steps++
     switch (mode) {
-      case MODE_DELIVER:
-        deliver(vm, vm.top!)
+      case MODE_DELIVER: {
+        const f = vm.top!
+        let r: IteratorResult<unknown, unknown>
+        try {
+          r = f.gen!.next(vm.value)
+        } catch (error) {
+          throwFromFrame(vm, f, error, false)
+          break
+        }
+        vm.mode = r.done ? MODE_RETURN : MODE_HANDLE_YIELD
+        vm.value = r.value
         break
+      }
       case MODE_HANDLE_YIELD: {
         const y = vm.value
         const tag = tagOf(y)
@@ -107,12 +117,6 @@ export function advance(vm: Machine, limit: number): number {
         } else if (tag === TAG_PROGRAM) pushProgram(vm, y as Program<unknown>)
         else if (tag === TAG_CONTROL) handleControl(vm, vm.top!, y as Control)
         else badYield(vm, y)
-        // Fused Deliver (an answer, a started program, a resumed k) in the same loop turn;
-        // still counted as its own step, so stepping one at a time is unchanged.
-        if (vm.mode === MODE_DELIVER && ++n < limit) {
-          vm.steps++
-          deliver(vm, vm.top!)
-        }
         break
       }
       case MODE_RETURN: {
@@ -153,19 +157,6 @@ export function advance(vm: Machine, limit: number): number {
     }
   }
   return vm.mode >= MODE_DONE ? vm.mode : -1
-}
-
-/** Sends the payload into frame `f`'s generator: the Deliver step. */
-function deliver(vm: Machine, f: Frame): void {
-  let r: IteratorResult<unknown, unknown>
-  try {
-    r = f.gen!.next(vm.value)
-  } catch (error) {
-    throwFromFrame(vm, f, error, false)
-    return
-  }
-  vm.mode = r.done ? MODE_RETURN : MODE_HANDLE_YIELD
-  vm.value = r.value
 }
 
 /** Throws the current payload into `f`, or closes it when the payload is CLOSE. */
