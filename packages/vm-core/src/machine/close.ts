@@ -227,18 +227,31 @@ export function endHandlerThen(
     h.closing = FINISHING
     r = h.gen!.return(undefined)
   } catch (error) {
-    h.parent = new MarkerFrame(target, after, value, k)
-    runMarker(vm, h.parent as MarkerFrame, error)
+    closeFailed(vm, h, new MarkerFrame(target, after, value, k), error)
     return
   }
-  if (r.done && after === AFTER_TRANSFER) {
-    reinstall(k!, target)
-    vm.top = k!.top
-    vm.mode = MODE_DELIVER
-    vm.value = value
-    return
-  }
-  const marker = new MarkerFrame(target, after, value, k)
+  if (r.done && after === AFTER_TRANSFER) resumeTransferred(vm, k!, target, value)
+  else closedThen(vm, h, new MarkerFrame(target, after, value, k), r)
+}
+
+/** Ended handler `h`'s return() threw `error`: the plan of `marker` (below h) meets it. */
+export function closeFailed(
+  vm: Machine,
+  h: HandlerFrame,
+  marker: MarkerFrame,
+  error: unknown,
+): void {
+  h.parent = marker
+  runMarker(vm, marker, error)
+}
+
+/** Ended handler `h`'s return() gave `r`: the plan of `marker` runs once h is closed. */
+export function closedThen(
+  vm: Machine,
+  h: HandlerFrame,
+  marker: MarkerFrame,
+  r: IteratorResult<unknown, unknown>,
+): void {
   h.parent = marker
   if (r.done) runMarker(vm, marker, CLOSE)
   else {
@@ -247,6 +260,19 @@ export function endHandlerThen(
     vm.mode = MODE_HANDLE_YIELD
     vm.value = r.value
   }
+}
+
+/** A transferring handler is closed: `k` goes back on `target` and gets `value`. */
+export function resumeTransferred(
+  vm: Machine,
+  k: Continuation<unknown>,
+  target: Frame | null,
+  value: unknown,
+): void {
+  reinstall(k, target)
+  vm.top = k.top
+  vm.mode = MODE_DELIVER
+  vm.value = value
 }
 
 /** A frame yielded something that is not an instruction: TypeError at that yield (SPEC §2). */
