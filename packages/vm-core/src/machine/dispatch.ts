@@ -38,6 +38,7 @@ import {
   FRAME_PROGRAM,
   Frame,
   HandlerFrame,
+  keptArgs,
   MarkerFrame,
   PromptFrame,
   promptOf,
@@ -419,7 +420,14 @@ export function pushProgram(vm: Machine, prog: Program<unknown>): void {
     gen = prog.start()
   } catch (error) {
     // Construction is user code: its errors are dispatched like a frame's (SPEC §5).
-    vm.failedFrame = new Frame(FRAME_PROGRAM, null, parent, promptOf(parent), prog.def, prog.args)
+    vm.failedFrame = new Frame(
+      FRAME_PROGRAM,
+      null,
+      parent,
+      promptOf(parent),
+      prog.def,
+      keptArgs(prog.args),
+    )
     vm.mode = MODE_DISPATCH_ERROR
     vm.value = error
     return
@@ -434,7 +442,7 @@ export function pushProgram(vm: Machine, prog: Program<unknown>): void {
     )
     return
   }
-  vm.top = new Frame(FRAME_PROGRAM, gen, parent, promptOf(parent), prog.def, prog.args)
+  vm.top = new Frame(FRAME_PROGRAM, gen, parent, promptOf(parent), prog.def, keptArgs(prog.args))
   vm.mode = MODE_DELIVER
   vm.value = undefined
 }
