@@ -7,7 +7,11 @@ function callsOf(f: () => unknown): string[] {
   try {
     f()
   } catch (error) {
-    return getTraceback(error)?.sections.at(-1)?.frames.map((frame) => frame.call) ?? []
+    return (
+      getTraceback(error)
+        ?.sections.at(-1)
+        ?.frames.map((frame) => frame.call) ?? []
+    )
   }
   throw new Error("expected an error, but nothing was thrown")
 }
