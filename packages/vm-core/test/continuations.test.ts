@@ -147,7 +147,9 @@ describe("continuations from another run", () => {
     const stash = handler(
       function* stash(_eff, k) {
         captured.k = k
-        return yield* Transfer(k, 10)
+        // Resume, not Transfer: a handler that transfers at once in its first segment
+        // consumes k within the dispatch step, and this test needs k live between steps.
+        return yield* Resume(k, 10)
       },
       { handles: [Tick] },
     )

@@ -1,6 +1,6 @@
 import { describeEffect, describeValue, type Effect } from "../effect.js"
 import type { Verdict } from "../machine/continuation.js"
-import { FRAME_PROGRAM, FRAME_PROMPT, type PromptFrame } from "../machine/frames.js"
+import { argsOf, FRAME_PROGRAM, FRAME_PROMPT, type PromptFrame } from "../machine/frames.js"
 import { getExecutionContext } from "./context.js"
 import { type OriginSite, originOf, type Performing } from "./origin.js"
 import { firstUserLocation, isInternalFile, type SourceLocation, shortPath } from "./site.js"
@@ -137,11 +137,11 @@ function framesOf(site: OriginSite, raised: Error | undefined): TracebackFrame[]
   let innermost = true
   for (let f = site.frame; f !== null; f = f.parent) {
     if (f.kind === FRAME_PROMPT && (f as PromptFrame).taskRoot) break
-    if (f.kind !== FRAME_PROGRAM || f.program === null) continue
-    const p = f.program
-    const defSite = p.def.site
+    if (f.kind !== FRAME_PROGRAM || f.def === null) continue
+    const p = f.def
+    const defSite = p.site
     if (defSite?.internal) continue // effvm's own programs (scheduler, built-in handlers)
-    const args = p.args ? p.args.map(describeValue).join(", ") : ""
+    const args = argsOf(f)?.map(describeValue).join(", ") ?? ""
     const call = `${p.name}(${args})`
     let where: SourceLocation | undefined
     let lineKind: TracebackFrame["lineKind"] = "definition"

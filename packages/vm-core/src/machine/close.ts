@@ -9,6 +9,7 @@ import {
   AFTER_TRANSFER,
   AFTER_TRANSFER_ENRICH,
   bumpLookupEpoch,
+  FINISHING,
   FRAME_HANDLER,
   FRAME_MARKER,
   FRAME_PROMPT,
@@ -197,38 +198,81 @@ export function throwAt(vm: Machine, target: Frame | null, error: unknown): void
 
 /**
  * Ends handler frame `h` because `from` (h or a frame it called) yielded a terminal control,
- * then does what `marker` plans. The common case (h itself, no effect in its `finally`)
- * closes h directly, without extra steps.
+ * then does what `after` plans (with `value` and `k`, as a marker frame would). The common
+ * case (h itself, no effect in its `finally`) closes h directly, without extra steps; a
+ * Transfer then resumes `k` at once and needs no marker frame at all (W1 generator handler).
  */
 export function endHandlerThen(
   vm: Machine,
   from: Frame,
   h: HandlerFrame,
-  marker: MarkerFrame,
+  after: number,
+  value: unknown,
+  k: Continuation<unknown> | null,
 ): void {
   h.ended = true
-  h.parent = marker
-  if (from === h) {
-    let r: IteratorResult<unknown, unknown>
-    try {
-      h.closing = 2
-      r = h.gen!.return(undefined)
-    } catch (error) {
-      runMarker(vm, marker, error)
-      return
-    }
-    if (r.done) runMarker(vm, marker, CLOSE)
-    else {
-      vm.top = h
-      vm.mode = MODE_HANDLE_YIELD
-      vm.value = r.value
-    }
+  const target = h.parent
+  if (from !== h) {
+    const marker = new MarkerFrame(target, after, value, k)
+    h.parent = marker
+    markRegion(from, marker)
+    vm.top = from
+    vm.mode = MODE_THROW
+    vm.value = CLOSE
     return
   }
-  markRegion(from, marker)
-  vm.top = from
-  vm.mode = MODE_THROW
-  vm.value = CLOSE
+  // Nothing runs on the machine during return(): the marker can be made once it is needed.
+  let r: IteratorResult<unknown, unknown>
+  try {
+    h.closing = FINISHING
+    r = h.gen!.return(undefined)
+  } catch (error) {
+    closeFailed(vm, h, new MarkerFrame(target, after, value, k), error)
+    return
+  }
+  if (r.done && after === AFTER_TRANSFER) resumeTransferred(vm, k!, target, value)
+  else closedThen(vm, h, new MarkerFrame(target, after, value, k), r)
+}
+
+/** Ended handler `h`'s return() threw `error`: the plan of `marker` (below h) meets it. */
+export function closeFailed(
+  vm: Machine,
+  h: HandlerFrame,
+  marker: MarkerFrame,
+  error: unknown,
+): void {
+  h.parent = marker
+  runMarker(vm, marker, error)
+}
+
+/** Ended handler `h`'s return() gave `r`: the plan of `marker` runs once h is closed. */
+export function closedThen(
+  vm: Machine,
+  h: HandlerFrame,
+  marker: MarkerFrame,
+  r: IteratorResult<unknown, unknown>,
+): void {
+  h.parent = marker
+  if (r.done) runMarker(vm, marker, CLOSE)
+  else {
+    // Its `finally` performs: the marker waits below h until that finishes.
+    vm.top = h
+    vm.mode = MODE_HANDLE_YIELD
+    vm.value = r.value
+  }
+}
+
+/** A transferring handler is closed: `k` goes back on `target` and gets `value`. */
+export function resumeTransferred(
+  vm: Machine,
+  k: Continuation<unknown>,
+  target: Frame | null,
+  value: unknown,
+): void {
+  reinstall(k, target)
+  vm.top = k.top
+  vm.mode = MODE_DELIVER
+  vm.value = value
 }
 
 /** A frame yielded something that is not an instruction: TypeError at that yield (SPEC §2). */

@@ -15,26 +15,44 @@ import { TAG_CONTROL, tagOf } from "../instruction.js"
 import { PROGRAM_PURE, PROGRAM_WITH_HANDLER, type Program } from "../program.js"
 import { traceFastControl, traceHandlerControl } from "../trace/hooks.js"
 import { answerUnhandled, Preempt } from "./builtin-effects.js"
-import { abortFromFastPath, completeWith, endHandlerThen, throwAt } from "./close.js"
+import {
+  abortFromFastPath,
+  closedThen,
+  closeFailed,
+  completeWith,
+  endHandlerThen,
+  resumeTransferred,
+  throwAt,
+} from "./close.js"
 import { Continuation, type HandlerVerdict, K_LIVE, K_RESUMED } from "./continuation.js"
+import { throwFromFrame } from "./errors.js"
 import {
   AFTER_PASS,
   AFTER_TRANSFER,
   AFTER_TRANSFER_ENRICH,
   AFTER_TRANSFER_THROW,
   bumpLookupEpoch,
+  FINISHING,
   FRAME_HANDLER,
   FRAME_PREEMPT,
   FRAME_PROGRAM,
   Frame,
   HandlerFrame,
+  keptArgs,
   MarkerFrame,
   PromptFrame,
   promptOf,
+  type StepGenerator,
 } from "./frames.js"
 import { findHandler } from "./lookup.js"
 import type { Machine } from "./machine.js"
-import { MODE_DELIVER, MODE_DISPATCH_ERROR, MODE_HANDLE_YIELD, MODE_THROW } from "./modes.js"
+import {
+  MODE_DELIVER,
+  MODE_DISPATCH_ERROR,
+  MODE_HANDLE_YIELD,
+  MODE_RETURN,
+  MODE_THROW,
+} from "./modes.js"
 
 /** `f` performed `effect`: find the handler and hand it a fresh continuation. */
 export function perform(vm: Machine, f: Frame, effect: Effect<unknown>): void {
@@ -86,12 +104,86 @@ function invoke(vm: Machine, p: PromptFrame, k: Continuation<unknown>): void {
     return
   }
   if (isGenerator(r)) {
-    vm.top = new HandlerFrame(r, p.parent, p, k)
+    startHandler(vm, p, k, r)
+    return
+  }
+  abortFromFastPath(vm, k, r)
+}
+
+/**
+ * Runs a generator handler's first segment before making its frame. Most handlers end it
+ * with `Transfer` of their own k and their `return()` completes at once: then the handler
+ * never needs a frame (W1 generator handler). Otherwise the frame is made now, exactly as
+ * it would have been. Nothing on the machine runs or reads `top` while the segment runs,
+ * except what traced runs and `captureStacks: "full"` record: those make it first.
+ */
+function startHandler(
+  vm: Machine,
+  p: PromptFrame,
+  k: Continuation<unknown>,
+  gen: StepGenerator,
+): void {
+  if (vm.trace !== null || vm.liveStacks) {
+    vm.top = new HandlerFrame(gen, p.parent, p, k)
     vm.mode = MODE_DELIVER
     vm.value = undefined
     return
   }
-  abortFromFastPath(vm, k, r)
+  let r: IteratorResult<unknown, unknown>
+  try {
+    r = gen.next(undefined)
+  } catch (error) {
+    throwFromFrame(vm, new HandlerFrame(gen, p.parent, p, k), error, false)
+    return
+  }
+  const c = r.value as Control
+  if (
+    !r.done &&
+    tagOf(c) === TAG_CONTROL &&
+    c.op === OP_TRANSFER &&
+    c.k === k &&
+    k.state === K_LIVE
+  ) {
+    k.state = K_RESUMED
+    transferFromFirstSegment(vm, p, k, gen, c.value)
+    return
+  }
+  vm.top = new HandlerFrame(gen, p.parent, p, k)
+  vm.mode = r.done ? MODE_RETURN : MODE_HANDLE_YIELD
+  vm.value = r.value
+}
+
+/** `Transfer(k, value)` ended a handler's first segment: close it, then resume k. */
+function transferFromFirstSegment(
+  vm: Machine,
+  p: PromptFrame,
+  k: Continuation<unknown>,
+  gen: StepGenerator,
+  value: unknown,
+): void {
+  let r: IteratorResult<unknown, unknown>
+  try {
+    r = gen.return(undefined)
+  } catch (error) {
+    closeFailed(
+      vm,
+      endedHandler(gen, p, k),
+      new MarkerFrame(p.parent, AFTER_TRANSFER, value, k),
+      error,
+    )
+    return
+  }
+  if (r.done) resumeTransferred(vm, k, p.parent, value)
+  else
+    closedThen(vm, endedHandler(gen, p, k), new MarkerFrame(p.parent, AFTER_TRANSFER, value, k), r)
+}
+
+/** The frame of a handler that has ended itself and is inside its `finally`. */
+function endedHandler(gen: StepGenerator, p: PromptFrame, k: Continuation<unknown>): HandlerFrame {
+  const h = new HandlerFrame(gen, p.parent, p, k)
+  h.ended = true
+  h.closing = FINISHING
+  return h
 }
 
 function isGenerator(r: unknown): r is Generator<unknown, unknown, unknown> {
@@ -189,7 +281,7 @@ export function handleControl(vm: Machine, f: Frame, c: Control): void {
       return
     }
     k1.state = K_RESUMED
-    endHandlerThen(vm, f, h, new MarkerFrame(h.parent, AFTER_TRANSFER_ENRICH, c.value, k1))
+    endHandlerThen(vm, f, h, AFTER_TRANSFER_ENRICH, c.value, k1)
     return
   }
   if (op === OP_TRANSFER || op === OP_TRANSFER_THROW) {
@@ -202,7 +294,7 @@ export function handleControl(vm: Machine, f: Frame, c: Control): void {
     }
     k1.state = K_RESUMED
     const after = op === OP_TRANSFER ? AFTER_TRANSFER : AFTER_TRANSFER_THROW
-    endHandlerThen(vm, f, h, new MarkerFrame(h.parent, after, c.value, k1))
+    endHandlerThen(vm, f, h, after, c.value, k1)
     return
   }
   if (op === OP_PASS) {
@@ -216,7 +308,7 @@ export function handleControl(vm: Machine, f: Frame, c: Control): void {
       )
       return
     }
-    endHandlerThen(vm, f, h, new MarkerFrame(h.parent, AFTER_PASS, undefined, h.k))
+    endHandlerThen(vm, f, h, AFTER_PASS, undefined, h.k)
     return
   }
   // Delegate: re-perform the same effect from here; outer handlers answer this frame.
@@ -256,7 +348,7 @@ export function enrichAt(vm: Machine, k: Continuation<unknown>, error: unknown):
  */
 function preemptBefore(vm: Machine, f: Frame, effect: Effect<unknown>): void {
   vm.preemptAt = 0
-  vm.top = new Frame(FRAME_PREEMPT, preemptThen(effect), f, f.prompt, null)
+  vm.top = new Frame(FRAME_PREEMPT, preemptThen(effect), f, f.prompt, null, undefined)
   vm.mode = MODE_DELIVER
   vm.value = undefined
 }
@@ -328,7 +420,14 @@ export function pushProgram(vm: Machine, prog: Program<unknown>): void {
     gen = prog.start()
   } catch (error) {
     // Construction is user code: its errors are dispatched like a frame's (SPEC §5).
-    vm.failedFrame = new Frame(FRAME_PROGRAM, null, parent, promptOf(parent), prog)
+    vm.failedFrame = new Frame(
+      FRAME_PROGRAM,
+      null,
+      parent,
+      promptOf(parent),
+      prog.def,
+      keptArgs(prog.args),
+    )
     vm.mode = MODE_DISPATCH_ERROR
     vm.value = error
     return
@@ -343,7 +442,7 @@ export function pushProgram(vm: Machine, prog: Program<unknown>): void {
     )
     return
   }
-  vm.top = new Frame(FRAME_PROGRAM, gen, parent, promptOf(parent), prog)
+  vm.top = new Frame(FRAME_PROGRAM, gen, parent, promptOf(parent), prog.def, keptArgs(prog.args))
   vm.mode = MODE_DELIVER
   vm.value = undefined
 }
@@ -374,9 +473,9 @@ export function handlersInScope(f: Frame | null): string[] {
 export function frameName(f: Frame | null): string {
   if (f === null) return "the root"
   if (f.kind === FRAME_HANDLER) return `handler ${(f as HandlerFrame).via.handler.name}`
-  if (f.program !== null) {
-    const site = f.program.def.site
-    return site ? `${f.program.name} (${site})` : f.program.name
+  if (f.def !== null) {
+    const site = f.def.site
+    return site ? `${f.def.name} (${site})` : f.def.name
   }
   return "a handler boundary"
 }

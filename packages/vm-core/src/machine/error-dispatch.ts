@@ -51,6 +51,7 @@ export function startErrorDispatch(vm: Machine): void {
     vm.top,
     promptOf(vm.top),
     null,
+    undefined,
   )
   vm.top = site
   perform(vm, site, new GetExecutionContext(error, context))

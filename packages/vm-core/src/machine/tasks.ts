@@ -3,7 +3,14 @@ import { Effect } from "../effect.js"
 import type { HandlerDef } from "../handler.js"
 import { PROGRAM_BODY, type Program } from "../program.js"
 import { Continuation } from "./continuation.js"
-import { FRAME_PROGRAM, Frame, PromptFrame, promptOf, type StepGenerator } from "./frames.js"
+import {
+  FRAME_PROGRAM,
+  Frame,
+  keptArgs,
+  PromptFrame,
+  promptOf,
+  type StepGenerator,
+} from "./frames.js"
 import type { Machine } from "./machine.js"
 
 /**
@@ -49,12 +56,19 @@ function firstFrame(program: Program<unknown>, parent: Frame): Frame {
     try {
       const gen = program.start() as unknown
       if (isPlainGenerator(gen))
-        return new Frame(FRAME_PROGRAM, gen, parent, promptOf(parent), program)
+        return new Frame(
+          FRAME_PROGRAM,
+          gen,
+          parent,
+          promptOf(parent),
+          program.def,
+          keptArgs(program.args),
+        )
     } catch {
       // The starter runs it again and reports the error inside the task.
     }
   }
-  return new Frame(FRAME_PROGRAM, startProgram(program), parent, promptOf(parent), null)
+  return new Frame(FRAME_PROGRAM, startProgram(program), parent, promptOf(parent), null, undefined)
 }
 
 // %GeneratorPrototype%: the prototype of every generator function's `prototype`.
