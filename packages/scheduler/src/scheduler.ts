@@ -190,7 +190,8 @@ export class Scheduler {
     initTaskControl(task, parent, options)
     this.live.add(task)
     if (this.#trace !== null) this.#trace.spawned(task)
-    if (!task.daemon) {
+    // The root's children are not tracked: when it ends every live task is cancelled.
+    if (!task.daemon && parent !== this.root) {
       if (parent.children === null) parent.children = new Set()
       parent.children.add(task)
     }
@@ -323,8 +324,7 @@ export class Scheduler {
     const parent = task.parent!
     if (!task.daemon && parent.children !== null) {
       parent.children.delete(task)
-      if (parent !== this.root && parent.state === S_ENDING && parent.children.size === 0)
-        return parent
+      if (parent.state === S_ENDING && parent.children.size === 0) return parent
     }
     if (this.root.state === S_ENDING && this.live.size === 1) return this.root
     return null
