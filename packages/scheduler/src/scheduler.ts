@@ -305,6 +305,10 @@ export class Scheduler {
     task.settledValue = value
     if (this.#trace !== null) this.#trace.ended(task)
     task.endedValue = undefined
+    // Only a failure crossing from the task reads its spawn site again (cancellations are
+    // never enriched): the handles a program keeps after the tasks ended (W4 keeps 100,000)
+    // then hold no captured stack.
+    if (state !== S_FAILED) task.spawnSite = null
     task.k = null
     task.blocker = null
     task.pending = null

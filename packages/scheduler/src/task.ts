@@ -161,8 +161,11 @@ export class Task<T = unknown> implements Waitable {
     readonly daemon: boolean,
     /** @internal the spawning task; `null` for the root. */
     readonly parent: Task<unknown> | null,
-    /** @internal where it was spawned; `null` for the root. */
-    readonly spawnSite: SpawnSite | null,
+    /**
+     * @internal where it was spawned; `null` for the root, and once the task finished
+     * other than failed (only a failure crossing from it reads the site again).
+     */
+    public spawnSite: SpawnSite | null,
   ) {}
 
   /** The id of the task that spawned it; `undefined` for the root task. */

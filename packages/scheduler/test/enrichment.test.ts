@@ -285,4 +285,26 @@ describe("spawn-chain enrichment", () => {
       `startLeaf() packages/scheduler/test/enrichment.test.ts:${helperLine}`,
     )
   })
+
+  it("keeps a failed task's spawn site for its failure enriched after the task finished", () => {
+    // An unhandled effect is not enriched in the task: its boundary, with the spawn site,
+    // is added when the failure crosses into the parent, after the child has finished.
+    class Missing extends Effect<number> {}
+    const child = program(function* child() {
+      return yield* new Missing()
+    })
+    let spawnLine = 0
+    const main = program(function* bystander() {
+      spawnLine = lineHere() + 1
+      yield* spawn(child, { name: "child" })
+      yield* sleep(5) // the child fails and finishes first; its failure is thrown in here
+      return "not reached"
+    })
+
+    const [boundary] = spawnBoundaries(thrownBy(() => runVirtual(main)))
+    expect(boundary).toMatchObject({ name: "child" })
+    expect(String(boundary!.spawnSite)).toBe(
+      `bystander() packages/scheduler/test/enrichment.test.ts:${spawnLine}`,
+    )
+  })
 })
