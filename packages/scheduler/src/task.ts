@@ -134,7 +134,8 @@ export class Task<T = unknown> implements Waitable {
   /** @internal */ endedValue: unknown = undefined
   /** @internal failures thrown into it from other tasks, waiting for their enrichment here. */
   incoming: IncomingError[] | null = null
-  /** @internal unfinished non-daemon children (not kept for the root). */ children: Set<Task<unknown>> | null = null
+  /** @internal unfinished non-daemon children (not kept for the root). */
+  children: Set<Task<unknown>> | null = null
   /** @internal a permit handed over by `release` that the task has not run with yet. */ heldPermit: Semaphore | null =
     null
   /** @internal Waitable */ settledOk = false
