@@ -219,10 +219,12 @@ export class Scheduler {
     // an error joins the outcome.
     const pending = task.pending
     task.pending = null
-    for (const error of late ?? [])
-      if (!(error instanceof TaskCancelledError)) this.#failEnding(task, error)
-    for (const p of pending ?? [])
-      if (!(p.error instanceof TaskCancelledError)) this.#failEnding(task, p.error)
+    if (late !== null)
+      for (const error of late)
+        if (!(error instanceof TaskCancelledError)) this.#failEnding(task, error)
+    if (pending !== null)
+      for (const p of pending)
+        if (!(p.error instanceof TaskCancelledError)) this.#failEnding(task, p.error)
     task.state = S_ENDING
     this.current = null
     this.#atSafePoint = true
