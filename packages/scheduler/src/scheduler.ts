@@ -213,8 +213,8 @@ export class Scheduler {
       if (value instanceof StopError) stopSeenAtEnd(this, this.#machineK)
       else if (!(value instanceof Interrupt)) noteEscape(value, task.id, task.name)
     }
-    task.endedOk = ok
-    task.endedValue = value
+    task.settledOk = ok
+    task.settledValue = value
     // Interruptions that came after the body ended: a cancellation is already recorded,
     // an error joins the outcome.
     const pending = task.pending
@@ -242,7 +242,6 @@ export class Scheduler {
    */
   cancelTask(task: Task<unknown>, force = false): boolean {
     if (task.state >= S_DONE || task.cancelRequested) return false
-    task.cancelRequested = true
     if (this.#trace !== null) this.#trace.cancelled(task)
     const error = cancellationOf(task.id, task.name)
     task.cancelError = error
@@ -291,8 +290,8 @@ export class Scheduler {
 
   #finalizeOne(task: Task<unknown>): Task<unknown> | null {
     if (task.state >= S_DONE) return null
-    let ok = task.endedOk
-    let value = task.endedValue
+    let ok = task.settledOk
+    let value = task.settledValue
     let state: number
     if (task.state === S_NEW || (ok && task.cancelRequested)) {
       ok = false
@@ -306,7 +305,6 @@ export class Scheduler {
     task.settledOk = ok
     task.settledValue = value
     if (this.#trace !== null) this.#trace.ended(task)
-    task.endedValue = undefined
     // Only a failure crossing from the task reads its spawn site again (cancellations are
     // never enriched): the handles a program keeps after the tasks ended (W4 keeps 100,000)
     // then hold no captured stack.
@@ -367,10 +365,10 @@ export class Scheduler {
   }
 
   #failEnding(task: Task<unknown>, error: unknown): void {
-    if (task.endedOk || task.endedValue instanceof TaskCancelledError) {
-      task.endedOk = false
-      task.endedValue = error
-    } else task.endedValue = combineErrors(String(task), task.endedValue, error)
+    if (task.settledOk || task.settledValue instanceof TaskCancelledError) {
+      task.settledOk = false
+      task.settledValue = error
+    } else task.settledValue = combineErrors(String(task), task.settledValue, error)
   }
 
   #queueThrow(task: Task<unknown>, mode: number, error: unknown): void {
@@ -731,7 +729,6 @@ export class Scheduler {
    * into it. The task counts as cancelled too: catching the error changes nothing.
    */
   #watchdogFault(task: Task<unknown>, error: WatchdogError, k: Continuation<unknown>): Control {
-    task.cancelRequested = true
     task.cancelError = cancellationOf(task.id, task.name)
     this.#raiseFault(error, task)
     return controlFor(RESUME_ENRICH, error, k)
