@@ -190,7 +190,8 @@ export class Scheduler {
     initTaskControl(task, parent, options)
     this.live.add(task)
     if (this.#trace !== null) this.#trace.spawned(task)
-    if (!task.daemon) {
+    // The root's children are not tracked: when it ends every live task is cancelled.
+    if (!task.daemon && parent !== this.root) {
       if (parent.children === null) parent.children = new Set()
       parent.children.add(task)
     }
@@ -212,16 +213,18 @@ export class Scheduler {
       if (value instanceof StopError) stopSeenAtEnd(this, this.#machineK)
       else if (!(value instanceof Interrupt)) noteEscape(value, task.id, task.name)
     }
-    task.endedOk = ok
-    task.endedValue = value
+    task.settledOk = ok
+    task.settledValue = value
     // Interruptions that came after the body ended: a cancellation is already recorded,
     // an error joins the outcome.
     const pending = task.pending
     task.pending = null
-    for (const error of late ?? [])
-      if (!(error instanceof TaskCancelledError)) this.#failEnding(task, error)
-    for (const p of pending ?? [])
-      if (!(p.error instanceof TaskCancelledError)) this.#failEnding(task, p.error)
+    if (late !== null)
+      for (const error of late)
+        if (!(error instanceof TaskCancelledError)) this.#failEnding(task, error)
+    if (pending !== null)
+      for (const p of pending)
+        if (!(p.error instanceof TaskCancelledError)) this.#failEnding(task, p.error)
     task.state = S_ENDING
     this.current = null
     this.#atSafePoint = true
@@ -239,7 +242,6 @@ export class Scheduler {
    */
   cancelTask(task: Task<unknown>, force = false): boolean {
     if (task.state >= S_DONE || task.cancelRequested) return false
-    task.cancelRequested = true
     if (this.#trace !== null) this.#trace.cancelled(task)
     const error = cancellationOf(task.id, task.name)
     task.cancelError = error
@@ -288,8 +290,8 @@ export class Scheduler {
 
   #finalizeOne(task: Task<unknown>): Task<unknown> | null {
     if (task.state >= S_DONE) return null
-    let ok = task.endedOk
-    let value = task.endedValue
+    let ok = task.settledOk
+    let value = task.settledValue
     let state: number
     if (task.state === S_NEW || (ok && task.cancelRequested)) {
       ok = false
@@ -303,7 +305,10 @@ export class Scheduler {
     task.settledOk = ok
     task.settledValue = value
     if (this.#trace !== null) this.#trace.ended(task)
-    task.endedValue = undefined
+    // Only a failure crossing from the task reads its spawn site again (cancellations are
+    // never enriched): the handles a program keeps after the tasks ended (W4 keeps 100,000)
+    // then hold no captured stack.
+    if (state !== S_FAILED) task.spawnSite = null
     task.k = null
     task.blocker = null
     task.pending = null
@@ -323,8 +328,7 @@ export class Scheduler {
     const parent = task.parent!
     if (!task.daemon && parent.children !== null) {
       parent.children.delete(task)
-      if (parent !== this.root && parent.state === S_ENDING && parent.children.size === 0)
-        return parent
+      if (parent.state === S_ENDING && parent.children.size === 0) return parent
     }
     if (this.root.state === S_ENDING && this.live.size === 1) return this.root
     return null
@@ -361,10 +365,10 @@ export class Scheduler {
   }
 
   #failEnding(task: Task<unknown>, error: unknown): void {
-    if (task.endedOk || task.endedValue instanceof TaskCancelledError) {
-      task.endedOk = false
-      task.endedValue = error
-    } else task.endedValue = combineErrors(String(task), task.endedValue, error)
+    if (task.settledOk || task.settledValue instanceof TaskCancelledError) {
+      task.settledOk = false
+      task.settledValue = error
+    } else task.settledValue = combineErrors(String(task), task.settledValue, error)
   }
 
   #queueThrow(task: Task<unknown>, mode: number, error: unknown): void {
@@ -725,7 +729,6 @@ export class Scheduler {
    * into it. The task counts as cancelled too: catching the error changes nothing.
    */
   #watchdogFault(task: Task<unknown>, error: WatchdogError, k: Continuation<unknown>): Control {
-    task.cancelRequested = true
     task.cancelError = cancellationOf(task.id, task.name)
     this.#raiseFault(error, task)
     return controlFor(RESUME_ENRICH, error, k)

@@ -30,10 +30,7 @@ export function stopAll(s: Scheduler, error: StopError): void {
   for (const task of [...s.live]) {
     if (task.state === S_ENDING || task.state >= S_DONE) continue
     // Like a cancellation: a task that catches the stop and goes on is still stopped.
-    if (!task.cancelRequested) {
-      task.cancelRequested = true
-      task.cancelError = error
-    }
+    if (!task.cancelRequested) task.cancelError = error
     if (task.state === S_NEW) s.finalize(task)
     else s.interrupt(task, RESUME_THROW, error)
   }

@@ -7,7 +7,7 @@ import { CancelWait, GatherJoin, RaceJoin, WaitJoin } from "./joins.js"
 import type { SchedulerPromise } from "./promise.js"
 import type { Scheduler } from "./scheduler.js"
 import { CancelScopeOp } from "./scope-cancel.js"
-import { captureSpawnSite, type SpawnSite } from "./site.js"
+import { limitStackToCaller, SpawnSite } from "./site.js"
 import { type SpawnOptions, Task } from "./task.js"
 import { checkWatchdog } from "./watchdog.js"
 
@@ -131,7 +131,10 @@ export function spawn<T>(program: Program<T>, options?: SpawnOptions): Effect<Ta
     )
   }
   if (options !== undefined) checkSpawnOptions(options, "spawn")
-  return new Spawn(program, options, captureSpawnSite(spawn))
+  const limit = limitStackToCaller()
+  const capture = new Error()
+  Error.stackTraceLimit = limit
+  return new Spawn(program, options, new SpawnSite(capture))
 }
 
 /**
@@ -164,7 +167,11 @@ export function wait<T>(input: Task<T> | SchedulerPromise<T>): Effect<T> {
 export function gather<const J extends readonly Joinable[]>(
   ...inputs: J
 ): Effect<{ -readonly [I in keyof J]: ResultOf<J[I]> }> {
-  return makeJoin(inputs, GATHER, gather)
+  if (!checkJoinables(inputs, GATHER)) return new Join(inputs, GATHER, null)
+  const limit = limitStackToCaller()
+  const capture = new Error()
+  Error.stackTraceLimit = limit
+  return new Join(inputs, GATHER, new SpawnSite(capture))
 }
 
 /**
@@ -181,7 +188,11 @@ export function gather<const J extends readonly Joinable[]>(
 export function gatherSettled<const J extends readonly Joinable[]>(
   ...inputs: J
 ): Effect<{ -readonly [I in keyof J]: Settled<ResultOf<J[I]>> }> {
-  return makeJoin(inputs, GATHER_SETTLED, gatherSettled)
+  if (!checkJoinables(inputs, GATHER_SETTLED)) return new Join(inputs, GATHER_SETTLED, null)
+  const limit = limitStackToCaller()
+  const capture = new Error()
+  Error.stackTraceLimit = limit
+  return new Join(inputs, GATHER_SETTLED, new SpawnSite(capture))
 }
 
 /**
@@ -202,7 +213,11 @@ export function race<const J extends readonly Joinable[]>(
       "race() needs at least one task, promise or program: an empty race has no winner.",
     )
   }
-  return makeJoin(inputs, RACE, race)
+  if (!checkJoinables(inputs, RACE)) return new Join(inputs, RACE, null)
+  const limit = limitStackToCaller()
+  const capture = new Error()
+  Error.stackTraceLimit = limit
+  return new Join(inputs, RACE, new SpawnSite(capture))
 }
 
 /**
@@ -230,14 +245,17 @@ export function cancel(task: Task<unknown> | CancelScope): Effect<void> {
   return new Cancel(task)
 }
 
-/** `entry` is the exported operation: the spawn site is the code that called it. */
-function makeJoin<R>(inputs: readonly Joinable[], kind: number, entry: Function): Effect<R> {
+/**
+ * Checks the inputs of a join; returns whether any is a program (then the join spawns, and
+ * its entry function captures the spawn site inline).
+ */
+function checkJoinables(inputs: readonly Joinable[], kind: number): boolean {
   let programs = false
   for (const input of inputs) {
     checkJoinable(input, joinNames[kind]!, true)
     if (input instanceof Program) programs = true
   }
-  return new Join<R>(inputs, kind, programs ? captureSpawnSite(entry) : null)
+  return programs
 }
 
 /** Throws a TypeError naming the first bad option of `spawn` (or `every`). */

@@ -14,7 +14,17 @@ import {
   type Yielded,
 } from "@effvm/vm-core"
 import { describe, expect, it } from "vitest"
-import { awaitPromise, gather, scheduled, sleep, spawn, VirtualClock, wait } from "../src/index.js"
+import {
+  awaitPromise,
+  gather,
+  gatherSettled,
+  race,
+  scheduled,
+  sleep,
+  spawn,
+  VirtualClock,
+  wait,
+} from "../src/index.js"
 import { boundaryChain, runVirtual, spawnBoundaries, thrownBy } from "./helpers.js"
 
 const leafWorker = fn(function* leafWorker(id: string): Generator<Yielded, never, unknown> {
@@ -229,6 +239,72 @@ describe("spawn-chain enrichment", () => {
     const [leaf] = spawnBoundaries(thrownBy(() => runVirtual(main)))
     expect(String(leaf!.spawnSite)).toBe(
       `gatherer() packages/scheduler/test/enrichment.test.ts:${gatherLine}`,
+    )
+  })
+
+  it("uses the race call as the spawn site of the programs race spawns", () => {
+    let raceLine = 0
+    const main = program(function* racer() {
+      raceLine = lineHere() + 1
+      return yield* race(leafWorker("b"), okWorker("a"))
+    })
+
+    const [leaf] = spawnBoundaries(thrownBy(() => runVirtual(main)))
+    expect(String(leaf!.spawnSite)).toBe(
+      `racer() packages/scheduler/test/enrichment.test.ts:${raceLine}`,
+    )
+  })
+
+  it("uses the gatherSettled call as the spawn site of the programs it spawns", () => {
+    let gatherLine = 0
+    const main = program(function* settler() {
+      gatherLine = lineHere() + 1
+      const [failed] = yield* gatherSettled(leafWorker("b"), okWorker("a"))
+      if (failed!.ok) return "unexpected success"
+      throw failed!.error
+    })
+
+    const [leaf] = spawnBoundaries(thrownBy(() => runVirtual(main)))
+    expect(String(leaf!.spawnSite)).toBe(
+      `settler() packages/scheduler/test/enrichment.test.ts:${gatherLine}`,
+    )
+  })
+
+  it("names the line that called spawn when user code wraps spawn in a helper", () => {
+    let helperLine = 0
+    function startLeaf() {
+      helperLine = lineHere() + 1
+      return spawn(leafWorker("w"), { name: "leaf" })
+    }
+    const main = program(function* wrapper() {
+      return yield* wait(yield* startLeaf())
+    })
+
+    const [leaf] = spawnBoundaries(thrownBy(() => runVirtual(main)))
+    expect(String(leaf!.spawnSite)).toBe(
+      `startLeaf() packages/scheduler/test/enrichment.test.ts:${helperLine}`,
+    )
+  })
+
+  it("keeps a failed task's spawn site for its failure enriched after the task finished", () => {
+    // An unhandled effect is not enriched in the task: its boundary, with the spawn site,
+    // is added when the failure crosses into the parent, after the child has finished.
+    class Missing extends Effect<number> {}
+    const child = program(function* child() {
+      return yield* new Missing()
+    })
+    let spawnLine = 0
+    const main = program(function* bystander() {
+      spawnLine = lineHere() + 1
+      yield* spawn(child, { name: "child" })
+      yield* sleep(5) // the child fails and finishes first; its failure is thrown in here
+      return "not reached"
+    })
+
+    const [boundary] = spawnBoundaries(thrownBy(() => runVirtual(main)))
+    expect(boundary).toMatchObject({ name: "child" })
+    expect(String(boundary!.spawnSite)).toBe(
+      `bystander() packages/scheduler/test/enrichment.test.ts:${spawnLine}`,
     )
   })
 })
