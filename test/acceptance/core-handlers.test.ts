@@ -60,7 +60,9 @@ describe("§3 handler forms", () => {
   })
 
   it("a plain function handler may return a control value directly (fast path)", () => {
-    expect(run(withHandler((eff, k) => (eff instanceof Num ? Resume(k, 8) : Pass()), performNum))).toBe(8)
+    expect(
+      run(withHandler((eff, k) => (eff instanceof Num ? Resume(k, 8) : Pass()), performNum)),
+    ).toBe(8)
   })
 
   it("handles: [C] makes the machine skip the handler for other effects without calling it", () => {
@@ -557,9 +559,14 @@ describe("§3 unhandled effects", () => {
     const innerH = handler(() => Pass(), { name: "innerHandlerName" })
     let caught: unknown
     try {
-      run(withHandlers([outerH, innerH], program(function* () {
-        return yield* new Other()
-      })))
+      run(
+        withHandlers(
+          [outerH, innerH],
+          program(function* () {
+            return yield* new Other()
+          }),
+        ),
+      )
     } catch (e) {
       caught = e
     }
@@ -591,9 +598,12 @@ describe("§9 built-in handlers and helpers", () => {
   it("reader(env) answers ask(key) and Ask; local(env, program) overrides for the program only", () => {
     const p = program(function* () {
       const a = yield* ask<string>("who")
-      const b = yield* local({ who: "inner" }, program(function* () {
-        return yield* new Ask<string>("who")
-      }))
+      const b = yield* local(
+        { who: "inner" },
+        program(function* () {
+          return yield* new Ask<string>("who")
+        }),
+      )
       const c = yield* ask<string>("who")
       return [a, b, c]
     })
@@ -617,11 +627,13 @@ describe("§9 built-in handlers and helpers", () => {
   it("listen(program) returns [result, told] with what the program told", () => {
     const p = program(function* () {
       yield* tell("before")
-      const r = yield* listen(program(function* () {
-        yield* tell("a")
-        yield* tell("b")
-        return 42
-      }))
+      const r = yield* listen(
+        program(function* () {
+          yield* tell("a")
+          yield* tell("b")
+          return 42
+        }),
+      )
       return r
     })
     expect(run(withHandler(writer(), p))).toEqual([42, ["a", "b"]])
@@ -630,15 +642,22 @@ describe("§9 built-in handlers and helpers", () => {
   it("attempt(program) returns { ok: true, value } or { ok: false, error }", () => {
     const err = new Error("attempted")
     const p = program(function* () {
-      const good = yield* attempt(program(function* () {
-        return 1
-      }))
-      const bad = yield* attempt(program(function* () {
-        throw err
-      }))
+      const good = yield* attempt(
+        program(function* () {
+          return 1
+        }),
+      )
+      const bad = yield* attempt(
+        program(function* () {
+          throw err
+        }),
+      )
       return [good, bad]
     })
-    expect(run(p)).toEqual([{ ok: true, value: 1 }, { ok: false, error: err }])
+    expect(run(p)).toEqual([
+      { ok: true, value: 1 },
+      { ok: false, error: err },
+    ])
     const [, bad] = run(p) as [unknown, { error: unknown }]
     expect(bad.error).toBe(err)
   })

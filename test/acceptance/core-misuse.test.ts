@@ -56,7 +56,9 @@ describe("§8 misuse table", () => {
         yield { not: "an effect" } as never
         return "no error"
       } catch (e) {
-        return e instanceof TypeError && e.message.includes("yieldsAnObject") ? "caught here" : "other"
+        return e instanceof TypeError && e.message.includes("yieldsAnObject")
+          ? "caught here"
+          : "other"
       }
     })
     expect(run(yieldsObject())).toBe("caught here")
@@ -66,9 +68,14 @@ describe("§8 misuse table", () => {
     const eff = new Num()
     const h = handler(() => Pass(), { name: "onlyPasses" })
     const e = caughtFrom(() =>
-      run(withHandler(h, program(function* () {
-        return yield* eff
-      }))),
+      run(
+        withHandler(
+          h,
+          program(function* () {
+            return yield* eff
+          }),
+        ),
+      ),
     ) as UnhandledEffectError
     expect(e).toBeInstanceOf(UnhandledEffectError)
     expect(e.effect).toBe(eff)
@@ -83,9 +90,14 @@ describe("§8 misuse table", () => {
       return yield* Resume(k, 2)
     })
     const e = caughtFrom(() =>
-      run(withHandler(h, program(function* () {
-        return yield* new Num()
-      }))),
+      run(
+        withHandler(
+          h,
+          program(function* () {
+            return yield* new Num()
+          }),
+        ),
+      ),
     )
     expect(e).toBeInstanceOf(ContinuationError)
     expect((e as Error).message).toContain("already resumed")
@@ -121,9 +133,14 @@ describe("§8 misuse table", () => {
       return yield* Pass()
     })
     const e = caughtFrom(() =>
-      run(withHandler(h, fn(function* failsHere() {
-        throw original
-      })())),
+      run(
+        withHandler(
+          h,
+          fn(function* failsHere() {
+            throw original
+          })(),
+        ),
+      ),
     ) as Error
     expect(e).toBeInstanceOf(TypeError)
     expect(e.cause).toBe(original)
@@ -131,9 +148,13 @@ describe("§8 misuse table", () => {
 
   it("external promise under run: an error telling the user to call runAsync", () => {
     const e = caughtFrom(() =>
-      run(scheduled(program(function* () {
-        return yield* awaitPromise(new Promise<number>(() => {}))
-      }))),
+      run(
+        scheduled(
+          program(function* () {
+            return yield* awaitPromise(new Promise<number>(() => {}))
+          }),
+        ),
+      ),
     ) as Error
     expect(e).toBeInstanceOf(Error)
     expect(e.message).toContain("runAsync")
@@ -141,19 +162,28 @@ describe("§8 misuse table", () => {
 
   it("all tasks blocked: SchedulerDeadlockError", () => {
     const e = caughtFrom(() =>
-      run(scheduled(program(function* () {
-        const h = yield* createPromise<void>()
-        return yield* wait(h)
-      }), { clock: new VirtualClock() })),
+      run(
+        scheduled(
+          program(function* () {
+            const h = yield* createPromise<void>()
+            return yield* wait(h)
+          }),
+          { clock: new VirtualClock() },
+        ),
+      ),
     )
     expect(e).toBeInstanceOf(SchedulerDeadlockError)
   })
 
   it("empty race(): TypeError", () => {
     const e = caughtFrom(() =>
-      run(scheduled(program(function* () {
-        return yield* race()
-      }))),
+      run(
+        scheduled(
+          program(function* () {
+            return yield* race()
+          }),
+        ),
+      ),
     )
     expect(e).toBeInstanceOf(TypeError)
   })
@@ -194,12 +224,16 @@ describe("§8 nothing is lost", () => {
     process.on("unhandledRejection", listener)
     try {
       const p = program(function* () {
-        yield* spawn(program(function* () {
-          return yield* awaitPromise(Promise.reject(new Error("rejected a")))
-        }))
-        const b = yield* spawn(program(function* () {
-          return yield* awaitPromise(Promise.reject(new Error("rejected b")))
-        }))
+        yield* spawn(
+          program(function* () {
+            return yield* awaitPromise(Promise.reject(new Error("rejected a")))
+          }),
+        )
+        const b = yield* spawn(
+          program(function* () {
+            return yield* awaitPromise(Promise.reject(new Error("rejected b")))
+          }),
+        )
         return yield* wait(b)
       })
       await expect(runAsync(scheduled(p))).rejects.toBeInstanceOf(Error)
@@ -214,12 +248,16 @@ describe("§8 nothing is lost", () => {
     const p = program(function* () {
       const a = yield* createPromise<void>()
       const b = yield* createPromise<void>()
-      const t1 = yield* spawn(program(function* () {
-        yield* wait(a)
-      }))
-      const t2 = yield* spawn(program(function* () {
-        yield* wait(b)
-      }))
+      const t1 = yield* spawn(
+        program(function* () {
+          yield* wait(a)
+        }),
+      )
+      const t2 = yield* spawn(
+        program(function* () {
+          yield* wait(b)
+        }),
+      )
       yield* gather(t1, t2)
     })
     await expect(runAsync(scheduled(p))).rejects.toBeInstanceOf(SchedulerDeadlockError)

@@ -118,7 +118,7 @@ describe("§2 programs and effects", () => {
   })
 
   it("plain native generators delegated with yield* still work and may perform effects", () => {
-    function* nativeHelper(): Generator<Num, number, number> {
+    function* nativeHelper() {
       const a = yield* new Num()
       return a * 2
     }
@@ -226,9 +226,13 @@ describe("§4 the machine: createVM, run, runAsync", () => {
 
   it("vm.step() returns 'external' while waiting on a JS promise", () => {
     const never = new Promise<number>(() => {})
-    const vm = createVM(scheduled(program(function* () {
-      return yield* awaitPromise(never)
-    })))
+    const vm = createVM(
+      scheduled(
+        program(function* () {
+          return yield* awaitPromise(never)
+        }),
+      ),
+    )
     let r: string = "continue"
     for (let i = 0; i < 10_000 && r === "continue"; i++) r = vm.step()
     expect(r).toBe("external")
