@@ -717,3 +717,104 @@ describe("§7 spawn-chain enrichment", () => {
     expect(kinds.indexOf("outside")).toBeLessThan(kinds.indexOf("spawn_boundary"))
   })
 })
+
+describe("§7 more ordering and lifetime details", () => {
+  it("daemon children are not cancelled when their parent ends", () => {
+    const log: string[] = []
+    const parent = program(function* () {
+      yield* spawn(
+        program(function* () {
+          yield* sleep(10)
+          log.push("daemon finished")
+        }),
+        { daemon: true },
+      )
+      return "parent done"
+    })
+    const p = program(function* () {
+      const t = yield* spawn(parent)
+      yield* wait(t)
+      yield* sleep(50)
+      return log
+    })
+    expect(virtual(p)).toEqual(["daemon finished"])
+  })
+
+  it("race cancels losing task inputs the user spawned; waiting on them gives TaskCancelledError", () => {
+    const p = program(function* () {
+      const loser = yield* spawn(value("loser", 50))
+      const winner = yield* spawn(value("winner", 5))
+      const w = yield* race(loser, winner)
+      try {
+        yield* wait(loser)
+        return "loser not cancelled"
+      } catch (e) {
+        return e instanceof TaskCancelledError ? `${w}; loser cancelled` : "other"
+      }
+    })
+    expect(virtual(p)).toBe("winner; loser cancelled")
+  })
+
+  it("gather cancels unfinished task inputs when one fails", () => {
+    const p = program(function* () {
+      const slow = yield* spawn(value("slow", 50))
+      const bad = yield* spawn(
+        program(function* () {
+          yield* sleep(1)
+          throw new Error("bad")
+        }),
+      )
+      try {
+        yield* gather(slow, bad)
+      } catch {}
+      try {
+        yield* wait(slow)
+        return "slow not cancelled"
+      } catch (e) {
+        return e instanceof TaskCancelledError ? "slow cancelled" : "other"
+      }
+    })
+    expect(virtual(p)).toBe("slow cancelled")
+  })
+
+  it("race returns only after a cancelled loser's asynchronous cleanup has finished", () => {
+    const log: string[] = []
+    const loser = program(function* () {
+      try {
+        yield* sleep(50)
+      } finally {
+        yield* sleep(20)
+        log.push("loser cleanup done")
+      }
+    })
+    const p = program(function* () {
+      yield* race(loser, value("w", 1))
+      log.push("race returned")
+    })
+    virtual(p)
+    expect(log).toEqual(["loser cleanup done", "race returned"])
+  })
+
+  it("cancellation is thrown into a task once, even when cancelled twice", () => {
+    let throws = 0
+    const stubborn = program(function* () {
+      for (let i = 0; i < 3; i++) {
+        try {
+          yield* sleep(10)
+        } catch {
+          throws++
+        }
+      }
+    })
+    const p = program(function* () {
+      const t = yield* spawn(stubborn)
+      yield* sleep(1)
+      yield* cancel(t)
+      yield* sleep(12)
+      yield* cancel(t)
+      yield* sleep(50)
+    })
+    virtual(p)
+    expect(throws).toBe(1)
+  })
+})

@@ -287,3 +287,23 @@ describe("§6 run and runAsync print nothing", () => {
     expect(writes).toEqual([])
   })
 })
+
+describe("§2/§6 every program frame shows", () => {
+  it("each sub-program frame appears in the traceback, outermost first", () => {
+    const third = fn(function* thirdLevel() {
+      throw new Error("deepest")
+    })
+    const second = fn(function* secondLevel() {
+      return yield* third()
+    })
+    const first = fn(function* firstLevel() {
+      return yield* second()
+    })
+    const err = caughtFrom(() => run(first()))
+    const calls = getTraceback(err)!.sections.flatMap((s) => s.frames.map((f) => f.call))
+    expect(calls).toEqual(["firstLevel()", "secondLevel()", "thirdLevel()"])
+    const text = formatTraceback(err)
+    expect(text.indexOf("firstLevel()")).toBeLessThan(text.indexOf("secondLevel()"))
+    expect(text.indexOf("secondLevel()")).toBeLessThan(text.indexOf("thirdLevel()"))
+  })
+})
