@@ -328,3 +328,27 @@ describe("§5 sites", () => {
     expect(calls.n).toBe(1)
   })
 })
+
+describe("§5 program construction", () => {
+  it("an error thrown by a program's construction is converted and caught by the caller's try/catch", () => {
+    const calls = { n: 0 }
+    const err = new Error("construction failed")
+    const boom = (): number => {
+      throw err
+    }
+    const badDefault = fn(function* badDefault(x: number = boom()) {
+      return x
+    })
+    const parent = program(function* () {
+      try {
+        yield* badDefault()
+        return "no"
+      } catch (e) {
+        return e === err ? "caught" : "other"
+      }
+    })
+    expect(run(withHandler(enricher("built", calls), parent))).toBe("caught")
+    expect(calls.n).toBe(1)
+    expect(getExecutionContext(err)!.entries).toContainEqual({ kind: "built" })
+  })
+})

@@ -5,6 +5,7 @@ import {
   createPromise,
   gather,
   race,
+  realClock,
   SchedulerDeadlockError,
   scheduled,
   sleep,
@@ -157,6 +158,20 @@ describe("§8 misuse table", () => {
       ),
     ) as Error
     expect(e).toBeInstanceOf(Error)
+    expect(e.message).toContain("runAsync")
+  })
+
+  it("sleep on the realClock under run: an error telling the user to call runAsync", () => {
+    const e = caughtFrom(() =>
+      run(
+        scheduled(
+          program(function* () {
+            yield* sleep(5)
+          }),
+          { clock: realClock },
+        ),
+      ),
+    ) as Error
     expect(e.message).toContain("runAsync")
   })
 

@@ -32,9 +32,11 @@ import {
   Pass,
   program,
   Resume,
+  ResumeThrow,
   run,
   runAsync,
   withHandler,
+  withHandlers,
 } from "@effvm/vm-core"
 import { describe, expect, it } from "vitest"
 
@@ -816,5 +818,89 @@ describe("§7 more ordering and lifetime details", () => {
     })
     virtual(p)
     expect(throws).toBe(1)
+  })
+})
+
+describe("§7 the preemption effect and running parents", () => {
+  const outside = handler((eff, k) => (eff instanceof Num ? Resume(k, 1) : Pass()))
+  const busy = program(function* () {
+    let s = 0
+    for (let i = 0; i < 2000; i++) s += yield* new Num()
+    return s
+  })
+  const effectsSeenInside = (quanta: number) => {
+    const seen = new Set<unknown>()
+    let declaredCalls = 0
+    const catchAll = handler((eff) => {
+      seen.add(eff.constructor)
+      return Pass()
+    })
+    const onlyNum = handler(
+      () => {
+        declaredCalls++
+        return Pass()
+      },
+      { handles: [Num] },
+    )
+    const p = withHandlers(
+      [catchAll, onlyNum],
+      program(function* () {
+        return yield* gather(busy, busy)
+      }),
+    )
+    const r = run(withHandler(outside, scheduled(p, { quanta, clock: new VirtualClock() })))
+    return { r, seen, declaredCalls }
+  }
+
+  it("the preemption effect reaches catch-all handlers but not handlers that declare handles", () => {
+    const calm = effectsSeenInside(1_000_000)
+    const busyRun = effectsSeenInside(50)
+    expect(busyRun.r).toEqual([2000, 2000])
+    const extra = [...busyRun.seen].filter((c) => !calm.seen.has(c))
+    expect(extra.length).toBeGreaterThan(0)
+    expect(busyRun.declaredCalls).toBe(4000)
+  })
+
+  it("a child's unwaited failure while its parent is running is thrown at the parent's next suspension", () => {
+    const p = program(function* () {
+      yield* spawn(
+        program(function* () {
+          throw new Error("child boom")
+        }),
+      )
+      let s = 0
+      for (let i = 0; i < 5; i++) s += yield* new Num()
+      try {
+        yield* sleep(5)
+        return `not thrown ${s}`
+      } catch (e) {
+        return `thrown at next suspension after ${s}: ${(e as Error).message}`
+      }
+    })
+    expect(run(withHandler(outside, scheduled(p, { clock: new VirtualClock() })))).toBe(
+      "thrown at next suspension after 5: child boom",
+    )
+  })
+
+  it("an error thrown by ResumeThrow in a child gets the child's boundary when it crosses into the parent", () => {
+    const thrown = new Error("resume-thrown")
+    const thrower = handler((eff, k) => (eff instanceof Num ? ResumeThrow(k, thrown) : Pass()))
+    const p = program(function* () {
+      const t = yield* spawn(
+        program(function* () {
+          return yield* new Num()
+        }),
+        { name: "rt child" },
+      )
+      return yield* wait(t)
+    })
+    const e = caughtFrom(() =>
+      run(withHandler(thrower, scheduled(p, { clock: new VirtualClock() }))),
+    )
+    expect(e).toBe(thrown)
+    const names = (getExecutionContext(e)?.entries ?? [])
+      .filter((x) => x.kind === "spawn_boundary")
+      .map((x) => x.name)
+    expect(names).toEqual(["rt child"])
   })
 })
