@@ -117,6 +117,14 @@ describe("§2 programs and effects", () => {
     expect(run(walk(1_000_000))).toBe(1_000_000)
   })
 
+  it("calling the raw generator by its own name falls back to native nesting and still works", () => {
+    const walkRaw = fn(function* walk(n: number): Generator<never, number, never> {
+      if (n === 0) return 0
+      return 1 + (yield* walk(n - 1))
+    })
+    expect(run(walkRaw(100))).toBe(100)
+  })
+
   it("plain native generators delegated with yield* still work and may perform effects", () => {
     function* nativeHelper() {
       const a = yield* new Num()

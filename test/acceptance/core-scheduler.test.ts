@@ -904,3 +904,21 @@ describe("§7 the preemption effect and running parents", () => {
     expect(names).toEqual(["rt child"])
   })
 })
+
+describe("§7 the scheduler answers GetExecutionContext itself", () => {
+  it("user code in a task performing GetExecutionContext gets the task's spawn boundary", () => {
+    const p = program(function* () {
+      const t = yield* spawn(
+        program(function* () {
+          const ctx = yield* new GetExecutionContext(new Error("asked"))
+          return ctx.entries
+        }),
+        { name: "asker" },
+      )
+      return yield* wait(t)
+    })
+    const entries = virtual(p)
+    expect(entries).toHaveLength(1)
+    expect(entries[0]).toMatchObject({ kind: "spawn_boundary", name: "asker" })
+  })
+})

@@ -309,3 +309,19 @@ describe("§2/§6 every program frame shows", () => {
     expect(text.indexOf("secondLevel()")).toBeLessThan(text.indexOf("thirdLevel()"))
   })
 })
+
+describe("§6 structured traceback sections", () => {
+  it("one section per task, outermost first; each spawned task's section carries its spawn boundary", () => {
+    const tb = getTraceback(appError())!
+    expect(tb.sections.map((s) => s.frames.map((f) => f.call.split("(")[0]))).toEqual([
+      ["orchestrator"],
+      ["batchWorker"],
+      ["leafWorker"],
+    ])
+    expect(tb.sections[0]!.boundary ?? undefined).toBeUndefined()
+    expect(tb.sections[1]!.boundary).toMatchObject({ kind: "spawn_boundary", name: "batch 1" })
+    expect(tb.sections[2]!.boundary).toMatchObject({ kind: "spawn_boundary", name: "leaf 1-2" })
+    expect(tb.errorType).toBe("Error")
+    expect(tb.message).toBe("corrupt data for item 1-2")
+  })
+})
