@@ -97,6 +97,43 @@ describe("§7 spawn and ordering", () => {
     expect(log).toEqual(["high-a", "high-b", "mid", "low-a", "low-b"])
   })
 
+  it("the spawner continues after spawn even when the child has a higher priority", () => {
+    const log: string[] = []
+    const p = program(function* () {
+      const t = yield* spawn(
+        program(function* () {
+          log.push("child")
+        }),
+        { priority: 10 },
+      )
+      log.push("spawner continues")
+      yield* wait(t)
+    })
+    virtual(p)
+    expect(log).toEqual(["spawner continues", "child"])
+  })
+
+  it("tasks made ready together by a promise run by priority, FIFO among equals", () => {
+    const log: string[] = []
+    const p = program(function* () {
+      const pr = yield* createPromise<number>()
+      const waiter = (name: string, priority: number) =>
+        spawn(
+          program(function* () {
+            yield* wait(pr)
+            log.push(name)
+          }),
+          { priority },
+        )
+      const ts = [yield* waiter("low-a", 0), yield* waiter("high", 5), yield* waiter("low-b", 0)]
+      yield* sleep(1)
+      yield* completePromise(pr, 1)
+      yield* gather(...ts)
+    })
+    virtual(p)
+    expect(log).toEqual(["high", "low-a", "low-b"])
+  })
+
   it("spawn takes a name option that shows on the task", () => {
     const p = program(function* () {
       const t = yield* spawn(value(1), { name: "named task" })
