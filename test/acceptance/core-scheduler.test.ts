@@ -449,6 +449,31 @@ describe("§7 structured lifetime", () => {
     expect(virtual(p)).toBe("parent got child's error")
   })
 
+  it("a child's failure that someone waits for is not thrown into the parent", () => {
+    const p = program(function* () {
+      const child = yield* spawn(
+        program(function* () {
+          yield* sleep(2)
+          throw new Error("child fails")
+        }),
+      )
+      yield* spawn(
+        program(function* () {
+          try {
+            yield* wait(child)
+          } catch {}
+        }),
+      )
+      try {
+        yield* sleep(10)
+        return "parent not interrupted"
+      } catch {
+        return "parent interrupted"
+      }
+    })
+    expect(virtual(p)).toBe("parent not interrupted")
+  })
+
   it("a child that ends by cancellation has not failed: the parent is not interrupted", () => {
     const p = program(function* () {
       const t = yield* spawn(value("x", 50))

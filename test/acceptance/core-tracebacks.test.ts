@@ -1,7 +1,16 @@
 // SPEC §6 tracebacks: structure, Python layout, locations, silence of run/runAsync.
 import { readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
-import { gather, scheduled, sleep, spawn, VirtualClock } from "@effvm/scheduler"
+import {
+  awaitPromise,
+  createPromise,
+  gather,
+  scheduled,
+  sleep,
+  spawn,
+  VirtualClock,
+  wait,
+} from "@effvm/scheduler"
 import {
   Delegate,
   Effect,
@@ -10,7 +19,7 @@ import {
   getTraceback,
   handler,
   Pass,
-  type program,
+  program,
   run,
   runAsync,
   Transfer,
@@ -323,5 +332,60 @@ describe("§6 structured traceback sections", () => {
     expect(tb.sections[2]!.boundary).toMatchObject({ kind: "spawn_boundary", name: "leaf 1-2" })
     expect(tb.errorType).toBe("Error")
     expect(tb.message).toBe("corrupt data for item 1-2")
+  })
+})
+
+describe("§6 every error that leaves run/runAsync carries a traceback", () => {
+  const performer = fn(function* performerX() {
+    return yield* new Num()
+  })
+  const cases: Record<string, () => unknown> = {
+    "a handler's error": () =>
+      run(
+        withHandlers(
+          [
+            handler((e) => {
+              if (e instanceof Num) throw new Error("h")
+              return Pass()
+            }),
+          ],
+          performer(),
+        ),
+      ),
+    "an unhandled effect": () => run(performer()),
+    "a bad yield": () =>
+      run(
+        fn(function* badYield() {
+          yield 1 as never
+        })(),
+      ),
+    "a deadlock": () =>
+      run(
+        scheduled(
+          program(function* () {
+            const p = yield* createPromise<void>()
+            return yield* wait(p)
+          }),
+          { clock: new VirtualClock() },
+        ),
+      ),
+  }
+  for (const [what, f] of Object.entries(cases)) {
+    it(`${what}`, () => {
+      const e = caughtFrom(f)
+      expect(getTraceback(e)).toBeDefined()
+      expect(lines(formatTraceback(e))[0]).toBe("effvm Traceback (most recent call last):")
+    })
+  }
+
+  it("a rejected external promise under runAsync", async () => {
+    const p = scheduled(
+      program(function* () {
+        return yield* awaitPromise(Promise.reject(new Error("rejected")))
+      }),
+    )
+    const e = await runAsync(p).catch((x: unknown) => x)
+    expect(getTraceback(e)).toBeDefined()
+    expect(nonEmpty(formatTraceback(e)).at(-1)).toBe("Error: rejected")
   })
 })
