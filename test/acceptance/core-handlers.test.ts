@@ -654,7 +654,7 @@ describe("§9 built-in handlers and helpers", () => {
       )
       return [good, bad]
     })
-    expect(run(p)).toEqual([
+    expect(run(p)).toStrictEqual([
       { ok: true, value: 1 },
       { ok: false, error: err },
     ])

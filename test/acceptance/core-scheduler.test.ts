@@ -203,7 +203,7 @@ describe("§7 wait, gather, gatherSettled, race", () => {
       )
     })
     const r = virtual(p)
-    expect(r).toEqual([
+    expect(r).toStrictEqual([
       { ok: true, value: 1 },
       { ok: false, error: err },
       { ok: true, value: "c" },
