@@ -65,6 +65,34 @@ describe("§3 handler forms", () => {
     ).toBe(8)
   })
 
+  it("a bare generator function is a handler too: withHandler(function* (eff, k) {...}, body)", () => {
+    const p = program(function* () {
+      return (yield* new Num()) + 1
+    })
+    const result = run(
+      withHandler(function* bare(eff, k) {
+        if (!(eff instanceof Num)) return yield* Pass()
+        const r = yield* Resume(k, 2)
+        return `post ${r}`
+      }, p),
+    )
+    expect(result).toBe("post 3")
+  })
+
+  it("a fast-path handler may return ResumeThrow: the error is thrown at the perform site", () => {
+    const err = new Error("fast throw")
+    const p = program(function* () {
+      try {
+        return yield* new Num()
+      } catch (e) {
+        return e === err ? "caught" : "other"
+      }
+    })
+    expect(
+      run(withHandler((eff, k) => (eff instanceof Num ? ResumeThrow(k, err) : Pass()), p)),
+    ).toBe("caught")
+  })
+
   it("handles: [C] makes the machine skip the handler for other effects without calling it", () => {
     let calls = 0
     const onlyOther = handler(
