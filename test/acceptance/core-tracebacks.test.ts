@@ -246,7 +246,30 @@ describe("§6 frames record the effect and each handler's verdict", () => {
     const f = frames.find((x) => x.call.startsWith("performer2("))
     expect(f).toBeDefined()
     const verdicts = Object.fromEntries((f!.handlers ?? []).map((h) => [h.handler, h.verdict]))
-    expect(verdicts).toMatchObject({ delegator: "delegated" })
+    expect(verdicts).toMatchObject({ delegator: "delegated", thrower: "threw" })
+    expect(formatTraceback(err)).toContain("handlers: delegator ⤴, thrower ✗")
+  })
+
+  it("after a Delegate that no outer handler answers, the outer handlers that passed are listed", () => {
+    const passer = handler(() => Pass(), { name: "passer" })
+    const delegator = handler(
+      function* delegator(eff, k) {
+        if (!(eff instanceof Num)) return yield* Pass()
+        return yield* Transfer(k, yield* Delegate())
+      },
+      { name: "delegator" },
+    )
+    const performer = fn(function* performer3() {
+      return yield* new Num()
+    })
+    const err = caughtFrom(() => run(withHandlers([passer, delegator], performer())))
+    const frame = getTraceback(err)!
+      .sections.flatMap((s) => s.frames)
+      .find((x) => x.call.startsWith("performer3("))
+    expect(frame?.handlers).toEqual([
+      { handler: "delegator", verdict: "delegated" },
+      { handler: "passer", verdict: "passed" },
+    ])
   })
 
   it("a handler that throws at the effect is recorded as 'threw', after the ones that passed", () => {
@@ -327,7 +350,7 @@ describe("§6 structured traceback sections", () => {
       ["batchWorker"],
       ["leafWorker"],
     ])
-    expect(tb.sections[0]!.boundary ?? undefined).toBeUndefined()
+    expect(tb.sections[0]!.boundary).toBeUndefined()
     expect(tb.sections[1]!.boundary).toMatchObject({ kind: "spawn_boundary", name: "batch 1" })
     expect(tb.sections[2]!.boundary).toMatchObject({ kind: "spawn_boundary", name: "leaf 1-2" })
     expect(tb.errorType).toBe("Error")

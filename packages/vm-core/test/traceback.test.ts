@@ -217,7 +217,7 @@ describe("handler verdicts on the performing frame", () => {
     ])
   })
 
-  it("a handler that delegated is marked delegated when an outer handler's answer fails it", () => {
+  it("a handler that delegated is marked delegated, followed by the outer handler that failed", () => {
     const outer = handler(
       () => {
         throw new Error("outer failed")
@@ -236,7 +236,10 @@ describe("handler verdicts on the performing frame", () => {
 
     const [frame] = framesOf(error)
     expect(frame!.call).toBe("query()")
-    expect(frame!.handlers).toEqual([{ handler: "delegating", verdict: "delegated" }])
+    expect(frame!.handlers).toEqual([
+      { handler: "delegating", verdict: "delegated" },
+      { handler: "outer", verdict: "threw" },
+    ])
   })
 
   it("a frame whose error came from its own code, not from a perform, has no effect", () => {

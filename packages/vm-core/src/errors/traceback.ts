@@ -1,5 +1,5 @@
 import { describeEffect, describeValue, type Effect } from "../effect.js"
-import type { Verdict } from "../machine/continuation.js"
+import { type Continuation, K_RESUMED, type Verdict } from "../machine/continuation.js"
 import { argsOf, FRAME_PROGRAM, FRAME_PROMPT, type PromptFrame } from "../machine/frames.js"
 import { getExecutionContext } from "./context.js"
 import { type OriginSite, originOf, type Performing } from "./origin.js"
@@ -105,7 +105,7 @@ export function getTraceback(error: unknown, seen = new Set<unknown>()): Traceba
     sites.forEach((site, i) => {
       sections.unshift({
         frames: framesOf(site, i === 0 ? (error as Error) : undefined),
-        boundary: boundaries[i],
+        boundary: boundaries[i] ?? undefined,
       })
     })
   }
@@ -221,19 +221,28 @@ function ownLine(userTop: SourceLocation[], programName: string): SourceLocation
  * happen (`k.trail`, error path only); passes are what every earlier accepting handler did.
  */
 function verdictsOf(performing: Performing): TracebackVerdict[] {
-  const k = performing.k
-  if (k === null) return []
   const effect = performing.effect as Effect<unknown>
   const out: TracebackVerdict[] = []
-  for (let p = k.top.prompt; p !== null; p = p.prompt) {
-    if (!p.handler.accepts(effect)) continue
-    const noted = k.trail?.find((t) => t.via === p)
-    const last = p === k.bottom
-    out.push({
-      handler: p.handler.name,
-      verdict: noted?.verdict ?? (last ? performing.last : "passed"),
-    })
-    if (last) break
+  // A handler that delegated links the continuation the outer handlers saw: follow it.
+  for (let k: Continuation<unknown> | null | undefined = performing.k; k != null; ) {
+    let next: Continuation<unknown> | undefined
+    for (let p = k.top.prompt; p !== null; p = p.prompt) {
+      if (!p.handler.accepts(effect)) continue
+      const noted = k.trail?.find((t) => t.via === p)
+      const last = p === k.bottom
+      // The last handler of a delegated continuation that answered it "resumed" it; the
+      // outcome the error records (performing.last) is the delegating handler's then.
+      const answered = k !== performing.k && k.state === K_RESUMED
+      out.push({
+        handler: p.handler.name,
+        verdict: noted?.verdict ?? (last ? (answered ? "resumed" : performing.last) : "passed"),
+      })
+      if (last) {
+        next = noted?.next
+        break
+      }
+    }
+    k = next
   }
   return out
 }

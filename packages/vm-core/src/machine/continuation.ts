@@ -52,4 +52,6 @@ export type Verdict = "resumed" | "transferred" | "passed" | "delegated" | "thre
 export interface HandlerVerdict {
   readonly via: PromptFrame
   readonly verdict: Verdict
+  /** For "delegated": the continuation the effect was re-performed with (the verdicts go on). */
+  readonly next?: Continuation<unknown>
 }

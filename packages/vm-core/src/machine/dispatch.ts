@@ -311,9 +311,21 @@ export function handleControl(vm: Machine, f: Frame, c: Control): void {
     endHandlerThen(vm, f, h, AFTER_PASS, undefined, h.k)
     return
   }
-  // Delegate: re-perform the same effect from here; outer handlers answer this frame.
-  noteVerdict(h.k, h.via, "delegated")
-  perform(vm, f, h.k.effect)
+  delegate(vm, f, h)
+}
+
+/**
+ * Delegate: re-performs the effect from the handler's frame; outer handlers answer it
+ * there. The delegated continuation is linked from the verdict, so a traceback lists the
+ * outer handlers' verdicts after this one. No preemption here: it is the same dispatch.
+ */
+function delegate(vm: Machine, f: Frame, h: HandlerFrame): void {
+  const effect = h.k.effect
+  const p = findHandler(f.prompt, effect)
+  const next = p === null ? undefined : new Continuation(vm, f, p, effect)
+  ;(h.k.trail ??= []).push({ via: h.via, verdict: "delegated", next })
+  if (next === undefined) unhandled(vm, f, effect, null)
+  else invoke(vm, p!, next)
 }
 
 /** Continues `k` (already reinstalled) with a value, or with a handler's throw. */
@@ -456,6 +468,8 @@ function unhandled(
 ): void {
   if (k !== null) k.state = K_RESUMED
   if (answerUnhandled(vm, f, effect)) return
+  // Every handler passed: say so explicitly (a delegated k would read as answered).
+  if (k !== null) noteVerdict(k, k.bottom, "passed")
   vm.failedFrame = f
   const error = new UnhandledEffectError(effect, handlersInScope(f), frameName(f))
   recordOrigin(error, f, { effect, k, last: "passed" })
