@@ -31,7 +31,11 @@ describe("every(intervalMs, program, options)", () => {
     const seen = run(
       scheduled(
         program(function* body() {
-          const task = yield* every(100, recorder(clock, starts, () => 0), { name: "ticker" })
+          const task = yield* every(
+            100,
+            recorder(clock, starts, () => 0),
+            { name: "ticker" },
+          )
           const spawned = yield* spawn(program(function* other() {}))
           yield* sleep(250)
           yield* cancel(task)
@@ -52,7 +56,10 @@ describe("every(intervalMs, program, options)", () => {
       scheduled(
         program(function* body() {
           yield* sleep(10)
-          yield* every(100, recorder(clock, starts, () => 0))
+          yield* every(
+            100,
+            recorder(clock, starts, () => 0),
+          )
           yield* sleep(350)
         }),
         { clock },
@@ -67,7 +74,10 @@ describe("every(intervalMs, program, options)", () => {
     run(
       scheduled(
         program(function* body() {
-          yield* every(100, recorder(clock, starts, (n) => [30, 90, 5, 60][n] ?? 0))
+          yield* every(
+            100,
+            recorder(clock, starts, (n) => [30, 90, 5, 60][n] ?? 0),
+          )
           yield* sleep(450)
         }),
         { clock },
@@ -82,7 +92,10 @@ describe("every(intervalMs, program, options)", () => {
     const stats = run(
       scheduled(
         program(function* body() {
-          const task = yield* every(100, recorder(clock, starts, () => 100))
+          const task = yield* every(
+            100,
+            recorder(clock, starts, () => 100),
+          )
           yield* sleep(350)
           return yield* taskStats(task)
         }),
@@ -100,7 +113,10 @@ describe("every(intervalMs, program, options)", () => {
     const stats = run(
       scheduled(
         program(function* body() {
-          const task = yield* every(100, recorder(clock, starts, (n) => (n === 0 ? 350 : 0)))
+          const task = yield* every(
+            100,
+            recorder(clock, starts, (n) => (n === 0 ? 350 : 0)),
+          )
           yield* sleep(700)
           return yield* taskStats(task)
         }),
@@ -119,7 +135,10 @@ describe("every(intervalMs, program, options)", () => {
     const stats = run(
       scheduled(
         program(function* body() {
-          const task = yield* every(100, recorder(clock, starts, (n) => (n < 2 ? 150 : 0)))
+          const task = yield* every(
+            100,
+            recorder(clock, starts, (n) => (n < 2 ? 150 : 0)),
+          )
           yield* sleep(520)
           return yield* taskStats(task)
         }),

@@ -47,9 +47,11 @@ const nested = program(function* body() {
 
 describe("runOutcome(program, options)", () => {
   it("returns { status: 'done', value, steps, choices } for a finished run", () => {
-    const outcome = runOutcome(program(function* body() {
-      return 7
-    }))
+    const outcome = runOutcome(
+      program(function* body() {
+        return 7
+      }),
+    )
     expect(outcome.status).toBe("done")
     if (outcome.status !== "done") return
     expect(outcome.value).toBe(7)
@@ -60,9 +62,11 @@ describe("runOutcome(program, options)", () => {
 
   it("returns { status: 'failed', error, steps } instead of throwing", () => {
     const boom = new Error("boom")
-    const outcome = runOutcome(program(function* body() {
-      throw boom
-    }))
+    const outcome = runOutcome(
+      program(function* body() {
+        throw boom
+      }),
+    )
     expect(outcome.status).toBe("failed")
     if (outcome.status !== "failed") return
     expect(outcome.error).toBe(boom)
@@ -70,21 +74,27 @@ describe("runOutcome(program, options)", () => {
   })
 
   it("never throws, even for a thrown non-object or an unhandled effect", () => {
-    const thrown = runOutcome(program(function* body() {
-      throw "a string"
-    }))
+    const thrown = runOutcome(
+      program(function* body() {
+        throw "a string"
+      }),
+    )
     expect(thrown).toMatchObject({ status: "failed", error: "a string" })
-    const unhandled = runOutcome(program(function* body() {
-      return yield* new Ask()
-    }))
+    const unhandled = runOutcome(
+      program(function* body() {
+        return yield* new Ask()
+      }),
+    )
     expect(unhandled.status).toBe("failed")
   })
 
   it("never throws for a program that waits on an external promise under the sync form", () => {
     const outcome = runOutcome(
-      scheduled(program(function* body() {
-        return yield* awaitPromise(Promise.resolve(1))
-      })),
+      scheduled(
+        program(function* body() {
+          return yield* awaitPromise(Promise.resolve(1))
+        }),
+      ),
     )
     expect(outcome.status).toBe("failed")
   })
@@ -147,8 +157,16 @@ describe("runOutcome(program, options)", () => {
     const outcome = runOutcome(
       scheduled(
         program(function* body() {
-          const a = yield* spawn(program(function* a() { yield* sleep(1) }))
-          const b = yield* spawn(program(function* b() { yield* sleep(2) }))
+          const a = yield* spawn(
+            program(function* a() {
+              yield* sleep(1)
+            }),
+          )
+          const b = yield* spawn(
+            program(function* b() {
+              yield* sleep(2)
+            }),
+          )
           yield* gatherSettled(a, b)
           return "ok"
         }),
@@ -165,9 +183,11 @@ describe("runOutcome(program, options)", () => {
 describe("runOutcomeAsync(program, options)", () => {
   it("resolves a done outcome for a program that awaits external promises", async () => {
     const outcome = await runOutcomeAsync(
-      scheduled(program(function* body() {
-        return yield* awaitPromise(Promise.resolve(5))
-      })),
+      scheduled(
+        program(function* body() {
+          return yield* awaitPromise(Promise.resolve(5))
+        }),
+      ),
     )
     expect(outcome).toMatchObject({ status: "done", value: 5 })
     expect(outcome.steps).toBeGreaterThan(0)
@@ -184,9 +204,11 @@ describe("runOutcomeAsync(program, options)", () => {
   it("resolves a stopped outcome when its AbortSignal aborts", async () => {
     const controller = new AbortController()
     const pending = runOutcomeAsync(
-      scheduled(program(function* body() {
-        yield* awaitPromise(new Promise<never>(() => {}))
-      })),
+      scheduled(
+        program(function* body() {
+          yield* awaitPromise(new Promise<never>(() => {}))
+        }),
+      ),
       { signal: controller.signal },
     )
     setTimeout(() => controller.abort(), 10)

@@ -2,13 +2,13 @@
 
 import {
   gather,
-  type Task,
   ReplayDivergenceError,
   realClock,
   type SchedulingPolicy,
   scheduled,
   sleep,
   spawn,
+  type Task,
   VirtualClock,
 } from "@effvm/scheduler"
 import { program, run, runAsync, runOutcome, type TraceEvent } from "@effvm/vm-core"
@@ -52,8 +52,18 @@ function firstRunner(policy: SchedulingPolicy): string {
   run(
     scheduled(
       program(function* body() {
-        const lo = yield* spawn(program(function* lo() { order.push("lo") }), { priority: 0 })
-        const hi = yield* spawn(program(function* hi() { order.push("hi") }), { priority: 10 })
+        const lo = yield* spawn(
+          program(function* lo() {
+            order.push("lo")
+          }),
+          { priority: 0 },
+        )
+        const hi = yield* spawn(
+          program(function* hi() {
+            order.push("hi")
+          }),
+          { priority: 10 },
+        )
         yield* gather(lo, hi)
       }),
       { policy },
@@ -69,8 +79,21 @@ describe("policy: 'fifo' (the default)", () => {
       scheduled(
         program(function* body() {
           const tasks: Task<void>[] = []
-          for (const [name, priority] of [["l1", 0], ["h1", 5], ["l2", 0], ["h2", 5], ["m1", 2]] as const) {
-            tasks.push(yield* spawn(program(function* t() { order.push(name) }), { priority }))
+          for (const [name, priority] of [
+            ["l1", 0],
+            ["h1", 5],
+            ["l2", 0],
+            ["h2", 5],
+            ["m1", 2],
+          ] as const) {
+            tasks.push(
+              yield* spawn(
+                program(function* t() {
+                  order.push(name)
+                }),
+                { priority },
+              ),
+            )
           }
           yield* gather(...tasks)
         }),
@@ -196,9 +219,25 @@ describe("choice log", () => {
 describe("onChoices(log)", () => {
   it("is called once when the scheduler ends, for a finished, a failed and a stopped run", () => {
     for (const [options, body] of [
-      [{}, program(function* ok() { yield* sleep(1) })],
-      [{}, program(function* bad() { yield* sleep(1); throw new Error("bad") })],
-      [{ maxRounds: 2 }, program(function* endless() { for (;;) yield* sleep(1) })],
+      [
+        {},
+        program(function* ok() {
+          yield* sleep(1)
+        }),
+      ],
+      [
+        {},
+        program(function* bad() {
+          yield* sleep(1)
+          throw new Error("bad")
+        }),
+      ],
+      [
+        { maxRounds: 2 },
+        program(function* endless() {
+          for (;;) yield* sleep(1)
+        }),
+      ],
     ] as const) {
       const calls: (readonly number[])[] = []
       const outcome = runOutcome(

@@ -1,8 +1,8 @@
 // SPEC §10 scheduled(body, { maxRounds }) and the precise rules on rounds.
 
 import {
-  createPromise,
   completePromise,
+  createPromise,
   realClock,
   scheduled,
   sleep,

@@ -2,8 +2,8 @@
 
 import {
   awaitPromise,
-  StopError as SchedulerStopError,
   realClock,
+  StopError as SchedulerStopError,
   scheduled,
   sleep,
   spawn,

@@ -113,7 +113,9 @@ describe("watchdog: { steps }", () => {
               { daemon: true },
             )
             void other
-            return yield* wait(yield* spawn(spinLoop(5_000), { name: "spinner", watchdog: { steps: 400 } }))
+            return yield* wait(
+              yield* spawn(spinLoop(5_000), { name: "spinner", watchdog: { steps: 400 } }),
+            )
           }),
           { quanta: 20, clock: new VirtualClock() },
         ),
@@ -251,7 +253,9 @@ describe("a watchdog fault", () => {
             try {
               yield* spawn(bystander, { name: "bystander" })
               yield* sleep(1)
-              return yield* wait(yield* spawn(spinner, { name: "spinner", watchdog: { steps: 200 } }))
+              return yield* wait(
+                yield* spawn(spinner, { name: "spinner", watchdog: { steps: 200 } }),
+              )
             } finally {
               finals.push("body")
             }
@@ -272,7 +276,9 @@ describe("a watchdog fault", () => {
       scheduled(
         program(function* body() {
           try {
-            return yield* wait(yield* spawn(spinLoop(10_000), { name: "spinner", watchdog: { steps: 200 } }))
+            return yield* wait(
+              yield* spawn(spinLoop(10_000), { name: "spinner", watchdog: { steps: 200 } }),
+            )
           } catch (error) {
             return { recovered: error }
           }
@@ -289,7 +295,9 @@ describe("a watchdog fault", () => {
       run(
         scheduled(
           program(function* body() {
-            return yield* wait(yield* spawn(spinLoop(10_000), { name: "spinner", watchdog: { steps: 200 } }))
+            return yield* wait(
+              yield* spawn(spinLoop(10_000), { name: "spinner", watchdog: { steps: 200 } }),
+            )
           }),
         ),
         { handlers: [state({ i: 0 })] },
