@@ -5,10 +5,12 @@ import {
   type CancelScope,
   cancel,
   cancelScope,
+  gatherSettled,
   scheduled,
   sleep,
   spawn,
   type Task,
+  TaskCancelledError,
   VirtualClock,
   wait,
 } from "@effvm/scheduler"
@@ -227,5 +229,59 @@ describe("nested cancel scopes", () => {
       }),
     )
     expect(log).toEqual(["deep cleaned", 'outer: {"cancelled":true}'])
+  })
+
+  it("cancels daemon tasks spawned inside it too", () => {
+    const log: string[] = []
+    const result = go(
+      program(function* main() {
+        return yield* cancelScope(function* (scope) {
+          yield* spawn(slowCleaner(log, "daemon"), { daemon: true })
+          yield* sleep(1)
+          yield* cancel(scope)
+        })
+      }),
+    )
+    expect(result).toEqual({ cancelled: true })
+    expect(log).toEqual(["daemon cleaned"])
+  })
+
+  it("returns { cancelled: true } even if the body swallows the cancellation and returns", () => {
+    const result = go(
+      program(function* main() {
+        return yield* cancelScope(function* (scope) {
+          try {
+            yield* cancel(scope)
+            yield* sleep(5)
+            return "finished anyway"
+          } catch {
+            return "swallowed"
+          }
+        })
+      }),
+    )
+    expect(result).toEqual({ cancelled: true })
+  })
+
+  it("lets a cancellation of the enclosing task pass through the scope", () => {
+    const log: string[] = []
+    const outcome = go(
+      program(function* main() {
+        const t = yield* spawn(
+          program(function* enclosing() {
+            const r = yield* cancelScope(function* (_scope) {
+              yield* sleep(100)
+            })
+            log.push(`went on after the scope: ${JSON.stringify(r)}`)
+          }),
+        )
+        yield* sleep(10)
+        yield* cancel(t)
+        return yield* gatherSettled(t)
+      }),
+    )
+    expect(log).toEqual([])
+    expect(outcome[0]!.ok).toBe(false)
+    if (!outcome[0]!.ok) expect(outcome[0]!.error).toBeInstanceOf(TaskCancelledError)
   })
 })

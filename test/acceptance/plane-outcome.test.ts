@@ -244,4 +244,20 @@ describe("StopError in outcomes", () => {
     )
     expect(outcome.status).toBe("stopped")
   })
+
+  it("names the root task when the error escapes from the body itself", () => {
+    const outcome = runOutcome(
+      scheduled(
+        program(function* mainBody() {
+          yield* sleep(1)
+          throw new Error("body broke")
+        }),
+        { clock: new VirtualClock() },
+      ),
+    )
+    expect(outcome.status).toBe("failed")
+    if (outcome.status !== "failed") return
+    expect(typeof outcome.taskId).toBe("number")
+    expect(typeof outcome.taskName).toBe("string")
+  })
 })

@@ -134,6 +134,44 @@ describe("policy: { random: seed }", () => {
   })
 })
 
+describe("policy: { random: seed } with three priorities", () => {
+  it("gives each of three ready tasks of different priorities about a third of the first picks", () => {
+    const counts: Record<string, number> = { a: 0, b: 0, c: 0 }
+    const seeds = 600
+    for (let seed = 1; seed <= seeds; seed++) {
+      const order: string[] = []
+      run(
+        scheduled(
+          program(function* body() {
+            const tasks: Task<void>[] = []
+            for (const [name, priority] of [
+              ["a", 0],
+              ["b", 5],
+              ["c", 10],
+            ] as const) {
+              tasks.push(
+                yield* spawn(
+                  program(function* t() {
+                    order.push(name)
+                  }),
+                  { priority },
+                ),
+              )
+            }
+            yield* gather(...tasks)
+          }),
+          { policy: { random: seed } },
+        ),
+      )
+      counts[order[0]!]!++
+    }
+    for (const n of Object.values(counts)) {
+      expect(n / seeds).toBeGreaterThan(0.25)
+      expect(n / seeds).toBeLessThan(0.42)
+    }
+  })
+})
+
 describe("choice log", () => {
   it("is an array of task ids, one per scheduling decision, including decisions with one ready task", () => {
     let choices: readonly number[] = []
@@ -250,6 +288,24 @@ describe("onChoices(log)", () => {
       expect(calls).toHaveLength(1)
       expect(calls[0]).toEqual([...outcome.choices])
     }
+  })
+})
+
+describe("onChoices timing", () => {
+  it("is called when the scheduler ends, before `scheduled` returns to the code around it", () => {
+    const log: string[] = []
+    run(
+      program(function* outer() {
+        yield* scheduled(
+          program(function* body() {
+            yield* sleep(1)
+          }),
+          { clock: new VirtualClock(), onChoices: () => log.push("onChoices") },
+        )
+        log.push("after scheduled")
+      }),
+    )
+    expect(log).toEqual(["onChoices", "after scheduled"])
   })
 })
 

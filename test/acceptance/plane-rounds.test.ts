@@ -3,6 +3,7 @@
 import {
   completePromise,
   createPromise,
+  every,
   realClock,
   scheduled,
   sleep,
@@ -193,5 +194,25 @@ describe("scheduled(body, { maxRounds })", () => {
     )
     expect(outcome.status).toBe("stopped")
     expect(log).toEqual([])
+  })
+
+  it("runs N scans of a periodic task like a PLC (body's round, then one scan per round)", () => {
+    let scans = 0
+    const outcome = runOutcome(
+      scheduled(
+        program(function* body() {
+          yield* every(
+            10,
+            program(function* scan() {
+              scans++
+            }),
+          )
+          yield* sleep(1_000_000)
+        }),
+        { maxRounds: 5, clock: new VirtualClock() },
+      ),
+    )
+    expect(outcome.status).toBe("stopped")
+    expect(scans).toBe(4)
   })
 })

@@ -1,7 +1,7 @@
 // SPEC §10 status: vm.status, vm.isDone(), vm.isBlocked(), and "ready until the first
 // step, then running until it blocks or ends".
 
-import { awaitPromise, scheduled, sleep, VirtualClock } from "@effvm/scheduler"
+import { awaitPromise, realClock, scheduled, sleep, VirtualClock } from "@effvm/scheduler"
 import { createVM, Effect, handler, Pass, program, Resume, withHandler } from "@effvm/vm-core"
 import { describe, expect, it } from "vitest"
 
@@ -82,6 +82,35 @@ describe("vm.status", () => {
     expect(vm.status).toBe("done")
     expect(vm.isBlocked()).toBe(false)
     expect(vm.result).toBe(9)
+  })
+
+  it("is 'blocked' while the scheduler waits on real-clock timers", async () => {
+    const vm = createVM(
+      scheduled(
+        program(function* napper() {
+          yield* sleep(15)
+          return "awake"
+        }),
+        { clock: realClock },
+      ),
+    )
+    expect(finish(vm)).toBe("external")
+    expect(vm.status).toBe("blocked")
+    expect(vm.isBlocked()).toBe(true)
+    // a user's drive loop: park until the machine can go on, then step again
+    let last = "external"
+    for (let i = 0; i < 20 && last === "external"; i++) {
+      await vm.whenReady()
+      last = finish(vm)
+    }
+    expect(last).toBe("done")
+    expect(vm.result).toBe("awake")
+  })
+
+  it("stays 'running' when runFor stops early", () => {
+    const vm = createVM(threePings)
+    expect(vm.runFor(2)).toBe("yield")
+    expect(vm.status).toBe("running")
   })
 
   it("goes back to 'running' when a blocked machine takes a step again", async () => {

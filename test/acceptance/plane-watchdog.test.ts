@@ -146,6 +146,45 @@ describe("watchdog: { steps }", () => {
     expect((error as WatchdogError).unit).toBe("steps")
   })
 
+  it("counts only the task's own steps: other tasks' steps while it is preempted do not count", () => {
+    const result = run(
+      scheduled(
+        program(function* body() {
+          yield* spawn(
+            program(function* noisy() {
+              for (;;) {
+                yield* spinLoop(50)
+                yield* sleep(0)
+              }
+            }),
+            { daemon: true, name: "noisy" },
+          )
+          return yield* wait(
+            yield* spawn(spinLoop(100), { name: "quiet", watchdog: { steps: 1_500 } }),
+          )
+        }),
+        { quanta: 8, clock: new VirtualClock() },
+      ),
+      { handlers: [state({ i: 0 })] },
+    )
+    expect(result).toBe(100)
+  })
+
+  it("faults an activation that ends over budget, before any preemption or suspension", () => {
+    const outcome = runOutcome(
+      scheduled(
+        program(function* body() {
+          return yield* wait(
+            yield* spawn(spinLoop(100), { name: "short", watchdog: { steps: 50 } }),
+          )
+        }),
+      ),
+      { handlers: [state({ i: 0 })] },
+    )
+    expect(outcome.status).toBe("failed")
+    if (outcome.status === "failed") expect(outcome.error).toBeInstanceOf(WatchdogError)
+  })
+
   it("applies to every's activations too", () => {
     const error = caught(() =>
       run(
@@ -188,6 +227,51 @@ describe("watchdog: { ms }", () => {
     expect(w.measured).toBeGreaterThanOrEqual(20)
     expect(w.taskName).toBe("hog")
     expect(w.message).toContain("hog")
+  })
+
+  it("faults an activation that ends over budget without ever suspending", () => {
+    const outcome = runOutcome(
+      scheduled(
+        program(function* body() {
+          return yield* wait(
+            yield* spawn(
+              program(function* burner() {
+                busyWaitMs(60)
+                return 1
+              }),
+              { name: "burner", watchdog: { ms: 20 } },
+            ),
+          )
+        }),
+      ),
+    )
+    expect(outcome.status).toBe("failed")
+    if (outcome.status !== "failed") return
+    expect(outcome.error).toBeInstanceOf(WatchdogError)
+    expect((outcome.error as WatchdogError).measured).toBeGreaterThanOrEqual(20)
+  })
+
+  it("counts only the task's own time: time other tasks take while it is preempted does not count", () => {
+    const result = run(
+      scheduled(
+        program(function* body() {
+          yield* spawn(
+            program(function* hog() {
+              for (;;) {
+                busyWaitMs(5)
+                yield* put("j", 1)
+                yield* put("j", 2)
+              }
+            }),
+            { daemon: true, name: "hog" },
+          )
+          return yield* wait(yield* spawn(spinLoop(200), { name: "light", watchdog: { ms: 100 } }))
+        }),
+        { quanta: 8 },
+      ),
+      { handlers: [state({ i: 0, j: 0 })] },
+    )
+    expect(result).toBe(200)
   })
 
   it("does not count virtual sleeps: suspensions end an activation", () => {
@@ -306,5 +390,40 @@ describe("a watchdog fault", () => {
     const text = formatTraceback(error)
     expect(text).toContain("spinLoop")
     expect(text).toContain("spinner")
+  })
+
+  it("throws WatchdogError into the faulting task and TaskCancelledError into the task waiting on it", () => {
+    const seen: Record<string, unknown> = {}
+    const outcome = runOutcome(
+      scheduled(
+        program(function* body() {
+          const dog = yield* spawn(
+            program(function* dog() {
+              try {
+                yield* spinLoop(10_000)
+              } catch (error) {
+                seen.dog = error
+                return "the dog swallowed it"
+              }
+            }),
+            { name: "dog", watchdog: { steps: 200 } },
+          )
+          try {
+            return yield* wait(dog)
+          } catch (error) {
+            seen.body = error
+            return "the body swallowed it"
+          }
+        }),
+      ),
+      { handlers: [state({ i: 0 })] },
+    )
+    expect(seen.dog).toBeInstanceOf(WatchdogError)
+    expect(seen.body).toBeInstanceOf(TaskCancelledError)
+    expect(outcome.status).toBe("failed")
+    if (outcome.status !== "failed") return
+    expect(outcome.error).toBeInstanceOf(WatchdogError)
+    expect(outcome.taskName).toBe("dog")
+    expect(outcome.taskId).toBe((outcome.error as WatchdogError).taskId)
   })
 })
