@@ -284,4 +284,30 @@ describe("nested cancel scopes", () => {
     expect(outcome[0]!.ok).toBe(false)
     if (!outcome[0]!.ok) expect(outcome[0]!.error).toBeInstanceOf(TaskCancelledError)
   })
+
+  it("throws a failure of a task left running by a finished scope into the enclosing task", () => {
+    const log: string[] = []
+    const result = go(
+      program(function* main() {
+        try {
+          const r = yield* cancelScope(function* (_scope) {
+            yield* spawn(
+              program(function* left() {
+                yield* sleep(10)
+                throw new Error("left failed")
+              }),
+            )
+            return 1
+          })
+          log.push(`scope returned ${JSON.stringify(r)}`)
+          yield* sleep(100)
+          return "not reached"
+        } catch (error) {
+          return `enclosing task got: ${(error as Error).message}`
+        }
+      }),
+    )
+    expect(log).toEqual(['scope returned {"cancelled":false,"value":1}'])
+    expect(result).toBe("enclosing task got: left failed")
+  })
 })

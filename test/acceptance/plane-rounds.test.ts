@@ -4,6 +4,7 @@ import {
   completePromise,
   createPromise,
   every,
+  gather,
   realClock,
   scheduled,
   sleep,
@@ -214,5 +215,71 @@ describe("scheduled(body, { maxRounds })", () => {
     )
     expect(outcome.status).toBe("stopped")
     expect(scans).toBe(4)
+  })
+
+  it("holds back a higher-priority task made ready during a round until the next round", () => {
+    const order = (options: { maxRounds?: number }) => {
+      const log: string[] = []
+      run(
+        scheduled(
+          program(function* body() {
+            const p = yield* createPromise<number>()
+            const high = yield* spawn(
+              program(function* high() {
+                yield* wait(p)
+                log.push("H")
+              }),
+              { priority: 10 },
+            )
+            const l1 = yield* spawn(
+              program(function* l1() {
+                yield* completePromise(p, 1)
+                log.push("L1")
+              }),
+            )
+            const l2 = yield* spawn(
+              program(function* l2() {
+                log.push("L2")
+              }),
+            )
+            yield* gather(high, l1, l2)
+          }),
+          options,
+        ),
+      )
+      return log
+    }
+    // by priority alone, H (woken by L1) would run before L2
+    expect(order({})).toEqual(["L1", "H", "L2"])
+    expect(order({ maxRounds: 100 })).toEqual(["L1", "L2", "H"])
+  })
+
+  it("runs a task woken by a promise in the round after the one that completed it", () => {
+    const seen = (maxRounds: number) => {
+      const log: string[] = []
+      runOutcome(
+        scheduled(
+          program(function* body() {
+            const p = yield* createPromise<string>()
+            yield* spawn(
+              program(function* waiter() {
+                log.push(yield* wait(p))
+              }),
+            )
+            yield* spawn(
+              program(function* completer() {
+                yield* completePromise(p, "woken")
+              }),
+            )
+            yield* wait(yield* createPromise<void>())
+          }),
+          { maxRounds },
+        ),
+      )
+      return log
+    }
+    // round 1: body; round 2: waiter blocks, completer completes; round 3: waiter
+    expect(seen(2)).toEqual([])
+    expect(seen(3)).toEqual(["woken"])
   })
 })
