@@ -6,6 +6,7 @@ import {
   cancel,
   cancelScope,
   gatherSettled,
+  realClock,
   scheduled,
   sleep,
   spawn,
@@ -14,7 +15,7 @@ import {
   VirtualClock,
   wait,
 } from "@effvm/scheduler"
-import { type Program, program, run } from "@effvm/vm-core"
+import { type Program, program, run, runAsync } from "@effvm/vm-core"
 import { describe, expect, it } from "vitest"
 
 const clock = () => new VirtualClock()
@@ -309,5 +310,23 @@ describe("nested cancel scopes", () => {
     )
     expect(log).toEqual(['scope returned {"cancelled":false,"value":1}'])
     expect(result).toBe("enclosing task got: left failed")
+  })
+
+  it("works on the real clock under runAsync", async () => {
+    const log: string[] = []
+    const result = await runAsync(
+      scheduled(
+        program(function* main() {
+          return yield* cancelScope(function* (scope) {
+            yield* spawn(slowCleaner(log, "real"))
+            yield* sleep(5)
+            yield* cancel(scope)
+          })
+        }),
+        { clock: realClock },
+      ),
+    )
+    expect(result).toEqual({ cancelled: true })
+    expect(log).toEqual(["real cleaned"])
   })
 })

@@ -1,8 +1,8 @@
 // SPEC §10 join policies: any(...) and gatherN(n, ...), and the precise rules on
 // AggregateError contents and waiting for cancelled tasks' finally blocks.
 
-import { any, gatherN, scheduled, sleep, spawn, VirtualClock } from "@effvm/scheduler"
-import { type Program, program, run } from "@effvm/vm-core"
+import { any, gatherN, realClock, scheduled, sleep, spawn, VirtualClock } from "@effvm/scheduler"
+import { type Program, program, run, runAsync } from "@effvm/vm-core"
 import { describe, expect, it } from "vitest"
 
 const go = <T>(body: Program<T>): T => run(scheduled(body, { clock: new VirtualClock() }))
@@ -192,5 +192,25 @@ describe("gatherN(n, ...)", () => {
     )
     expect(error).toBeInstanceOf(AggregateError)
     expect((error as AggregateError).errors).toEqual([ea, eb])
+  })
+
+  it("work on the real clock under runAsync", async () => {
+    const log: string[] = []
+    const result = await runAsync(
+      scheduled(
+        program(function* main() {
+          const first = yield* any(
+            failAfter(1, new Error("x")),
+            succeedAfter(5, "any"),
+            slowLoser(log, "a", 2_000),
+          )
+          const some = yield* gatherN(1, succeedAfter(3, "gatherN"), slowLoser(log, "b", 2_000))
+          return [first, ...some]
+        }),
+        { clock: realClock },
+      ),
+    )
+    expect(result).toEqual(["any", "gatherN"])
+    expect(log.sort()).toEqual(["a cleaned", "b cleaned"])
   })
 })

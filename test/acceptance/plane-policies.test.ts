@@ -221,6 +221,33 @@ describe("choice log", () => {
     expect(replayed.actions.length).toBeLessThan(recorded.actions.length)
   })
 
+  it("diverges when the log asks for a task that exists but is not ready, and still calls onChoices once", () => {
+    const actions: string[] = []
+    let recorded: readonly number[] = []
+    run(
+      scheduled(interleaving(actions), {
+        clock: new VirtualClock(),
+        onChoices: (log) => (recorded = [...log]),
+      }),
+    )
+    // the body (the one id that is not a worker's) waits in gather while workers run
+    const bodyId = recorded.at(-1)!
+    const at = recorded.findIndex((id, i) => i > 0 && id !== bodyId)
+    const broken = [...recorded]
+    broken[at] = bodyId
+    let calls = 0
+    const outcome = runOutcome(
+      scheduled(interleaving([]), {
+        clock: new VirtualClock(),
+        policy: { replay: broken },
+        onChoices: () => calls++,
+      }),
+    )
+    expect(outcome.status).toBe("failed")
+    if (outcome.status === "failed") expect(outcome.error).toBeInstanceOf(ReplayDivergenceError)
+    expect(calls).toBe(1)
+  })
+
   it("treats running out of log as a divergence", () => {
     const recorded = recordRun({ random: 8 })
     for (const short of [recorded.choices.slice(0, -1), []]) {
