@@ -244,6 +244,31 @@ describe("taskStats(task)", () => {
     expect(stats).toEqual({ activations: 3, lastMs: 10, maxMs: 70, overruns: 0 })
   })
 
+  it("measures real milliseconds on the real clock, where a busy activation longer than the interval is an overrun", async () => {
+    const stats = await runAsync(
+      scheduled(
+        program(function* body() {
+          const task = yield* every(
+            20,
+            program(function* busy() {
+              const until = Date.now() + 30
+              while (Date.now() < until) {
+                // burns real time without suspending
+              }
+            }),
+          )
+          yield* sleep(100)
+          return yield* taskStats(task)
+        }),
+        { clock: realClock },
+      ),
+    )
+    expect(stats.activations).toBeGreaterThanOrEqual(1)
+    expect(stats.lastMs).toBeGreaterThanOrEqual(29)
+    expect(stats.maxMs).toBeGreaterThanOrEqual(stats.lastMs)
+    expect(stats.overruns).toBe(stats.activations)
+  })
+
   it("counts only completed runs in activations (an activation in progress is not counted)", () => {
     const clock = new VirtualClock()
     const stats = run(
