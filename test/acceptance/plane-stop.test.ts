@@ -237,3 +237,53 @@ describe("vm.stop() without a scheduler", () => {
     expect(last).toBe("stopped")
   })
 })
+
+describe("stopping a task that performs effects without ever blocking", () => {
+  const busy = (finals: string[]) =>
+    program(function* busy() {
+      try {
+        for (;;) yield* new Ping()
+      } finally {
+        finals.push("busy")
+      }
+    })
+
+  it("vm.stop() reaches it at its next preemption: finally runs, the run ends stopped", () => {
+    for (const quanta of [50, undefined, 0]) {
+      const finals: string[] = []
+      const vm = createVM(withHandler(pinger, scheduled(busy(finals), { quanta })))
+      vm.runFor(1_000)
+      vm.stop()
+      let result = vm.step()
+      for (let i = 0; i < 100_000 && result === "continue"; i++) result = vm.step()
+      expect(result).toBe("stopped")
+      expect(finals).toEqual(["busy"])
+    }
+  })
+
+  it("vm.stop() reaches a busy child while the body sleeps", () => {
+    const finals: string[] = []
+    const body = program(function* body() {
+      yield* spawn(busy(finals))
+      yield* sleep(1_000)
+    })
+    const vm = createVM(withHandler(pinger, scheduled(body, { clock: new VirtualClock() })))
+    vm.runFor(1_000)
+    vm.stop()
+    let result = vm.step()
+    for (let i = 0; i < 100_000 && result === "continue"; i++) result = vm.step()
+    expect(result).toBe("stopped")
+    expect(finals).toEqual(["busy"])
+  })
+
+  it("runAsync's signal stops it: the event loop still turns while the program never waits", async () => {
+    for (const body of [(f: string[]) => scheduled(busy(f), { clock: realClock }), busy]) {
+      const finals: string[] = []
+      const controller = new AbortController()
+      const running = runAsync(withHandler(pinger, body(finals)), { signal: controller.signal })
+      setTimeout(() => controller.abort("enough"), 20)
+      await expect(running).rejects.toBeInstanceOf(StopError)
+      expect(finals).toEqual(["busy"])
+    }
+  })
+})

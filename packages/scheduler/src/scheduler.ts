@@ -475,6 +475,9 @@ export class Scheduler {
     const stop = takeMachineStop(k)
     if (stop !== null) {
       stopAll(this, stop)
+      // The running task gets the stop at its next suspension; one that never blocks gets
+      // it at its next preemption (pending, below), so keep preempting, quanta or not.
+      armPreemption(k, this.quanta > 0 ? this.quanta : MIN_QUANTA)
       return Transfer(k, undefined)
     }
     const task = this.current

@@ -8,15 +8,29 @@ import { finalError, stopOnAbort } from "./stop.js"
  */
 export async function driveToEnd(m: Machine, signal: AbortSignal | undefined): Promise<void> {
   const detach = stopOnAbort(m, signal)
+  // With a signal, a program that never waits must still let the event loop run now and
+  // then, or the abort could never arrive: run in slices and yield a macrotask between.
+  const slice = signal === undefined ? Number.POSITIVE_INFINITY : STEPS_PER_SLICE
   try {
     for (;;) {
-      const mode = advance(m, Number.POSITIVE_INFINITY)
+      const mode = advance(m, slice)
       if (mode === MODE_DONE || mode === MODE_FAILED) return
-      await m.parked
+      if (mode === -1) await nextMacrotask()
+      else await m.parked
     }
   } finally {
     detach()
   }
+}
+
+/** Steps between two turns of the event loop under a signal (a few milliseconds of work). */
+const STEPS_PER_SLICE = 50_000
+
+function nextMacrotask(): Promise<void> {
+  const immediate = (globalThis as { setImmediate?: (f: () => void) => unknown }).setImmediate
+  return new Promise((resolve) =>
+    immediate === undefined ? setTimeout(resolve, 0) : immediate(resolve),
+  )
 }
 
 /** The value of an ended run, or throws its error (`StopError` for a stopped run). */
