@@ -10,7 +10,6 @@ import {
   runAsync,
   Transfer,
   withHandler,
-  type Yielded,
 } from "@effvm/vm-core"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
@@ -237,6 +236,7 @@ describe("an abandoned scheduler region closes every task", () => {
       try {
         yield* sleep(100)
       } finally {
+        // biome-ignore lint/correctness/noUnsafeFinally: the test is about a failing cleanup
         throw new Error("cleanup failed")
       }
     })
@@ -284,6 +284,75 @@ describe("an abandoned scheduler region closes every task", () => {
     expect(log).toEqual(["inner child finally", "inner root finally"])
   })
 
+  it("still closes the remaining tasks when an outer handler abandons the closing itself", () => {
+    const log: string[] = []
+    class BailAgain extends Effect<never> {}
+    const outermost = handler((_eff: BailAgain) => "bailed again", { handles: [BailAgain] })
+    const bailsInCleanup = program(function* bailsInCleanup() {
+      try {
+        yield* sleep(100)
+      } finally {
+        log.push("b finally")
+        yield* new BailAgain()
+        log.push("never")
+      }
+    })
+    const main = program(function* main() {
+      yield* spawn(sleeper(log, "a", 100))
+      yield* spawn(bailsInCleanup)
+      yield* spawn(sleeper(log, "c", 100))
+      yield* sleep(1)
+      try {
+        yield* new Bail()
+      } finally {
+        log.push("main finally")
+      }
+    })
+
+    const result = run(
+      withHandler(outermost, withHandler(bailer, scheduled(main, { clock: new VirtualClock() }))),
+    )
+
+    expect(result).toBe("bailed again")
+    expect(log).toEqual(["main finally", "c finally", "b finally", "a finally"])
+  })
+
+  it("closes a non-tail between handler held by an abandoned task, so its finally runs", () => {
+    const log: string[] = []
+    class Ask extends Effect<number> {}
+    const around = handler(
+      function* around(_eff: Ask, k) {
+        try {
+          return yield* Resume(k, 1)
+        } finally {
+          log.push("around finally")
+        }
+      },
+      { handles: [Ask] },
+    )
+    const child = program(function* child() {
+      yield* new Ask()
+      try {
+        yield* sleep(100)
+      } finally {
+        log.push("child finally")
+      }
+    })
+    const main = program(function* main() {
+      yield* withHandler(
+        around,
+        program(function* spawner() {
+          return yield* spawn(child)
+        }),
+      )
+      yield* sleep(1)
+      yield* new Bail()
+    })
+
+    expect(run(withHandler(bailer, scheduled(main, { clock: new VirtualClock() })))).toBe("bailed")
+    expect(log).toEqual(["child finally", "around finally"])
+  })
+
   it("runs each task's finally exactly once whatever task bails and when (property)", () => {
     fc.assert(
       fc.property(
@@ -327,7 +396,7 @@ describe("a handler between scheduled and a spawn site", () => {
     const log: string[] = []
     class Ask extends Effect<number> {}
     const around = handler(
-      function* around(eff: Ask, k) {
+      function* around(_eff: Ask, k) {
         try {
           const final = yield* Resume(k, 20)
           log.push(`saw ${String(final)}`)
@@ -429,5 +498,3 @@ describe("a handler between scheduled and a spawn site", () => {
     expect(run(scheduled(main, { clock: new VirtualClock() }))).toBe("slept")
   })
 })
-
-export type { Yielded }
