@@ -391,6 +391,70 @@ describe("an abandoned scheduler region closes every task", () => {
   })
 })
 
+describe("every finally runs exactly once (property)", () => {
+  it("holds for tasks under a non-tail between handler, whether the run ends normally or is abandoned", () => {
+    class Ask extends Effect<number> {}
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ ms: fc.integer({ min: 0, max: 20 }), wrapped: fc.boolean() }), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        fc.option(fc.integer({ min: 0, max: 30 }), { nil: undefined }),
+        (tasks, bailAt) => {
+          const finallies = new Map<string, number>()
+          const count = (key: string) => finallies.set(key, (finallies.get(key) ?? 0) + 1)
+          const around = handler(
+            function* around(_eff: Ask, k) {
+              try {
+                return yield* Resume(k, 1)
+              } finally {
+                count("around")
+              }
+            },
+            { handles: [Ask] },
+          )
+          const worker = fn(function* worker(i: number, ms: number, wrapped: boolean) {
+            try {
+              if (wrapped) yield* new Ask()
+              yield* sleep(ms)
+              return i
+            } finally {
+              count(`task ${i}`)
+            }
+          })
+          const main = program(function* main() {
+            const spawned = []
+            for (let i = 0; i < tasks.length; i++) {
+              const { ms, wrapped } = tasks[i]!
+              const spawnIt = program(function* spawnIt() {
+                return yield* spawn(worker(i, ms, wrapped))
+              })
+              spawned.push(yield* wrapped ? withHandler(around, spawnIt) : spawnIt)
+            }
+            if (bailAt !== undefined) {
+              yield* sleep(bailAt)
+              yield* new Bail()
+            }
+            let sum = 0
+            for (const task of spawned) sum += yield* wait(task)
+            return sum
+          })
+
+          const result = run(withHandler(bailer, scheduled(main, { clock: new VirtualClock() })))
+
+          expect(result).toBe(
+            bailAt === undefined ? (tasks.length * (tasks.length - 1)) / 2 : "bailed",
+          )
+          const wrapped = tasks.filter((t) => t.wrapped).length
+          expect(finallies.get("around") ?? 0).toBe(wrapped)
+          for (let i = 0; i < tasks.length; i++) expect(finallies.get(`task ${i}`)).toBe(1)
+        },
+      ),
+    )
+  })
+})
+
 describe("a handler between scheduled and a spawn site", () => {
   it("sees the spawned task's final value after a non-tail resume, and its finally runs", () => {
     const log: string[] = []
