@@ -1,4 +1,12 @@
-import { AwaitExternal, type Continuation, fn, type Program, type Yielded } from "@effvm/vm-core"
+import {
+  AwaitExternal,
+  type Continuation,
+  fn,
+  type HandlerDef,
+  type Program,
+  withHandlers,
+  type Yielded,
+} from "@effvm/vm-core"
 import { SchedulerEffect } from "./effect.js"
 import type { Scheduler } from "./scheduler.js"
 import type { Task } from "./task.js"
@@ -73,7 +81,9 @@ export class ParkFailed extends SchedulerEffect<void> {
 }
 
 /**
- * Every task runs its program inside this one: it catches the outcome and reports it with
+ * Every task runs its program inside this one, directly on the scheduler's prompt, with the
+ * handlers that were between the scheduler and the spawn site (`between`, outermost first)
+ * around the program: it catches the outcome and reports it with
  * `TaskEnded`, which the scheduler never answers (nothing is left to run in this task).
  *
  * The machine may preempt the task just before that perform, and an interruption (a
@@ -83,12 +93,16 @@ export class ParkFailed extends SchedulerEffect<void> {
 export const taskMain = fn(function* taskMain(
   task: Task<unknown>,
   body: Program<unknown>,
+  between: readonly HandlerDef[] | null,
 ): Generator<Yielded, never, unknown> {
   if (task.parent === null) yield* new RootStart()
   let ok = true
   let value: unknown
   try {
-    value = yield* body
+    // The handlers between the scheduler and the spawn site are installed here, inside this
+    // wrapper: one that resumes non-tail sees the task's final value, and its frame has
+    // ended before TaskEnded (nothing of the task is left to drop).
+    value = yield* between === null ? body : withHandlers(between, body)
   } catch (error) {
     ok = false
     value = error

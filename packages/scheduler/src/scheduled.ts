@@ -1,5 +1,6 @@
 import { fn, Program, withHandler, type Yielded } from "@effvm/vm-core"
 import { settle } from "@effvm/vm-core/internal"
+import { closeHeldTasks } from "./abandon.js"
 import { describeInput } from "./describe.js"
 import { taskMain } from "./internal-effects.js"
 import { checkOptions, type SchedulerOptions } from "./options.js"
@@ -15,13 +16,27 @@ const runScheduled = fn(function* scheduled(
   options: SchedulerOptions | undefined,
 ): Generator<Yielded, unknown, unknown> {
   const scheduler = new Scheduler(body.name, options)
-  const exit: unknown = yield* withHandler(scheduler.handler, taskMain(scheduler.root, body))
+  let exit: unknown
+  try {
+    exit = yield* withHandler(scheduler.handler, taskMain(scheduler.root, body, null))
+  } finally {
+    // Tasks still live: the region is abandoned from outside (this frame is being closed)
+    // or an error left it. Their continuations are closed here, so no finally is skipped.
+    if (scheduler.live.size > 0) yield* closeAbandoned(scheduler)
+  }
   if (!(exit instanceof SchedulerExit)) return exit
   if (exit.ok) return exit.value
   // Already enriched where it arose (or deliberately not): no second dispatch here.
   settle(exit.value)
   throw exit.value
 })
+
+/** Closes every task `scheduler` still holds; a failing `onChoices` is thrown last. */
+function* closeAbandoned(scheduler: Scheduler): Generator<Yielded, void, unknown> {
+  const { held, failure } = scheduler.abandon()
+  yield* closeHeldTasks(scheduler, held, 0)
+  if (failure !== null) throw failure.error
+}
 
 /**
  * Runs `body` as the root task of a cooperative scheduler: inside it, `spawn`, `wait`,

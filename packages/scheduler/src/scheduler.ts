@@ -17,12 +17,15 @@ import {
   currentTask,
   enterTask,
   forkTaskLocals,
+  handlersBetween,
   noteEscape,
   Preempt,
+  regionClosing,
   spawnContinuation,
   type TaskLocalsHolder,
   takeMachineStop,
 } from "@effvm/vm-core/internal"
+import { answerAbandoned } from "./abandon.js"
 import { describeBlocked } from "./blocked.js"
 import { adoptIntoScope } from "./cancel-scope.js"
 import { type ReadyTasks, readyQueueFor, reportChoices, startRecording } from "./choice-queue.js"
@@ -149,6 +152,8 @@ export class Scheduler {
 
   /** The handler function: every effect the scheduler declares comes here. */
   handle(effect: Effect<unknown>, k: Continuation<unknown>): unknown {
+    // Cleanup of a region being closed from outside: no task can be switched to (abandon.ts).
+    if (regionClosing(k)) return answerAbandoned(this, effect, k)
     this.#atSafePoint = false
     const running = this.current
     if (running !== null && running.watchdog !== null) {
@@ -200,7 +205,7 @@ export class Scheduler {
       this.cancelTask(task)
       return task
     }
-    task.k = spawnContinuation(k, taskMain(task, body))
+    task.k = spawnContinuation(k, taskMain(task, body, handlersBetween(k)), null)
     this.ready.push(task)
     if (parent.scope !== null) adoptIntoScope(this, parent.scope, task)
     return task
@@ -748,6 +753,48 @@ export class Scheduler {
     if (next !== ROUND_LIMIT) return next
     stopOnRoundLimit(this, this.#machineK)
     return this.ready.pop()
+  }
+
+  // ── abandoned from outside ───────────────────────────────────────────────────────────
+
+  /**
+   * The scheduler's region is being abandoned (an outer handler ended it without resuming)
+   * or left by an error: nothing runs here again. Every task ends cancelled; returns those
+   * whose continuation the scheduler holds, newest first (children before their parents),
+   * for `scheduled` to close, and the failure of `onChoices` if it threw.
+   */
+  abandon(): { readonly held: Task<unknown>[]; readonly failure: { error: unknown } | null } {
+    const held: Task<unknown>[] = []
+    for (const task of this.live) {
+      task.blocker?.detach()
+      if (task.k !== null) held.push(task)
+      task.state = S_CANCELLED
+      task.settledOk = false
+      task.settledValue = task.cancelError ?? cancellationOf(task.id, task.name)
+      task.blocker = null
+      task.pending = null
+      task.joins = null
+    }
+    this.live.clear()
+    this.timers.clear()
+    this.inbox = []
+    this.#idleK = null
+    this.#wake.fire()
+    this.#trace?.left()
+    if (this.#machineK !== null) armPreemption(this.#machineK, 0)
+    return { held: held.reverse(), failure: reportChoices(this.ready, this.#policy) }
+  }
+
+  /** `task`'s continuation is about to be closed: its cleanup runs as that task. */
+  closing(task: Task<unknown>, k: Continuation<unknown>): void {
+    this.current = task
+    enterTask(k, task)
+  }
+
+  /** Every held task is closed: the task slot outside the scheduler is back. */
+  closed(): void {
+    this.current = null
+    if (this.#machineK !== null) enterTask(this.#machineK, this.#outerTask)
   }
 
   /** Something settled: let the parked machine go on. */

@@ -10,6 +10,8 @@ export const OP_PASS = 4
 export const OP_DELEGATE = 5
 /** Internal (scheduler): throw at k's perform site through a fresh enrichment dispatch. */
 export const OP_TRANSFER_ENRICH = 6
+/** Internal (scheduler): close a continuation the yielding program holds (close-request.ts). */
+export const OP_CLOSE = 7
 
 /**
  * A control value: what a handler does with a continuation. `yield*` it inside a

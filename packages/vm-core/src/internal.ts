@@ -14,6 +14,7 @@ export {
   type StackCapture,
 } from "./errors/site.js"
 export { Preempt } from "./machine/builtin-effects.js"
+export { CloseContinuation, regionClosing } from "./machine/close-request.js"
 export { Continuation } from "./machine/continuation.js"
 export { stopMachine, stopRequestedBy, takeMachineStop } from "./machine/stop-hooks.js"
 export {
@@ -25,6 +26,7 @@ export {
 } from "./machine/task-slot.js"
 export {
   armPreemption,
+  handlersBetween,
   machineSteps,
   spawnContinuation,
   TaskStart,

@@ -1,5 +1,6 @@
 import {
   type Control,
+  OP_CLOSE,
   OP_PASS,
   OP_RESUME,
   OP_RESUME_THROW,
@@ -24,6 +25,7 @@ import {
   resumeTransferred,
   throwAt,
 } from "./close.js"
+import { closeHeld } from "./close-request.js"
 import { Continuation, type HandlerVerdict, K_LIVE, K_RESUMED } from "./continuation.js"
 import { throwFromFrame } from "./errors.js"
 import {
@@ -253,8 +255,12 @@ function handlerFailed(
 
 /** A control value yielded by frame `f` (a generator handler or a program it called). */
 export function handleControl(vm: Machine, f: Frame, c: Control): void {
-  if (vm.trace !== null) traceHandlerControl(vm, f, c)
   const op = c.op
+  if (op === OP_CLOSE) {
+    closeHeld(vm, f, c.k)
+    return
+  }
+  if (vm.trace !== null) traceHandlerControl(vm, f, c)
   if (op === OP_RESUME || op === OP_RESUME_THROW) {
     const k1 = c.k as Continuation<unknown>
     const problem = continuationProblem(vm, k1)
@@ -390,7 +396,7 @@ export function reinstall(k: Continuation<unknown>, f: Frame | null): void {
 }
 
 /** What is wrong with resuming `k` here, or null. */
-function continuationProblem(vm: Machine, k: unknown): ContinuationError | null {
+export function continuationProblem(vm: Machine, k: unknown): ContinuationError | null {
   if (!(k instanceof Continuation)) {
     return new ContinuationError(
       `Resume/Transfer needs the continuation k a handler received, got ${describeValue(k)}.`,

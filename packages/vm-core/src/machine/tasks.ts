@@ -31,19 +31,31 @@ const taskStart = new TaskStart()
 export function spawnContinuation(
   k: Continuation<unknown>,
   program: Program<unknown>,
+  between: readonly HandlerDef[] | null = handlersBetween(k),
 ): Continuation<unknown> {
   const bottom = k.bottom
   if (bottom === null) throw new Error("spawnContinuation: the continuation has no handler")
-  const between: HandlerDef[] = []
-  for (let p = k.top.prompt; p !== null && p !== bottom; p = p.prompt) {
-    if (!p.disabled) between.push(p.handler)
-  }
   const root = new PromptFrame(bottom.handler, null, bottom.prompt)
   root.taskRoot = true
   let parent: Frame = root
-  for (let i = between.length - 1; i >= 0; i--)
-    parent = new PromptFrame(between[i]!, parent, promptOf(parent))
+  if (between !== null)
+    for (const h of between) parent = new PromptFrame(h, parent, promptOf(parent))
   return new Continuation(k.owner, firstFrame(program, parent), root, taskStart)
+}
+
+/**
+ * The handlers between `k`'s performer and its handler, outermost first (as `withHandlers`
+ * takes them); null when there are none. A scheduler that installs them itself, inside
+ * its task wrapper (`spawnContinuation(k, wrapper, null)`), lets them see the task's final
+ * value and close with it instead of being dropped when the task ends.
+ */
+export function handlersBetween(k: Continuation<unknown>): HandlerDef[] | null {
+  const bottom = k.bottom
+  let between: HandlerDef[] | null = null
+  for (let p = k.top.prompt; p !== null && p !== bottom; p = p.prompt) {
+    if (!p.disabled) (between ??= []).push(p.handler)
+  }
+  return between === null ? null : between.reverse()
 }
 
 /**
