@@ -44,6 +44,10 @@ class GatherNJoin extends MultiJoin {
     return false
   }
 
+  protected override get decidedAtStart(): boolean {
+    return this.inputs.length < this.n
+  }
+
   protected deliver(): void {
     if (this.#values.length === this.n)
       this.scheduler.makeReady(this.task, RESUME_VALUE, this.#values)
@@ -61,6 +65,12 @@ class GatherNJoin extends MultiJoin {
 
   #aggregate(): AggregateError {
     const errors = this.#errors.filter((_, i) => this.#failedAt[i])
+    if (this.inputs.length < this.n) {
+      return new AggregateError(
+        errors,
+        `gatherN(${this.n}): only ${this.inputs.length} inputs, so ${this.n} successes were never possible`,
+      )
+    }
     return new AggregateError(
       errors,
       `gatherN(${this.n}): ${errors.length} of ${this.inputs.length} inputs failed, so ${this.n} successes are no longer possible: ${errors.map(messageOf).join("; ")}`,
@@ -88,9 +98,10 @@ class GatherNOp<R> extends SchedulerEffect<R> {
  * order; the other tasks are cancelled and have finished their `finally` blocks before it
  * returns. As soon as so many inputs failed that `n` successes are no longer possible, the
  * unfinished tasks are cancelled the same way and `gatherN` throws an `AggregateError`
- * holding every failure so far, in input order. `n` must be an integer from 1 to the
- * number of inputs. Inputs that had already finished when `gatherN` started are taken in
- * input order.
+ * holding every failure so far, in input order; with fewer inputs than `n` that is at
+ * once (an empty AggregateError; task inputs are cancelled like the rest). `n` must be an
+ * integer >= 1. Inputs that had already finished when `gatherN` started are taken in input
+ * order.
  *
  * @example
  * ```ts
@@ -102,10 +113,8 @@ export function gatherN<const J extends readonly Joinable[]>(
   n: number,
   ...inputs: J
 ): Effect<ResultOf<J[number]>[]> {
-  if (!Number.isInteger(n) || n < 1 || n > inputs.length) {
-    throw new TypeError(
-      `gatherN(n, ...inputs): n must be an integer from 1 to the number of inputs (${inputs.length}), got ${describeInput(n)}`,
-    )
+  if (!Number.isInteger(n) || n < 1) {
+    throw new TypeError(`gatherN(n, ...inputs): n must be an integer >= 1, got ${describeInput(n)}`)
   }
   let programs = false
   for (const input of inputs) {

@@ -102,6 +102,11 @@ export abstract class MultiJoin implements Join, Blocker {
   protected abstract get complete(): boolean
   /** Wakes the waiting task with the join's outcome. */
   protected abstract deliver(): void
+  /** Whether the outcome is known before any input is taken (gatherN asking for too many). */
+  protected get decidedAtStart(): boolean {
+    return false
+  }
+
   /** Answers the still-running task directly with the join's outcome. */
   protected abstract deliverNow(k: Continuation<unknown>): unknown
   protected abstract get verb(): string
@@ -109,7 +114,7 @@ export abstract class MultiJoin implements Join, Blocker {
   /** Starts the join for the current task: answers at once, or blocks it. */
   begin(k: Continuation<unknown>): unknown {
     const inputs = this.inputs
-    let decided = false
+    let decided = this.decidedAtStart
     for (let i = 0; i < inputs.length && !decided; i++) {
       if (inputs[i]!.finished) decided = this.take(inputs[i]!, i)
     }

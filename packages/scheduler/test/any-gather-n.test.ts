@@ -150,12 +150,31 @@ describe("gatherN", () => {
     expect(cleaned).toEqual(["cancelled"])
   })
 
-  it("n must be an integer from 1 to the number of inputs", () => {
-    expect(() => gatherN(0, succeed("a", 1))).toThrow(
-      /n must be an integer from 1 to the number of inputs/,
-    )
-    expect(() => gatherN(3, succeed("a", 1), succeed("b", 1))).toThrow(TypeError)
+  it("n must be an integer >= 1", () => {
+    expect(() => gatherN(0, succeed("a", 1))).toThrow(/n must be an integer >= 1/)
     expect(() => gatherN(1.5, succeed("a", 1), succeed("b", 1))).toThrow(TypeError)
+  })
+
+  it("more than the inputs can give is an empty AggregateError at once; task inputs are cancelled first", () => {
+    const cleaned: string[] = []
+    const main = program(function* main() {
+      const running = yield* spawn(
+        program(function* running() {
+          try {
+            yield* sleep(100)
+          } finally {
+            cleaned.push("running")
+          }
+        }),
+      )
+      yield* sleep(1)
+      yield* gatherN(3, running, succeed("b", 1))
+    })
+    const error = thrownBy(() => runVirtual(main)) as AggregateError
+    expect(error).toBeInstanceOf(AggregateError)
+    expect(error.errors).toEqual([])
+    expect(error.message).toMatch(/only 2 inputs/)
+    expect(cleaned).toEqual(["running"])
   })
 
   it("a cancelled input is a failure that can make n impossible", () => {
