@@ -13,7 +13,10 @@ export class WakeSignal {
     this.#timer = undefined
     return new Promise<void>((resolve) => {
       this.#resolve = resolve
-      if (dueInMs !== undefined) this.#timer = setTimeout(() => this.fire(), Math.max(0, dueInMs))
+      // JS timers count whole milliseconds and may fire up to one early against the clock's
+      // fractional time: round up, so a wake finds its timer due (no second park).
+      if (dueInMs !== undefined)
+        this.#timer = setTimeout(() => this.fire(), Math.max(0, Math.ceil(dueInMs) + 1))
     })
   }
 

@@ -1,4 +1,4 @@
-import { fn, program, run, runAsync, type Yielded } from "@effvm/vm-core"
+import { createVM, fn, program, run, runAsync, type Yielded } from "@effvm/vm-core"
 import { describe, expect, it } from "vitest"
 import { cancel, gather, realClock, scheduled, sleep, spawn, VirtualClock } from "../src/index.js"
 import { thrownBy } from "./helpers.js"
@@ -118,5 +118,29 @@ describe("sleep and clocks", () => {
     expect(String(thrownBy(() => run(scheduled(main))))).toMatch(
       /TypeError: sleep\(ms\) expects a finite number/,
     )
+  })
+})
+
+describe("realClock wake-ups", () => {
+  it("a parked machine wakes once per timer: the timer is due when the park ends", async () => {
+    let secondParks = 0
+    for (let i = 0; i < 10; i++) {
+      const vm = createVM(
+        scheduled(
+          program(function* naps() {
+            yield* sleep(2.3)
+          }),
+          { clock: realClock },
+        ),
+      )
+      let parks = 0
+      for (let r = vm.runFor(1e6); r === "external"; r = vm.runFor(1e6)) {
+        parks++
+        await vm.whenReady()
+      }
+      if (parks > 1) secondParks++
+      expect(vm.status).toBe("done")
+    }
+    expect(secondParks).toBe(0)
   })
 })
