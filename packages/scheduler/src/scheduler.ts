@@ -20,6 +20,7 @@ import {
   handlersBetween,
   noteEscape,
   Preempt,
+  recordOrigin,
   regionClosing,
   spawnContinuation,
   type TaskLocalsHolder,
@@ -572,9 +573,20 @@ export class Scheduler {
    * then abandoned so the run ends.
    */
   #stuck(): void {
-    if (this.#fault === null) this.#raiseFault(new SchedulerDeadlockError(this.#blockedTasks()))
+    if (this.#fault === null) this.#raiseFault(this.#deadlock())
     else if (this.#faultRounds++ < MAX_FAULT_ROUNDS) this.#interruptAll(this.#fault.error)
     else this.#abandon()
+  }
+
+  /**
+   * The deadlock error, raised where the root task waits: its traceback shows the root's
+   * frames and what it was waiting on (the message lists every blocked task).
+   */
+  #deadlock(): SchedulerDeadlockError {
+    const error = new SchedulerDeadlockError(this.#blockedTasks())
+    const k = this.root.k
+    if (k !== null) recordOrigin(error, k.top, { effect: k.effect, k, last: "threw" })
+    return error
   }
 
   /** The run cannot go on: cancel every task (their finally blocks run), then fail with `error`. */

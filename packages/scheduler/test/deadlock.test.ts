@@ -1,4 +1,4 @@
-import { fn, program, type Yielded } from "@effvm/vm-core"
+import { fn, formatTraceback, program, run, type Yielded } from "@effvm/vm-core"
 import { describe, expect, it } from "vitest"
 import {
   acquire,
@@ -7,6 +7,7 @@ import {
   createSemaphore,
   SchedulerDeadlockError,
   type SchedulerPromise,
+  scheduled,
   sleep,
   spawn,
   type Task,
@@ -139,5 +140,24 @@ describe("deadlock detection", () => {
     const error = thrownBy(() => runVirtual(main)) as SchedulerDeadlockError
     expect(error).toBeInstanceOf(SchedulerDeadlockError)
     expect(error.abandoned.map((t) => t.name)).toEqual(["main"])
+  })
+})
+
+describe("the deadlock's traceback", () => {
+  it("is raised where the root task waits: its frame and the effect it waits on show", () => {
+    const stuckMain = program(function* stuckMain() {
+      const gate = yield* createPromise()
+      const waiter = yield* spawn(
+        program(function* waiter() {
+          yield* wait(gate)
+        }),
+      )
+      yield* wait(waiter)
+    })
+    const error = thrownBy(() => run(scheduled(stuckMain)))
+    expect(error).toBeInstanceOf(SchedulerDeadlockError)
+    const text = formatTraceback(error)
+    expect(text).toMatch(/ {2}stuckMain\(\) {2}packages\/scheduler\/test\/deadlock\.test\.ts:\d+/)
+    expect(text).toContain("performing wait(task 2)")
   })
 })
