@@ -1,6 +1,6 @@
+import type { TaskLocalKey } from "@effvm/vm-core/internal"
 import type { CancelScope } from "./cancel-scope.js"
 import type { Semaphore } from "./semaphore.js"
-import type { TaskLocalKey } from "@effvm/vm-core/internal"
 import type { IncomingError, PendingThrow, Task } from "./task.js"
 import type { Watchdog } from "./watchdog.js"
 

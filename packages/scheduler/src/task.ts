@@ -176,7 +176,7 @@ export class Task<T = unknown> implements Waitable {
 
   /** Whether it is a daemon (see `SpawnOptions.daemon`). */
   get daemon(): boolean {
-    return this.extras !== null && this.extras.daemon
+    return this.extras?.daemon === true
   }
 
   /** The id of the task that spawned it; `undefined` for the root task. */
