@@ -279,7 +279,7 @@ describe("guard, bypass and once", () => {
   it("bypass: an Interrupt thrown into a frame is settled by its class, with no mark of its own", () => {
     class Shutdown extends Interrupt {}
     class Halt extends Effect<never> {}
-    const halts = handler((eff: Halt, k) => ResumeThrow(k, new Shutdown("halt")), {
+    const halts = handler((_eff: Halt, k) => ResumeThrow(k, new Shutdown("halt")), {
       handles: [Halt],
     })
     const inner = fn(function* inner() {
