@@ -6,7 +6,7 @@ import type { Watchdog } from "./watchdog.js"
 
 /**
  * The state of a task that only some programs use, made on first use: failures crossing
- * in, a handed-over permit, cancel scopes, watchdogs, interruptions, children (of a task
+ * in or out, a handed-over permit, cancel scopes, watchdogs, interruptions, children (of a task
  * other than the root), task-local values, a priority other than 0, the daemon flag. Most
  * tasks never need it, and a `Task` stays alive in full while it runs and its handle as
  * long as the program keeps it (W4 keeps 100,000): each field moved here is 8 bytes less
@@ -21,6 +21,8 @@ export class TaskExtras {
   scope: CancelScope | null = null
   /** Its activation budget (`watchdog` option). */
   watchdog: Watchdog | null = null
+  /** Whether its failure crossed into a waiting task (Waitable `crossed`). */
+  crossed = false
   /** Its priority (`SpawnOptions.priority`). */
   priority = 0
   /** Whether it is a daemon (`SpawnOptions.daemon`). */

@@ -139,7 +139,6 @@ export class Task<T = unknown> implements Waitable {
   settledOk = false
   /** @internal Waitable (see `settledOk`). */ settledValue: unknown = undefined
   /** @internal Waitable */ joins: JoinLink[] | null = null
-  /** @internal Waitable */ crossed = false
   /** @internal the rarely used state (see TaskExtras), made on first use. */
   extras: TaskExtras | null = null
 
@@ -211,6 +210,14 @@ export class Task<T = unknown> implements Waitable {
   }
   set locals(locals: Map<TaskLocalKey<unknown>, unknown> | null) {
     if (locals !== null || this.extras !== null) extrasOf(this).locals = locals
+  }
+
+  /** @internal Waitable: set once its failure crossed into a waiting task (enriched there). */
+  get crossed(): boolean {
+    return this.extras?.crossed === true
+  }
+  set crossed(crossed: boolean) {
+    if (crossed || this.extras !== null) extrasOf(this).crossed = crossed
   }
 
   /** @internal failures thrown into it from other tasks, waiting for their enrichment here. */
