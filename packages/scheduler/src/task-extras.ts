@@ -1,13 +1,16 @@
+import type { TaskLocalKey } from "@effvm/vm-core/internal"
 import type { CancelScope } from "./cancel-scope.js"
 import type { Semaphore } from "./semaphore.js"
-import type { IncomingError } from "./task.js"
+import type { IncomingError, PendingThrow, Task } from "./task.js"
 import type { Watchdog } from "./watchdog.js"
 
 /**
- * The state of a task that only some programs use (semaphores, cancel scopes, watchdogs,
- * failures crossing in), made on first use. Most tasks never need it, and a `Task` handle
- * stays alive as long as the program keeps it (W4 keeps 100,000): each field moved here
- * is 8 bytes less per handle.
+ * The state of a task that only some programs use, made on first use: failures crossing
+ * in or out, a handed-over permit, cancel scopes, watchdogs, interruptions, children (of a task
+ * other than the root), task-local values, a priority other than 0, the daemon flag. Most
+ * tasks never need it, and a `Task` stays alive in full while it runs and its handle as
+ * long as the program keeps it (W4 keeps 100,000): each field moved here is 8 bytes less
+ * per task, and about 2.5 MB less of W4's peak RSS.
  */
 export class TaskExtras {
   /** Failures thrown into the task from other tasks, waiting for their enrichment there. */
@@ -18,4 +21,16 @@ export class TaskExtras {
   scope: CancelScope | null = null
   /** Its activation budget (`watchdog` option). */
   watchdog: Watchdog | null = null
+  /** Whether its failure crossed into a waiting task (Waitable `crossed`). */
+  crossed = false
+  /** Its priority (`SpawnOptions.priority`). */
+  priority = 0
+  /** Whether it is a daemon (`SpawnOptions.daemon`). */
+  daemon = false
+  /** Interruptions to throw at the next suspension. */
+  pending: PendingThrow[] | null = null
+  /** Unfinished non-daemon children (not kept for the root). */
+  children: Set<Task<unknown>> | null = null
+  /** Task-local values (vm-core task slot), created on first use. */
+  locals: Map<TaskLocalKey<unknown>, unknown> | null = null
 }

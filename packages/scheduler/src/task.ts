@@ -126,15 +126,11 @@ export class Task<T = unknown> implements Waitable {
   /** @internal */ resumeMode = RESUME_VALUE
   /** @internal */ resumeValue: unknown = undefined
   /** @internal what a blocked task waits on. */ blocker: Blocker | null = null
-  /** @internal interruptions to throw at the next suspension. */ pending: PendingThrow[] | null =
-    null
   /**
    * @internal the error thrown at its suspension when it was cancelled (or stopped); set
    * once, when the cancellation is requested.
    */
   cancelError: Interrupt | null = null
-  /** @internal unfinished non-daemon children (not kept for the root). */
-  children: Set<Task<unknown>> | null = null
   /**
    * @internal Waitable. While the task is ending, how its body ended (ok, value or error,
    * before its children were cancelled); once it finished, its outcome. One pair of fields
@@ -143,11 +139,8 @@ export class Task<T = unknown> implements Waitable {
   settledOk = false
   /** @internal Waitable (see `settledOk`). */ settledValue: unknown = undefined
   /** @internal Waitable */ joins: JoinLink[] | null = null
-  /** @internal Waitable */ crossed = false
   /** @internal the rarely used state (see TaskExtras), made on first use. */
   extras: TaskExtras | null = null
-  /** @internal task-local values (vm-core task slot), created on first use. */
-  locals: Map<TaskLocalKey<unknown>, unknown> | null = null
 
   /** @internal */
   constructor(
@@ -157,10 +150,8 @@ export class Task<T = unknown> implements Waitable {
     readonly id: number,
     /** The task's name (the `name` option, else the program's name). */
     readonly name: string,
-    /** Its priority: higher runs first among ready tasks. */
-    readonly priority: number,
-    /** Whether it is a daemon (see `SpawnOptions.daemon`). */
-    readonly daemon: boolean,
+    priority: number,
+    daemon: boolean,
     /** @internal the spawning task; `null` for the root. */
     readonly parent: Task<unknown> | null,
     /**
@@ -168,7 +159,24 @@ export class Task<T = unknown> implements Waitable {
      * other than failed (only a failure crossing from it reads the site again).
      */
     public spawnSite: SpawnSite | null,
-  ) {}
+  ) {
+    // Most tasks have the defaults; the others keep them in `extras` (see TaskExtras).
+    if (priority !== 0 || daemon) {
+      const extras = extrasOf(this)
+      extras.priority = priority
+      extras.daemon = daemon
+    }
+  }
+
+  /** Its priority: higher runs first among ready tasks. */
+  get priority(): number {
+    return this.extras === null ? 0 : this.extras.priority
+  }
+
+  /** Whether it is a daemon (see `SpawnOptions.daemon`). */
+  get daemon(): boolean {
+    return this.extras?.daemon === true
+  }
 
   /** The id of the task that spawned it; `undefined` for the root task. */
   get parentId(): number | undefined {
@@ -178,6 +186,38 @@ export class Task<T = unknown> implements Waitable {
   /** Where the task is in its life. */
   get status(): TaskStatus {
     return statusNames[this.state]!
+  }
+
+  /** @internal interruptions to throw at the next suspension. */
+  get pending(): PendingThrow[] | null {
+    return this.extras === null ? null : this.extras.pending
+  }
+  set pending(entries: PendingThrow[] | null) {
+    if (entries !== null || this.extras !== null) extrasOf(this).pending = entries
+  }
+
+  /** @internal unfinished non-daemon children (not kept for the root). */
+  get children(): Set<Task<unknown>> | null {
+    return this.extras === null ? null : this.extras.children
+  }
+  set children(children: Set<Task<unknown>> | null) {
+    if (children !== null || this.extras !== null) extrasOf(this).children = children
+  }
+
+  /** @internal task-local values (vm-core task slot), created on first use. */
+  get locals(): Map<TaskLocalKey<unknown>, unknown> | null {
+    return this.extras === null ? null : this.extras.locals
+  }
+  set locals(locals: Map<TaskLocalKey<unknown>, unknown> | null) {
+    if (locals !== null || this.extras !== null) extrasOf(this).locals = locals
+  }
+
+  /** @internal Waitable: set once its failure crossed into a waiting task (enriched there). */
+  get crossed(): boolean {
+    return this.extras?.crossed === true
+  }
+  set crossed(crossed: boolean) {
+    if (crossed || this.extras !== null) extrasOf(this).crossed = crossed
   }
 
   /** @internal failures thrown into it from other tasks, waiting for their enrichment here. */

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest"
 import {
   Delegate,
+  Effect,
   ExecutionContext,
   fn,
   GetExecutionContext,
@@ -13,6 +14,7 @@ import {
   type Program,
   program,
   Resume,
+  ResumeThrow,
   run,
   Transfer,
   withHandler,
@@ -271,6 +273,26 @@ describe("guard, bypass and once", () => {
 
     expect(error).toBeInstanceOf(Shutdown)
     expect(calls).toEqual([])
+    expect(getExecutionContext(error)).toBeUndefined()
+  })
+
+  it("bypass: an Interrupt thrown into a frame is settled by its class, with no mark of its own", () => {
+    class Shutdown extends Interrupt {}
+    class Halt extends Effect<never> {}
+    const halts = handler((_eff: Halt, k) => ResumeThrow(k, new Shutdown("halt")), {
+      handles: [Halt],
+    })
+    const inner = fn(function* inner() {
+      return yield* new Halt()
+    })
+    const outer = program(function* outer() {
+      return yield* inner()
+    })
+
+    const error = thrownBy(() => run(withHandler(halts, outer)))
+
+    expect(error).toBeInstanceOf(Shutdown)
+    expect(Object.getOwnPropertySymbols(error)).not.toContain(Symbol.for("effvm.noEnrich"))
     expect(getExecutionContext(error)).toBeUndefined()
   })
 

@@ -94,6 +94,14 @@ export function settle(error: unknown): void {
   else defineHidden(error, settledKey, true)
 }
 
+/**
+ * @internal marks every instance of a class settled at once, on its prototype: `settle`
+ * then returns at its first check instead of defining a property on each error.
+ */
+export function settleInstancesOf(prototype: object): void {
+  defineHidden(prototype, settledKey, true)
+}
+
 /** @internal whether `error` may start an enrichment dispatch. */
 export function isSettled(error: object): boolean {
   return settledKey in error || contextKey in error || originOf(error)?.settled === true
