@@ -583,7 +583,11 @@ export class Scheduler {
    * frames and what it was waiting on (the message lists every blocked task).
    */
   #deadlock(): SchedulerDeadlockError {
-    const error = new SchedulerDeadlockError(this.#blockedTasks())
+    return this.#atRootWait(new SchedulerDeadlockError(this.#blockedTasks()))
+  }
+
+  /** Records `error` as raised where the root task waits (errors of the run as a whole). */
+  #atRootWait<E>(error: E): E {
     const k = this.root.k
     if (k !== null) recordOrigin(error, k.top, { effect: k.effect, k, last: "threw" })
     return error
@@ -706,7 +710,7 @@ export class Scheduler {
         this.pendingExternal > 0
           ? `Every task waits on a JS promise (awaitPromise), but the run cannot wait: ${reason}`
           : `Every task waits on the real clock (sleep with realClock), but the run cannot wait: ${reason} For sleeps under run(), use scheduled(body, { clock: new VirtualClock() }).`
-      this.#raiseFault(new Error(message, { cause: error }))
+      this.#raiseFault(this.#atRootWait(new Error(message, { cause: error })))
     }
     return this.decide()
   }

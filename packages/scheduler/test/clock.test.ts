@@ -1,4 +1,4 @@
-import { createVM, fn, program, run, runAsync, type Yielded } from "@effvm/vm-core"
+import { createVM, fn, formatTraceback, program, run, runAsync, type Yielded } from "@effvm/vm-core"
 import { describe, expect, it } from "vitest"
 import { cancel, gather, realClock, scheduled, sleep, spawn, VirtualClock } from "../src/index.js"
 import { thrownBy } from "./helpers.js"
@@ -142,5 +142,20 @@ describe("realClock wake-ups", () => {
       expect(vm.status).toBe("done")
     }
     expect(secondParks).toBe(0)
+  })
+})
+
+describe("sleeping on realClock under run()", () => {
+  it("fails with an error raised where the root task waits: its frame and its sleep show", () => {
+    const napper = program(function* napper() {
+      yield* sleep(10)
+    })
+    const error = thrownBy(() => run(scheduled(napper, { clock: realClock })))
+    expect((error as Error).message).toMatch(
+      /use scheduled\(body, \{ clock: new VirtualClock\(\) \}\)/,
+    )
+    const text = formatTraceback(error)
+    expect(text).toMatch(/ {2}napper\(\) {2}packages\/scheduler\/test\/clock\.test\.ts:\d+/)
+    expect(text).toContain("performing Sleep(10)")
   })
 })
