@@ -201,41 +201,30 @@ function isGenerator(r: unknown): r is Generator<unknown, unknown, unknown> {
 function fastControl(vm: Machine, p: PromptFrame, k: Continuation<unknown>, c: Control): void {
   if (vm.trace !== null) traceFastControl(vm, p, k, c)
   const op = c.op
-  if (op < OP_PASS) {
-    const k1 = c.k as Continuation<unknown>
-    if (k1 === k && k.state === K_LIVE) {
-      // The hot path: the prompt's links are untouched, so resuming is just re-pointing top.
-      k.state = K_RESUMED
-      vm.top = k.top
-      vm.value = c.value
-      if (op === OP_RESUME || op === OP_TRANSFER) vm.mode = MODE_DELIVER
-      else thrownByHandler(vm, k, op, c.value)
-      return
-    }
-    const problem = continuationProblem(vm, k1)
-    if (problem !== null) {
-      handlerFailed(vm, k, p, problem)
-      return
-    }
-    k1.state = K_RESUMED
-    if (k1 !== k) reinstall(k1, p.parent)
-    resumeWith(vm, k1, op, c.value)
+  if (op >= OP_PASS && op !== OP_TRANSFER_ENRICH) {
+    // Pass, and Delegate (no handler code is left to receive an answer, so it passes).
+    continueDispatch(vm, k, p.prompt)
     return
   }
-  if (op === OP_TRANSFER_ENRICH) {
-    const k1 = c.k as Continuation<unknown>
-    const problem = continuationProblem(vm, k1)
-    if (problem !== null) {
-      handlerFailed(vm, k, p, problem)
-      return
-    }
-    k1.state = K_RESUMED
-    if (k1 !== k) reinstall(k1, p.parent)
-    enrichAt(vm, k1, c.value)
+  const k1 = c.k as Continuation<unknown>
+  if (k1 === k && k.state === K_LIVE && op !== OP_TRANSFER_ENRICH) {
+    // The hot path: the prompt's links are untouched, so resuming is just re-pointing top.
+    k.state = K_RESUMED
+    vm.top = k.top
+    vm.value = c.value
+    if (op === OP_RESUME || op === OP_TRANSFER) vm.mode = MODE_DELIVER
+    else thrownByHandler(vm, k, op, c.value)
     return
   }
-  // Pass, and Delegate (no handler code is left to receive an answer, so it passes).
-  continueDispatch(vm, k, p.prompt)
+  const problem = continuationProblem(vm, k1)
+  if (problem !== null) {
+    handlerFailed(vm, k, p, problem)
+    return
+  }
+  k1.state = K_RESUMED
+  if (k1 !== k) reinstall(k1, p.parent)
+  if (op === OP_TRANSFER_ENRICH) enrichAt(vm, k1, c.value)
+  else resumeWith(vm, k1, op, c.value)
 }
 
 /** A handler failed while it held `k` live: the error is raised at the perform site. */
@@ -262,13 +251,8 @@ export function handleControl(vm: Machine, f: Frame, c: Control): void {
   }
   if (vm.trace !== null) traceHandlerControl(vm, f, c)
   if (op === OP_RESUME || op === OP_RESUME_THROW) {
-    const k1 = c.k as Continuation<unknown>
-    const problem = continuationProblem(vm, k1)
-    if (problem !== null) {
-      throwAt(vm, f, problem)
-      return
-    }
-    k1.state = K_RESUMED
+    const k1 = claim(vm, f, c.k)
+    if (k1 === null) return
     reinstall(k1, f)
     resumeWith(vm, k1, op, c.value)
     return
@@ -280,25 +264,15 @@ export function handleControl(vm: Machine, f: Frame, c: Control): void {
     return
   }
   if (op === OP_TRANSFER_ENRICH) {
-    const k1 = c.k as Continuation<unknown>
-    const problem = continuationProblem(vm, k1)
-    if (problem !== null) {
-      throwAt(vm, f, problem)
-      return
-    }
-    k1.state = K_RESUMED
+    const k1 = claim(vm, f, c.k)
+    if (k1 === null) return
     endHandlerThen(vm, f, h, AFTER_TRANSFER_ENRICH, c.value, k1)
     return
   }
   if (op === OP_TRANSFER || op === OP_TRANSFER_THROW) {
     if (op === OP_TRANSFER_THROW) settle(c.value)
-    const k1 = c.k as Continuation<unknown>
-    const problem = continuationProblem(vm, k1)
-    if (problem !== null) {
-      throwAt(vm, f, problem)
-      return
-    }
-    k1.state = K_RESUMED
+    const k1 = claim(vm, f, c.k)
+    if (k1 === null) return
     const after = op === OP_TRANSFER ? AFTER_TRANSFER : AFTER_TRANSFER_THROW
     endHandlerThen(vm, f, h, after, c.value, k1)
     return
@@ -393,6 +367,18 @@ export function reinstall(k: Continuation<unknown>, f: Frame | null): void {
     bottom.prompt = chain
     bumpLookupEpoch()
   }
+}
+
+/** Takes `k` for a resume or transfer by frame `f`; null (thrown at `f`) when it cannot be. */
+function claim(vm: Machine, f: Frame, k: unknown): Continuation<unknown> | null {
+  const problem = continuationProblem(vm, k)
+  if (problem !== null) {
+    throwAt(vm, f, problem)
+    return null
+  }
+  const taken = k as Continuation<unknown>
+  taken.state = K_RESUMED
+  return taken
 }
 
 /** What is wrong with resuming `k` here, or null. */

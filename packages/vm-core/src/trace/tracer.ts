@@ -30,54 +30,43 @@ export class Tracer {
 
   /** Reports an effect event, unless `effect` is one of effvm's own. */
   effect(kind: EffectEventKind, effect: Effect<unknown>, handler: string | undefined): void {
-    if (!this.full || isUntraced(effect)) return
-    const event: TraceEvent =
-      handler === undefined
-        ? {
-            kind,
-            step: this.steps(),
-            taskId: this.taskId,
-            time: this.now(),
-            effect: nameOf(effect),
-          }
-        : {
-            kind,
-            step: this.steps(),
-            taskId: this.taskId,
-            time: this.now(),
-            effect: nameOf(effect),
-            handler,
-          }
-    this.emit(event)
+    this.#effectEvent(kind, effect, handler, false)
   }
 
   /** A resume or transfer that throws at the perform site. */
   throwingControl(kind: "resume" | "transfer", effect: Effect<unknown>, handler: string): void {
+    this.#effectEvent(kind, effect, handler, true)
+  }
+
+  #effectEvent(
+    kind: EffectEventKind,
+    effect: Effect<unknown>,
+    handler: string | undefined,
+    throws: boolean,
+  ): void {
     if (!this.full || isUntraced(effect)) return
-    this.emit({
+    const event: { -readonly [F in keyof TraceEvent]: TraceEvent[F] } = {
       kind,
       step: this.steps(),
       taskId: this.taskId,
       time: this.now(),
       effect: nameOf(effect),
-      handler,
-      throws: true,
-    })
+    }
+    if (handler !== undefined) event.handler = handler
+    if (throws) event.throws = true
+    this.emit(event)
   }
 
   now(): number {
     return this.clock === null ? 0 : this.clock.now()
   }
 
-  #emit = true
-
   emit(event: TraceEvent): void {
-    if (!this.#emit) return
+    if (this.failure !== null) return
     try {
       this.onEvent(event)
     } catch (error) {
       // A listener's bug must not corrupt the run: stop reporting, fail the run at its end.
-      this.#emit = false
       this.failure = { error }
     }
   }
