@@ -21,6 +21,7 @@ export {
 } from "./errors/context.js"
 export { ContinuationError, Interrupt, UnhandledEffectError } from "./errors/errors.js"
 export { formatTraceback } from "./errors/format.js"
+export { JournalDivergenceError } from "./errors/journal-divergence.js"
 export type { CaptureStacks } from "./errors/live-lines.js"
 export {
   getTraceback,
