@@ -67,7 +67,8 @@ export async function startPostgres(options = {}) {
   const dir = mkdtempSync(join(tmpdir(), "effvm-pg-"))
   const dataDir = join(dir, "data")
   // Run as the postgres user when root: it must be able to enter and write the directory.
-  const runAs = (cmd, args) => (asRoot ? ["runuser", ["-u", "postgres", "--", cmd, ...args]] : [cmd, args])
+  const runAs = (cmd, args) =>
+    asRoot ? ["runuser", ["-u", "postgres", "--", cmd, ...args]] : [cmd, args]
   if (asRoot) {
     chmodSync(dir, 0o755)
     spawnSync("chown", ["postgres:postgres", dir])
@@ -87,7 +88,9 @@ export async function startPostgres(options = {}) {
   const init = spawnSync(initCmd, initArgs, { encoding: "utf8" })
   if (init.status !== 0) {
     cleanupDir()
-    throw new Error(`startPostgres: initdb failed (exit ${init.status}):\n${init.stderr || init.stdout}`)
+    throw new Error(
+      `startPostgres: initdb failed (exit ${init.status}):\n${init.stderr || init.stdout}`,
+    )
   }
 
   const port = options.port ?? (await freePort())
@@ -159,7 +162,15 @@ export async function startPostgres(options = {}) {
   }
 
   if (database !== "postgres") {
-    const [c, a] = runAs(join(bin, "createdb"), ["-h", dir, "-p", String(port), "-U", user, database])
+    const [c, a] = runAs(join(bin, "createdb"), [
+      "-h",
+      dir,
+      "-p",
+      String(port),
+      "-U",
+      user,
+      database,
+    ])
     const created = spawnSync(c, a, { encoding: "utf8" })
     if (created.status !== 0) {
       await stop()
