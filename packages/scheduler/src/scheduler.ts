@@ -572,8 +572,10 @@ export class Scheduler {
       if (wait.detached) continue
       wait.detached = true
       this.pendingExternal--
-      this.journal?.settled(wait.task.id, wait.ok, wait.value)
-      this.makeReady(wait.task, wait.ok ? RESUME_VALUE : RESUME_THROW, wait.value)
+      if (this.journal !== null) {
+        const taken = this.journal.settled(wait.task.id, wait.ok, wait.value)
+        this.makeReady(wait.task, taken.ok ? RESUME_VALUE : RESUME_THROW, taken.value)
+      } else this.makeReady(wait.task, wait.ok ? RESUME_VALUE : RESUME_THROW, wait.value)
     }
   }
 

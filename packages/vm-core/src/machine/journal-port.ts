@@ -29,8 +29,12 @@ export interface JournalPort {
   clock(read: () => number): number
   /** A scheduling decision chose task `taskId`: recorded, or checked against the journal. */
   choice(taskId: number): void
-  /** A task's JS promise settled (recorded at the point the scheduler takes it in). */
-  settled(taskId: number, ok: boolean, value: unknown): void
+  /**
+   * A task's JS promise settled (recorded at the point the scheduler takes it in). Returns
+   * what the task receives: the same outcome, or a `TypeError` when the value cannot be
+   * journaled.
+   */
+  settled(taskId: number, ok: boolean, value: unknown): Settlement
   /** Replaying: the next stored settlement if the journal's next entry is one, else null. */
   nextSettled(): { readonly taskId: number; readonly ok: boolean; readonly value: unknown } | null
   /** The error for a replay that no longer fits the journal's next entry (`actual`: what happened). */
