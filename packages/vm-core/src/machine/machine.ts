@@ -17,6 +17,7 @@ import { K_LIVE } from "./continuation.js"
 import { handleControl, perform, pushProgram } from "./dispatch.js"
 import { startErrorDispatch } from "./error-dispatch.js"
 import { throwFromFrame } from "./errors.js"
+import type { JournalPort } from "./journal-port.js"
 import {
   FINISHING,
   FRAME_HANDLER,
@@ -74,6 +75,8 @@ export class Machine {
   taskSlot: object | null = null
   /** `captureStacks: "full"`: each frame keeps the line it is suspended at (tracebacks). */
   liveStacks = false
+  /** The journal of a recorded, replayed or durable run (`@effvm/durable`); null otherwise. */
+  journal: JournalPort | null = null
 
   constructor(
     root: Program<unknown>,
