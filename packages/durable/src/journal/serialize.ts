@@ -3,7 +3,9 @@
  * for what JSON cannot hold: `undefined`, `bigint`, non-finite numbers and -0, `Date`,
  * `Map`, `Set`, `Uint8Array`, errors, and plain objects that have a `$` key of their own.
  * Anything else (functions, symbols, class instances, cycles) cannot cross: `encode` throws
- * a `TypeError` naming what was being journaled and the path of the field.
+ * a `TypeError` naming what was being journaled and the path of the field. (An error's own
+ * field that cannot cross is kept as its description, `"[Cause object]"`: an error must
+ * always be journaled.)
  */
 
 /** A value as the journal stores it: JSON data. */
@@ -104,7 +106,14 @@ function encodeError(error: Error, what: string, path: string, seen: Set<object>
   let any = false
   for (const key of Object.keys(error)) {
     if (ERROR_KEYS.has(key) || key === "errors") continue
-    fields[key] = encodeAt((error as unknown as Record<string, unknown>)[key], what, `${path}.${key}`, seen)
+    const field = (error as unknown as Record<string, unknown>)[key]
+    try {
+      fields[key] = encodeAt(field, what, `${path}.${key}`, seen)
+    } catch {
+      // An error's own field that cannot cross (a library's cause object, say) is kept as
+      // its description: the error itself must always be journaled.
+      fields[key] = { $: "opaque", v: describeOpaque(field) }
+    }
     any = true
   }
   if (any) out.fields = fields
@@ -164,6 +173,8 @@ export function decode(value: Encoded): unknown {
     }
     case "error":
       return decodeError(value)
+    case "opaque":
+      return `[${String(value.v)}]`
     default:
       throw new TypeError(`Unknown journal value tag ${JSON.stringify(tag)}: the journal is damaged or from a newer effvm.`)
   }
