@@ -44,8 +44,15 @@ export function workers(
 /** What Work(task, step) answers. */
 export const answerOf = (task: number, step: number) => task * 1000 + step
 
+/** One call of the Work handler. */
+export interface Call {
+  readonly key: string
+  readonly task: number
+  readonly step: number
+}
+
 /** An outside handler for Work that logs each call with its effectKey. */
-export function workHandler(log: { key: string; task: number; step: number }[], delayMs = 0) {
+export function workHandler(log: Call[], delayMs = 0) {
   return handler(
     function* work(eff: Work, k) {
       log.push({ key: effectKey(eff), task: eff.task, step: eff.step })

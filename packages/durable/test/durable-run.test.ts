@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest"
 import { durable, effectKey } from "../src/durable.js"
 import { sqliteStore } from "../src/store/sqlite.js"
 import { RunClaimedError } from "../src/store/store.js"
-import { answerOf, failingAfter, Work, workers, workHandler } from "./durable-helpers.js"
+import { answerOf, type Call, failingAfter, Work, workers, workHandler } from "./durable-helpers.js"
 
 // The value an uninterrupted run of workers(3, 6) ends with.
 async function expectedOf(tasks: number, steps: number): Promise<number[]> {
@@ -32,14 +32,14 @@ describe("durable", () => {
 
   it("a finished run's stored value is returned without running anything", async () => {
     const store = sqliteStore(":memory:")
-    const first: { key: string }[] = []
+    const first: Call[] = []
     const value = await durable(workers(2, 3), { store, id: "r", handlers: [workHandler(first)] })
     let started = 0
     const counted = program(function* counted() {
       started++
       return [] as number[]
     })
-    const again: { key: string }[] = []
+    const again: Call[] = []
     await expect(
       durable(counted, { store, id: "r", handlers: [workHandler(again)] }),
     ).resolves.toEqual(value)
@@ -59,7 +59,7 @@ describe("durable", () => {
     const store = sqliteStore(":memory:")
     const first = durable(failing, { store, id: "o", handlers: [workHandler([])] })
     await expect(first).rejects.toThrow("card declined for order 42")
-    const log: { key: string }[] = []
+    const log: Call[] = []
     const again = durable(failing, { store, id: "o", handlers: [workHandler(log)] })
     await expect(again).rejects.toMatchObject({
       name: "OrderError",
@@ -138,10 +138,10 @@ describe("durable", () => {
   it("a stopped run rejects with StopError and stays resumable", async () => {
     const store = sqliteStore(":memory:")
     const controller = new AbortController()
-    const log: { key: string }[] = []
+    const log: Call[] = []
     const stopping = handler(
       (eff: Work, k) => {
-        log.push({ key: effectKey(eff) })
+        log.push({ key: effectKey(eff), task: eff.task, step: eff.step })
         if (log.length === 4) controller.abort()
         return Transfer(k, answerOf(eff.task, eff.step))
       },

@@ -19,6 +19,7 @@ async function freshDatabase(): Promise<string> {
 beforeAll(async () => {
   server = await startPostgres()
   admin = new pg.Pool({ connectionString: server.connectionString })
+  admin.on("error", () => {})
 }, 60_000)
 afterAll(async () => {
   await admin?.end()

@@ -118,22 +118,43 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   class PostgresClaim implements RunClaim {
     private open = true
     private broken: Error | undefined
-    private stored: number
+    /** Entries stored or on their way (appends accepted so far). */
+    private issued: number
+    /** The last append's completion (never rejects); `failed` holds its error. */
+    private last: Promise<void> = Promise.resolve()
+    private failed: { readonly error: unknown } | null = null
     constructor(
       readonly id: string,
       readonly run: StoredRun,
       private readonly client: pg.PoolClient,
     ) {
-      this.stored = run.entries.length
+      this.issued = run.entries.length
       client.on("error", this.onError)
     }
     private readonly onError = (error: Error) => {
       this.broken = error
     }
-    async append(position: number, entries: readonly StoredJson[]): Promise<void> {
-      checkClaimOpen(this.id, this.open, "append")
-      this.checkConnection()
-      checkAppendPosition(this.id, position, this.stored)
+    append(position: number, entries: readonly StoredJson[]): Promise<void> {
+      try {
+        checkClaimOpen(this.id, this.open, "append")
+        this.checkConnection()
+        checkAppendPosition(this.id, position, this.issued)
+      } catch (error) {
+        return Promise.reject(error)
+      }
+      this.issued = position + entries.length
+      // Appends are written one after the other, in call order; after a failed one, none
+      // is (a later entry without the earlier one would leave a gap in the journal).
+      const write = this.last.then(() => {
+        if (this.failed !== null) throw this.failed.error
+        return this.insert(position, entries)
+      })
+      this.last = write.then(noop, (error: unknown) => {
+        this.failed ??= { error }
+      })
+      return write
+    }
+    private async insert(position: number, entries: readonly StoredJson[]): Promise<void> {
       if (entries.length === 1) {
         await this.client.query({
           name: "effvm_append_1",
@@ -149,10 +170,11 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
           values: [this.id, position, entries.map((e) => JSON.stringify(e))],
         })
       }
-      this.stored = position + entries.length
     }
     async finish(outcome: StoredJson): Promise<void> {
       checkClaimOpen(this.id, this.open, "finish")
+      await this.last
+      if (this.failed !== null) throw this.failed.error
       this.checkConnection()
       await this.client.query(
         "UPDATE effvm_runs SET outcome = $2, finished_at = now() WHERE id = $1",
@@ -163,6 +185,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     async release(): Promise<void> {
       if (!this.open) return
       this.open = false
+      await this.last
       claims.delete(this)
       this.client.off("error", this.onError)
       if (this.broken) {
@@ -287,6 +310,8 @@ async function openSchema(pool: pg.Pool, location: string): Promise<void> {
     throw error
   }
 }
+
+function noop(): void {}
 
 function isPool(x: unknown): x is pg.Pool {
   return (
