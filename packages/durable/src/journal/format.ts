@@ -1,17 +1,38 @@
 import { createHash } from "node:crypto"
 import type { Encoded } from "./serialize.js"
 
-/** The journal format this effvm writes and reads. */
+/**
+ * The journal format this effvm writes and reads.
+ *
+ * @example
+ * ```ts
+ * if (journal.version > JOURNAL_VERSION) console.error("recorded by a newer effvm")
+ * ```
+ */
 export const JOURNAL_VERSION = 1
 
-/** An outside handler as a journal names it: its name and the effect classes it declares. */
+/**
+ * An outside handler as a journal names it: its name and the effect classes it declares.
+ *
+ * @example
+ * ```ts
+ * const http: OutsideHandler = { name: "http", handles: ["Fetch"] }
+ * ```
+ */
 export interface OutsideHandler {
   readonly name: string
   /** The class names of its `handles` declaration; null for a catch-all handler. */
   readonly handles: readonly string[] | null
 }
 
-/** An effect as an entry names it: its class and its own fields (see `effectShape`). */
+/**
+ * An effect as an entry names it: its class and its own fields (see `effectShape`).
+ *
+ * @example
+ * ```ts
+ * const shape: EffectShape = { class: "Fetch", fields: { url: "/a" } }
+ * ```
+ */
 export interface EffectShape {
   readonly class: string
   readonly fields: Encoded
@@ -22,6 +43,11 @@ export interface EffectShape {
  * (the handler threw `value`), `resumeThrow` / `transferThrow` (it threw `value` into the
  * program with that control), `resume` (a non-tail resume: its `return` entry follows when
  * the body has ended), `abort` (it returned `value` without resuming).
+ *
+ * @example
+ * ```ts
+ * const failures = journal.entries.filter((e) => e.type === "answer" && e.how === "throw")
+ * ```
  */
 export type AnswerHow = "pass" | "value" | "throw" | "resumeThrow" | "transferThrow" | "resume" | "abort"
 
@@ -34,6 +60,11 @@ export type AnswerHow = "pass" | "value" | "throw" | "resumeThrow" | "transferTh
  * - `settled`: a task's JS promise (`awaitPromise`) settled, taken in by the scheduler;
  * - `clock`: a reading of a real clock (wall time in ms for `realClock`);
  * - `choice`: a scheduling decision ran task `task`.
+ *
+ * @example
+ * ```ts
+ * const entry: JournalEntry = { type: "clock", now: Date.now() }
+ * ```
  */
 export type JournalEntry =
   | {
@@ -61,6 +92,12 @@ export type JournalEntry =
  * names of the outside handlers, outermost first; `checksum` (sha-256 of the entries) lets
  * `replay` refuse an edited file; `meta` is free for the caller (the `effvm` command keeps
  * the module, export and options there).
+ *
+ * @example
+ * ```ts
+ * const journal: Journal = JSON.parse(readFileSync("run.journal.json", "utf8"))
+ * console.log(journal.program, journal.entries.length)
+ * ```
  */
 export interface Journal {
   readonly version: number
@@ -188,7 +225,14 @@ export function checkJournal(journal: unknown, where = "the journal"): Journal {
   return journal as Journal
 }
 
-/** Throws a clear error when `entry` is not a well-formed journal entry. */
+/**
+ * Throws a clear error (naming entry `i`) when `entry` is not a well-formed journal entry.
+ *
+ * @example
+ * ```ts
+ * rows.forEach((row, i) => checkEntry(JSON.parse(row.entry), i, `run ${id}`))
+ * ```
+ */
 export function checkEntry(entry: unknown, i: number, where = "the journal"): asserts entry is JournalEntry {
   const bad = (why: string): never => {
     throw new TypeError(`${where} is damaged at entry ${i}: ${why} (got ${JSON.stringify(entry)?.slice(0, 120)}).`)

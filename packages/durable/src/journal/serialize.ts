@@ -8,7 +8,14 @@
  * always be journaled.)
  */
 
-/** A value as the journal stores it: JSON data. */
+/**
+ * A value as the journal stores it: JSON data.
+ *
+ * @example
+ * ```ts
+ * const stored: Encoded = encode(new Date(0), "a date") // { $: "date", v: 0 }
+ * ```
+ */
 export type Encoded = null | boolean | number | string | Encoded[] | { [key: string]: Encoded }
 
 /** The fields an error keeps besides its own enumerable ones. */
@@ -217,6 +224,11 @@ function decodeError(value: { [key: string]: Encoded }): Error {
  * A lenient rendering of an effect for matching a replayed perform against its entry:
  * its class name and its own fields, where a field the journal cannot hold (a function, a
  * class instance) is named by its kind instead of failing the record.
+ *
+ * @example
+ * ```ts
+ * effectShape(new Fetch("/a")) // { class: "Fetch", fields: { url: "/a" } }
+ * ```
  */
 export function effectShape(effect: object): { readonly class: string; readonly fields: Encoded } {
   const fields: { [key: string]: Encoded } = {}

@@ -40,12 +40,22 @@ import { decode, type Encoded, effectShape, encode } from "./serialize.js"
  * journal, the replayed prefix included), before the run goes past the point the entry
  * describes. A returned promise is waited for: an answer does not reach the program, and
  * no effect leaves the run, before it settles. A rejection fails the run with its error.
+ *
+ * @example
+ * ```ts
+ * const sink: JournalSink = (entry, position) => db.insert(runId, position, JSON.stringify(entry))
+ * ```
  */
 export type JournalSink = (entry: JournalEntry, position: number) => void | PromiseLike<void>
 
 /**
  * Options of {@link runJournaled}: `run`'s options (the `handlers` are the outside), and
  * what to do with the journal.
+ *
+ * @example
+ * ```ts
+ * const options: JournaledRunOptions = { handlers: [http], entries: stored, sink }
+ * ```
  */
 export interface JournaledRunOptions extends RunOptions {
   /** The stored entries to replay first (default: none). */
@@ -71,6 +81,11 @@ export interface JournaledRunOptions extends RunOptions {
  * What {@link runJournaled} resolves to: the outcome, the whole journal's entries (stored
  * prefix and new ones), how many of them were replayed, and the first divergence from the
  * stored entries (the outcome then is not the recorded one).
+ *
+ * @example
+ * ```ts
+ * const { outcome, entries, replayed }: JournaledRun<number> = await runJournaled(main(), options)
+ * ```
  */
 export interface JournaledRun<T> {
   readonly outcome: RunOutcome<T>
