@@ -33,14 +33,18 @@ describe("replay refuses bad journals with a clear error", () => {
 
   it("an edited journal (its entries no longer match the checksum)", async () => {
     const journal = await recorded()
-    const entries = journal.entries.map((e) => (e.type === "answer" ? { ...e, value: "forged" } : e))
+    const entries = journal.entries.map((e) =>
+      e.type === "answer" ? { ...e, value: "forged" } : e,
+    )
     await expect(replay(main, { ...journal, entries })).rejects.toThrow(/was edited or damaged/)
   })
 
   it("a truncated journal: the replay diverges where the entries end", async () => {
     const journal = await recorded()
     const { checksum: _dropped, ...rest } = journal
-    const error = await replay(main, { ...rest, entries: journal.entries.slice(0, 1) }).catch((e: unknown) => e)
+    const error = await replay(main, { ...rest, entries: journal.entries.slice(0, 1) }).catch(
+      (e: unknown) => e,
+    )
     expect(error).toBeInstanceOf(JournalDivergenceError)
     expect((error as JournalDivergenceError).position).toBe(1)
     expect((error as JournalDivergenceError).expected).toBe("the end of the journal")
@@ -56,7 +60,11 @@ describe("replay refuses bad journals with a clear error", () => {
   })
 
   it.each([
-    ["not an object", "[]", "the journal is not a journal: expected an object with version and entries, got an array"],
+    [
+      "not an object",
+      "[]",
+      "the journal is not a journal: expected an object with version and entries, got an array",
+    ],
     ["no version", "{}", "its version is undefined"],
     ["no entries", '{"version":1,"program":"main","handlers":[]}', '"entries" must be an array'],
   ])("%s", async (_what, text, message) => {

@@ -107,7 +107,9 @@ describe("JournalDivergenceError", () => {
     })
     const { journal } = await record(scheduled(main, { clock: realClock }))
     flags.priority = 5
-    const error = await rejection(replay(scheduled(main, { clock: realClock }), throughJson(journal)))
+    const error = await rejection(
+      replay(scheduled(main, { clock: realClock }), throughJson(journal)),
+    )
     expect(error.expected).toMatch(/^a scheduling decision for task \d$/)
     expect(error.actual).toMatch(/^a scheduling decision for task \d$/)
     expect(error.expected).not.toBe(error.actual)

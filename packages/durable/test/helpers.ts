@@ -1,10 +1,4 @@
-import {
-  Effect,
-  formatTraceback,
-  handler,
-  type RunOutcome,
-  Transfer,
-} from "@effvm/vm-core"
+import { Effect, formatTraceback, handler, type RunOutcome, Transfer } from "@effvm/vm-core"
 import type { Journal } from "../src/index.js"
 
 /** An effect the outside answers: a call to a remote service. */

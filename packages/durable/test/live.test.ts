@@ -34,7 +34,10 @@ describe("runJournaled: replay a stored prefix, then go on live", () => {
         seen.push([position, entry])
       },
     })
-    expect(outcome).toMatchObject({ status: "done", value: ["body of /a/0:0", "body of /a/1:1", "body of /a/2:2"] })
+    expect(outcome).toMatchObject({
+      status: "done",
+      value: ["body of /a/0:0", "body of /a/1:1", "body of /a/2:2"],
+    })
     expect(replayed).toBe(cut)
     expect(seen[0]![0]).toBe(cut)
     expect(seen.map(([p]) => p)).toEqual(seen.map((_, i) => cut + i))
@@ -44,9 +47,18 @@ describe("runJournaled: replay a stored prefix, then go on live", () => {
   it("calls the outside handlers only for the effects past the prefix", async () => {
     const { http, calls } = httpHandler()
     const { journal } = await record(main(), { handlers: [http] })
-    const firstAnswers = journal.entries.findIndex((e, i) => i > 0 && e.type === "answer" && e.effect.fields && (e.effect.fields as { url: string }).url === "/a/1")
+    const firstAnswers = journal.entries.findIndex(
+      (e, i) =>
+        i > 0 &&
+        e.type === "answer" &&
+        e.effect.fields &&
+        (e.effect.fields as { url: string }).url === "/a/1",
+    )
     calls.length = 0
-    await runJournaled(main(), { handlers: [http], entries: journal.entries.slice(0, firstAnswers + 1) })
+    await runJournaled(main(), {
+      handlers: [http],
+      entries: journal.entries.slice(0, firstAnswers + 1),
+    })
     expect(calls).toEqual(["/a/2"])
   })
 
@@ -54,7 +66,10 @@ describe("runJournaled: replay a stored prefix, then go on live", () => {
     const { http } = httpHandler()
     const { outcome, journal } = await record(main(), { handlers: [http] })
     for (let cut = 0; cut <= journal.entries.length; cut += 3) {
-      const resumed = await runJournaled(main(), { handlers: [http], entries: journal.entries.slice(0, cut) })
+      const resumed = await runJournaled(main(), {
+        handlers: [http],
+        entries: journal.entries.slice(0, cut),
+      })
       expect(summary(resumed.outcome)).toEqual(summary(outcome))
       expect(resumed.divergence).toBeNull()
     }

@@ -15,7 +15,11 @@ type Op =
 const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ op: fc.constant("fetch" as const), url: fc.constantFrom("/a", "/b", "/c") }),
   fc.record({ op: fc.constant("sleep" as const), ms: fc.integer({ min: 0, max: 3 }) }),
-  fc.record({ op: fc.constant("await" as const), value: fc.integer(), ms: fc.integer({ min: 0, max: 3 }) }),
+  fc.record({
+    op: fc.constant("await" as const),
+    value: fc.integer(),
+    ms: fc.integer({ min: 0, max: 3 }),
+  }),
   fc.record({ op: fc.constant("yield" as const) }),
   { arbitrary: fc.record({ op: fc.constant("fail" as const) }), weight: 1 },
 )

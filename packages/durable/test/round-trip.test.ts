@@ -1,3 +1,4 @@
+import { fromEffect } from "@effvm/interop"
 import { awaitPromise, gather, realClock, scheduled, sleep, spawn } from "@effvm/scheduler"
 import {
   awaitExternal,
@@ -13,7 +14,6 @@ import {
   TransferThrow,
   withHandler,
 } from "@effvm/vm-core"
-import { fromEffect } from "@effvm/interop"
 import * as EffectTS from "effect/Effect"
 import { describe, expect, it } from "vitest"
 import { record, replay } from "../src/index.js"
@@ -34,8 +34,20 @@ describe("record", () => {
     expect(journal.program).toBe("fetchBoth")
     expect(journal.handlers).toEqual([{ name: "http", handles: ["Fetch"] }])
     expect(journal.entries).toEqual([
-      { type: "answer", handler: 0, effect: { class: "Fetch", fields: { url: "/a" } }, how: "value", value: "body of /a" },
-      { type: "answer", handler: 0, effect: { class: "Fetch", fields: { url: "/b" } }, how: "value", value: "body of /b" },
+      {
+        type: "answer",
+        handler: 0,
+        effect: { class: "Fetch", fields: { url: "/a" } },
+        how: "value",
+        value: "body of /a",
+      },
+      {
+        type: "answer",
+        handler: 0,
+        effect: { class: "Fetch", fields: { url: "/b" } },
+        how: "value",
+        value: "body of /b",
+      },
     ])
   })
 
@@ -57,7 +69,9 @@ describe("record", () => {
 
   it("is plain JSON data: it survives a trip through JSON unchanged", async () => {
     const { http } = httpHandler()
-    const { journal } = await record(scheduled(fetchBoth, { clock: realClock }), { handlers: [http] })
+    const { journal } = await record(scheduled(fetchBoth, { clock: realClock }), {
+      handlers: [http],
+    })
     expect(throughJson(journal)).toEqual(journal)
   })
 })
@@ -95,7 +109,9 @@ describe("replay", () => {
     expect(error).toBeInstanceOf(Error)
     expect(error.name).toBe("RateLimited")
     expect((error as unknown as { retryAfter: number }).retryAfter).toBe(30)
-    const frames = getTraceback(error)!.sections.at(-1)!.frames.map((f) => f.call)
+    const frames = getTraceback(error)!
+      .sections.at(-1)!
+      .frames.map((f) => f.call)
     expect(frames).toEqual(["caller()", "fetchBoth()"])
   })
 
@@ -112,7 +128,9 @@ describe("replay", () => {
       for (let i = 0; i < 3; i++) tasks.push(yield* spawn(worker(i), { name: `worker ${i}` }))
       return yield* gather(...tasks)
     })
-    const { outcome, journal } = await record(scheduled(main, { clock: realClock }), { handlers: [http] })
+    const { outcome, journal } = await record(scheduled(main, { clock: realClock }), {
+      handlers: [http],
+    })
     expect(outcome.status).toBe("failed")
     const again = await replay(scheduled(main, { clock: realClock }), throughJson(journal))
     expect(summary(again)).toEqual(summary(outcome))
@@ -137,7 +155,11 @@ describe("replay", () => {
     const main = program(function* main() {
       const a = yield* awaitPromise(next())
       const b = yield* fromEffect(EffectTS.promise(() => next()))
-      const t = yield* spawn(program(function* child() { return yield* awaitPromise(next()) }))
+      const t = yield* spawn(
+        program(function* child() {
+          return yield* awaitPromise(next())
+        }),
+      )
       return [a, b, yield* gather(t)]
     })
     const bare = program(function* bare() {
@@ -148,7 +170,9 @@ describe("replay", () => {
     expect(recorded.outcome).toMatchObject({ status: "done", value: [1, 2, [3]] })
     expect(recordedBare.outcome).toMatchObject({ status: "done", value: 4 })
     n = 100
-    expect(await replay(scheduled(main, { clock: realClock }), throughJson(recorded.journal))).toMatchObject({ value: [1, 2, [3]] })
+    expect(
+      await replay(scheduled(main, { clock: realClock }), throughJson(recorded.journal)),
+    ).toMatchObject({ value: [1, 2, [3]] })
     expect(await replay(bare, throughJson(recordedBare.journal))).toMatchObject({ value: 4 })
   })
 
@@ -177,9 +201,11 @@ describe("replay", () => {
     const { outcome, journal } = await record(scheduled(main, { clock: realClock }))
     expect(outcome).toMatchObject({ value: [1, 15, 30] })
     order.length = 0
-    expect(await replay(scheduled(main, { clock: realClock }), throughJson(journal))).toMatchObject({
-      value: [1, 15, 30],
-    })
+    expect(await replay(scheduled(main, { clock: realClock }), throughJson(journal))).toMatchObject(
+      {
+        value: [1, 15, 30],
+      },
+    )
   })
 })
 
@@ -192,11 +218,19 @@ describe("outside handlers of every shape", () => {
   })
 
   it("a handler that passes to an outer one: both verdicts replay", async () => {
-    const passer = handler(function passer() { return Pass() }, { name: "passer" })
+    const passer = handler(
+      function passer() {
+        return Pass()
+      },
+      { name: "passer" },
+    )
     const { outcome, journal } = await record(saveTwice, { handlers: [db, passer] })
     expect(outcome).toMatchObject({ value: 25 })
     expect(journal.entries.map((e) => e.type === "answer" && `${e.handler}:${e.how}`)).toEqual([
-      "1:pass", "0:value", "1:pass", "0:value",
+      "1:pass",
+      "0:value",
+      "1:pass",
+      "0:value",
     ])
     expect(await replay(saveTwice, throughJson(journal))).toMatchObject({ value: 25 })
   })
@@ -220,7 +254,9 @@ describe("outside handlers of every shape", () => {
     })
     const { outcome, journal } = await record(safe, { handlers: [storeHandler().db, gen] })
     expect(outcome).toMatchObject({ value: "2 then RangeError: no key y" })
-    expect(await replay(safe, throughJson(journal))).toMatchObject({ value: "2 then RangeError: no key y" })
+    expect(await replay(safe, throughJson(journal))).toMatchObject({
+      value: "2 then RangeError: no key y",
+    })
   })
 
   it("a non-tail resume whose handler post-processes the program's result", async () => {
@@ -234,7 +270,9 @@ describe("outside handlers of every shape", () => {
     const { outcome, journal } = await record(saveTwice, { handlers: [wrap] })
     expect(outcome).toMatchObject({ value: "wrapped(wrapped(2300))" })
     expect(journal.entries.map((e) => e.type)).toEqual(["answer", "answer", "return", "return"])
-    expect(await replay(saveTwice, throughJson(journal))).toMatchObject({ value: "wrapped(wrapped(2300))" })
+    expect(await replay(saveTwice, throughJson(journal))).toMatchObject({
+      value: "wrapped(wrapped(2300))",
+    })
   })
 
   it("a handler that aborts the run with a value", async () => {
@@ -253,7 +291,12 @@ describe("outside handlers of every shape", () => {
   })
 
   it("an effect no handler answers fails the replay with the same UnhandledEffectError", async () => {
-    const catchAll = handler(function catchAll() { return Pass() }, { name: "catchAll" })
+    const catchAll = handler(
+      function catchAll() {
+        return Pass()
+      },
+      { name: "catchAll" },
+    )
     const { outcome, journal } = await record(saveTwice, { handlers: [catchAll] })
     expect(outcome.status).toBe("failed")
     expect(summary(await replay(saveTwice, throughJson(journal)))).toEqual(summary(outcome))
@@ -270,6 +313,8 @@ describe("outside handlers of every shape", () => {
     const { outcome, journal } = await record(fetchBoth, { handlers: [slow] })
     expect(outcome).toMatchObject({ value: "late /a + late /b" })
     expect(journal.entries.map((e) => e.type)).toEqual(["answer", "answer"])
-    expect(await replay(fetchBoth, throughJson(journal))).toMatchObject({ value: "late /a + late /b" })
+    expect(await replay(fetchBoth, throughJson(journal))).toMatchObject({
+      value: "late /a + late /b",
+    })
   })
 })

@@ -15,7 +15,14 @@ describe("values crossing a journal", () => {
   })
 
   it("undefined, bigint, NaN, infinities and -0 keep their type", () => {
-    const back = roundTrip([undefined, 12345678901234567890n, Number.NaN, Infinity, -Infinity, -0]) as unknown[]
+    const back = roundTrip([
+      undefined,
+      12345678901234567890n,
+      Number.NaN,
+      Infinity,
+      -Infinity,
+      -0,
+    ]) as unknown[]
     expect(back[0]).toBeUndefined()
     expect(back).toHaveLength(6)
     expect(back[1]).toBe(12345678901234567890n)
@@ -33,7 +40,10 @@ describe("values crossing a journal", () => {
     const date = new Date("2024-02-29T12:00:00Z")
     const back = roundTrip({
       date,
-      map: new Map<unknown, unknown>([["k", 1n], [2, new Set([date])]]),
+      map: new Map<unknown, unknown>([
+        ["k", 1n],
+        [2, new Set([date])],
+      ]),
       bytes: new Uint8Array([0, 1, 254, 255]),
     }) as { date: Date; map: Map<unknown, unknown>; bytes: Uint8Array }
     expect(back.date).toBeInstanceOf(Date)
@@ -69,9 +79,14 @@ describe("values crossing a journal", () => {
   })
 
   it("an AggregateError keeps its errors", () => {
-    const back = roundTrip(new AggregateError([new Error("a"), new TypeError("b")], "both")) as AggregateError
+    const back = roundTrip(
+      new AggregateError([new Error("a"), new TypeError("b")], "both"),
+    ) as AggregateError
     expect(back).toBeInstanceOf(AggregateError)
-    expect(back.errors.map((e: Error) => `${e.name}:${e.message}`)).toEqual(["Error:a", "TypeError:b"])
+    expect(back.errors.map((e: Error) => `${e.name}:${e.message}`)).toEqual([
+      "Error:a",
+      "TypeError:b",
+    ])
   })
 
   it("an error's own field that cannot cross is kept as its description", () => {
@@ -83,7 +98,11 @@ describe("values crossing a journal", () => {
     ["a function", { cb: function callback() {} }, "at cb is a function"],
     ["a symbol", { s: Symbol("x") }, "at s is a symbol"],
     ["a class instance", { when: new (class Clock {})() }, "at when is an instance of Clock"],
-    ["a nested class instance", { list: [1, new URL("https://x.org")] }, "at list[1] is an instance of URL"],
+    [
+      "a nested class instance",
+      { list: [1, new URL("https://x.org")] },
+      "at list[1] is an instance of URL",
+    ],
     ["a Map value", { m: new Map([["k", () => 0]]) }, 'at m.get("k") is a function'],
   ])("%s fails with a TypeError naming the path", (_what, value, message) => {
     expect(() => encode(value, "the answer")).toThrow(TypeError)
@@ -120,7 +139,13 @@ describe("record with a value that cannot cross", () => {
   })
 
   it("a value of every supported type replays to the same type", async () => {
-    const value = { n: 10n, at: new Date(5), tags: new Set(["a"]), m: new Map([[1, undefined]]), raw: new Uint8Array([7]) }
+    const value = {
+      n: 10n,
+      at: new Date(5),
+      tags: new Set(["a"]),
+      m: new Map([[1, undefined]]),
+      raw: new Uint8Array([7]),
+    }
     const rich = handler((_eff: Fetch, k) => Transfer(k, value), { handles: [Fetch], name: "rich" })
     const main = program(function* main() {
       return yield* new Fetch("/rich")

@@ -15,7 +15,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 function effvm(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const env = { ...process.env }
   delete env.EFFVM_CAPTURE_STACKS
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: "utf8", timeout: 60_000, env })
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd: root,
+    encoding: "utf8",
+    timeout: 60_000,
+    env,
+  })
   return { status: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 
@@ -36,7 +41,16 @@ describe("effvm run --record and effvm replay", () => {
 
   it("a finished run replays to the same printed value, with random values from the journal", () => {
     const file = join(dir, "done.json")
-    const recorded = effvm("run", fixture, "--export", "succeeding", "--env", "region=us", "--record", file)
+    const recorded = effvm(
+      "run",
+      fixture,
+      "--export",
+      "succeeding",
+      "--env",
+      "region=us",
+      "--record",
+      file,
+    )
     expect(recorded.status).toBe(0)
     expect(recorded.stdout).toMatch(/^us: 0\.\d+\n$/)
     const replayed = effvm("replay", file)
@@ -45,7 +59,18 @@ describe("effvm run --record and effvm replay", () => {
 
   it("the journal names the module, the export and the options", () => {
     const file = join(dir, "meta.json")
-    effvm("run", fixture, "--export", "succeeding", "--env", "region=us", "--quanta", "50", "--record", file)
+    effvm(
+      "run",
+      fixture,
+      "--export",
+      "succeeding",
+      "--env",
+      "region=us",
+      "--quanta",
+      "50",
+      "--record",
+      file,
+    )
     const journal = JSON.parse(readFileSync(file, "utf8"))
     expect(journal.version).toBe(1)
     expect(journal.meta).toEqual({
@@ -65,7 +90,9 @@ describe("effvm run --record and effvm replay", () => {
     writeFileSync(file, text.slice(0, text.length / 2))
     const r = effvm("replay", file)
     expect(r.status).toBe(2)
-    expect(r.stderr).toMatch(/^effvm: .*cut\.json is not a journal: it is not complete JSON .*was the file cut short\?\n$/)
+    expect(r.stderr).toMatch(
+      /^effvm: .*cut\.json is not a journal: it is not complete JSON .*was the file cut short\?\n$/,
+    )
   })
 
   it("an edited journal file is refused (exit 2)", () => {
@@ -94,7 +121,10 @@ describe("effvm run --record and effvm replay", () => {
     const file = join(dir, "other.json")
     effvm("run", fixture, "--export", "succeeding", "--env", "region=us", "--record", file)
     const journal = JSON.parse(readFileSync(file, "utf8"))
-    writeFileSync(file, JSON.stringify({ ...journal, meta: { ...journal.meta, export: "default" } }))
+    writeFileSync(
+      file,
+      JSON.stringify({ ...journal, meta: { ...journal.meta, export: "default" } }),
+    )
     const r = effvm("replay", file)
     expect(r.status).not.toBe(0)
     expect(r.stderr).toMatch(/recorded for program|no longer matches/)
@@ -109,19 +139,33 @@ describe("effvm run --record and effvm replay", () => {
 
 describe("parseArguments for journals", () => {
   it("run --record FILE", () => {
-    expect(parseArguments(["run", "app.ts", "--record", "run.json"])).toMatchObject({ kind: "run", record: "run.json" })
-    expect(parseArguments(["run", "app.ts", "--record=run.json"])).toMatchObject({ record: "run.json" })
+    expect(parseArguments(["run", "app.ts", "--record", "run.json"])).toMatchObject({
+      kind: "run",
+      record: "run.json",
+    })
+    expect(parseArguments(["run", "app.ts", "--record=run.json"])).toMatchObject({
+      record: "run.json",
+    })
   })
 
   it("replay FILE [--capture-stacks full]", () => {
-    expect(parseArguments(["replay", "run.json"])).toEqual({ kind: "replay", file: "run.json", captureStacks: undefined })
-    expect(parseArguments(["replay", "run.json", "--capture-stacks", "full"])).toMatchObject({ captureStacks: "full" })
+    expect(parseArguments(["replay", "run.json"])).toEqual({
+      kind: "replay",
+      file: "run.json",
+      captureStacks: undefined,
+    })
+    expect(parseArguments(["replay", "run.json", "--capture-stacks", "full"])).toMatchObject({
+      captureStacks: "full",
+    })
   })
 
   it.each([
     [["replay"], "missing journal file: `effvm replay <journal>`"],
     [["replay", "a.json", "b.json"], 'unexpected argument "b.json": replay takes one journal file'],
-    [["replay", "a.json", "--quanta", "3"], 'unknown option "--quanta" for replay: see `effvm --help`'],
+    [
+      ["replay", "a.json", "--quanta", "3"],
+      'unknown option "--quanta" for replay: see `effvm --help`',
+    ],
     [["run", "app.ts", "--record"], "--record needs a value"],
     [["run", "app.ts", "--record="], "--record needs the path of the journal file to write"],
   ])("%j is a usage error", (argv, message) => {

@@ -49,7 +49,14 @@ export interface EffectShape {
  * const failures = journal.entries.filter((e) => e.type === "answer" && e.how === "throw")
  * ```
  */
-export type AnswerHow = "pass" | "value" | "throw" | "resumeThrow" | "transferThrow" | "resume" | "abort"
+export type AnswerHow =
+  | "pass"
+  | "value"
+  | "throw"
+  | "resumeThrow"
+  | "transferThrow"
+  | "resume"
+  | "abort"
 
 /**
  * One entry of a journal, in the order the run met them:
@@ -83,7 +90,12 @@ export type JournalEntry =
       readonly value: Encoded
     }
   | { readonly type: "external"; readonly ok: boolean; readonly value: Encoded }
-  | { readonly type: "settled"; readonly task: number; readonly ok: boolean; readonly value: Encoded }
+  | {
+      readonly type: "settled"
+      readonly task: number
+      readonly ok: boolean
+      readonly value: Encoded
+    }
   | { readonly type: "clock"; readonly now: number }
   | { readonly type: "choice"; readonly task: number }
 
@@ -191,18 +203,23 @@ const HOWS = new Set(["pass", "value", "throw", "resumeThrow", "transferThrow", 
  */
 export function checkJournal(journal: unknown, where = "the journal"): Journal {
   if (journal === null || typeof journal !== "object" || Array.isArray(journal)) {
-    throw new TypeError(`${where} is not a journal: expected an object with version and entries, got ${journal === null ? "null" : Array.isArray(journal) ? "an array" : typeof journal}.`)
+    throw new TypeError(
+      `${where} is not a journal: expected an object with version and entries, got ${journal === null ? "null" : Array.isArray(journal) ? "an array" : typeof journal}.`,
+    )
   }
   const j = journal as Record<string, unknown>
   if (typeof j.version !== "number" || !Number.isInteger(j.version) || j.version < 1) {
-    throw new TypeError(`${where} is not a journal: its version is ${JSON.stringify(j.version)}, not a format version number.`)
+    throw new TypeError(
+      `${where} is not a journal: its version is ${JSON.stringify(j.version)}, not a format version number.`,
+    )
   }
   if (j.version > JOURNAL_VERSION) {
     throw new Error(
       `${where} has format version ${j.version}, newer than this effvm reads (version ${JOURNAL_VERSION}): replay it with the effvm that recorded it, or upgrade @effvm/durable.`,
     )
   }
-  if (typeof j.program !== "string") throw new TypeError(`${where} is damaged: "program" must be the name of the recorded program.`)
+  if (typeof j.program !== "string")
+    throw new TypeError(`${where} is damaged: "program" must be the name of the recorded program.`)
   if (
     !Array.isArray(j.handlers) ||
     !j.handlers.every(
@@ -210,13 +227,19 @@ export function checkJournal(journal: unknown, where = "the journal"): Journal {
         h !== null &&
         typeof h === "object" &&
         typeof h.name === "string" &&
-        (h.handles === null || (Array.isArray(h.handles) && h.handles.every((c: unknown) => typeof c === "string"))),
+        (h.handles === null ||
+          (Array.isArray(h.handles) && h.handles.every((c: unknown) => typeof c === "string"))),
     )
   ) {
-    throw new TypeError(`${where} is damaged: "handlers" must be the list of outside handler names.`)
+    throw new TypeError(
+      `${where} is damaged: "handlers" must be the list of outside handler names.`,
+    )
   }
-  if (!Array.isArray(j.entries)) throw new TypeError(`${where} is damaged: "entries" must be an array.`)
-  j.entries.forEach((entry, i) => checkEntry(entry, i, where))
+  if (!Array.isArray(j.entries))
+    throw new TypeError(`${where} is damaged: "entries" must be an array.`)
+  j.entries.forEach((entry, i) => {
+    checkEntry(entry, i, where)
+  })
   if (j.checksum !== undefined && j.checksum !== checksumOf(j.entries as JournalEntry[])) {
     throw new Error(
       `${where} was edited or damaged: its entries no longer match its checksum (${String(j.checksum).slice(0, 12)}…). A journal must be replayed as it was recorded.`,
@@ -233,9 +256,15 @@ export function checkJournal(journal: unknown, where = "the journal"): Journal {
  * rows.forEach((row, i) => checkEntry(JSON.parse(row.entry), i, `run ${id}`))
  * ```
  */
-export function checkEntry(entry: unknown, i: number, where = "the journal"): asserts entry is JournalEntry {
+export function checkEntry(
+  entry: unknown,
+  i: number,
+  where = "the journal",
+): asserts entry is JournalEntry {
   const bad = (why: string): never => {
-    throw new TypeError(`${where} is damaged at entry ${i}: ${why} (got ${JSON.stringify(entry)?.slice(0, 120)}).`)
+    throw new TypeError(
+      `${where} is damaged at entry ${i}: ${why} (got ${JSON.stringify(entry)?.slice(0, 120)}).`,
+    )
   }
   if (entry === null || typeof entry !== "object") return bad("an entry must be an object")
   const e = entry as Record<string, unknown>
@@ -253,7 +282,8 @@ export function checkEntry(entry: unknown, i: number, where = "the journal"): as
     case "answer": {
       int("handler")
       const shape = e.effect as Record<string, unknown> | null
-      if (shape === null || typeof shape !== "object" || typeof shape.class !== "string") bad('"effect" must name an effect class')
+      if (shape === null || typeof shape !== "object" || typeof shape.class !== "string")
+        bad('"effect" must name an effect class')
       if (typeof e.how !== "string" || !HOWS.has(e.how)) bad('"how" is not a way to answer')
       has("value")
       return

@@ -48,7 +48,11 @@ function encodeAt(value: unknown, what: string, path: string, seen: Set<object>)
     case "object":
       break
     default:
-      throw cannotCross(what, path, typeof value === "function" ? `a function` : `a ${typeof value}`)
+      throw cannotCross(
+        what,
+        path,
+        typeof value === "function" ? `a function` : `a ${typeof value}`,
+      )
   }
   if (value === null) return null
   if (seen.has(value)) throw cannotCross(what, path, "a cycle (the value contains itself)")
@@ -80,7 +84,10 @@ function encodeAt(value: unknown, what: string, path: string, seen: Set<object>)
       return { $: "set", v: items }
     }
     if (value instanceof Uint8Array && value.constructor === Uint8Array) {
-      return { $: "bytes", v: Buffer.from(value.buffer, value.byteOffset, value.length).toString("base64") }
+      return {
+        $: "bytes",
+        v: Buffer.from(value.buffer, value.byteOffset, value.length).toString("base64"),
+      }
     }
     if (value instanceof Error) return encodeError(value, what, path, seen)
     const proto = Object.getPrototypeOf(value)
@@ -183,7 +190,9 @@ export function decode(value: Encoded): unknown {
     case "opaque":
       return `[${String(value.v)}]`
     default:
-      throw new TypeError(`Unknown journal value tag ${JSON.stringify(tag)}: the journal is damaged or from a newer effvm.`)
+      throw new TypeError(
+        `Unknown journal value tag ${JSON.stringify(tag)}: the journal is damaged or from a newer effvm.`,
+      )
   }
 }
 
@@ -216,7 +225,9 @@ function decodeError(value: { [key: string]: Encoded }): Error {
     })
   }
   const fields = value.fields as { [key: string]: Encoded } | undefined
-  if (fields !== undefined) for (const key of Object.keys(fields)) (error as unknown as Record<string, unknown>)[key] = decode(fields[key]!)
+  if (fields !== undefined)
+    for (const key of Object.keys(fields))
+      (error as unknown as Record<string, unknown>)[key] = decode(fields[key]!)
   return error
 }
 

@@ -159,7 +159,11 @@ class JournalSession implements JournalPort {
         name: def.name,
         handles: def.handles === null ? null : def.handles.map((c) => c.name),
       }))
-    if (options.outside !== undefined && given.length > 0 && given.length !== options.outside.length) {
+    if (
+      options.outside !== undefined &&
+      given.length > 0 &&
+      given.length !== options.outside.length
+    ) {
       throw new TypeError(
         `The journal names ${options.outside.length} outside handler(s) (${options.outside.map((h) => h.name).join(", ") || "none"}), but ${given.length} were given.`,
       )
@@ -184,7 +188,12 @@ class JournalSession implements JournalPort {
     const pending = this.#takePending()
     if (pending !== null) await pending
     if (this.#sinkFailure !== null && outcome.status === "done") {
-      return { status: "failed", error: this.#sinkFailure.error, steps: outcome.steps, choices: outcome.choices }
+      return {
+        status: "failed",
+        error: this.#sinkFailure.error,
+        steps: outcome.steps,
+        choices: outcome.choices,
+      }
     }
     return outcome
   }
@@ -232,7 +241,8 @@ class JournalSession implements JournalPort {
     const confirmed = Promise.resolve(written).then(noop, (error: unknown) => {
       this.#sinkFailure ??= { error }
     })
-    this.#pending = this.#pending === null ? confirmed : Promise.all([this.#pending, confirmed]).then(noop)
+    this.#pending =
+      this.#pending === null ? confirmed : Promise.all([this.#pending, confirmed]).then(noop)
   }
 
   #takePending(): Promise<void> | null {
@@ -316,7 +326,10 @@ class JournalSession implements JournalPort {
   settled(taskId: number, ok: boolean, value: unknown): Settlement {
     let encoded: Encoded
     try {
-      encoded = encode(value, `the ${ok ? "value" : "rejection"} of the JS promise awaited by task ${taskId}`)
+      encoded = encode(
+        value,
+        `the ${ok ? "value" : "rejection"} of the JS promise awaited by task ${taskId}`,
+      )
     } catch (error) {
       this.#put({ type: "settled", task: taskId, ok: false, value: encode(error, "an error") })
       return new Settlement(false, error)
@@ -340,8 +353,7 @@ class JournalSession implements JournalPort {
   #standIn(h: OutsideHandler, i: number, original: HandlerDef | null): HandlerDef {
     const session = this
     const handles = original?.handles ?? null
-    const accepts =
-      original !== null || h.handles === null ? null : new Set<string>(h.handles)
+    const accepts = original !== null || h.handles === null ? null : new Set<string>(h.handles)
     return handler(
       function journaled(effect: Effect<unknown>, k: Continuation<unknown>): unknown {
         if (accepts !== null && !hasClassNamed(effect, accepts)) return Pass()
@@ -352,7 +364,12 @@ class JournalSession implements JournalPort {
   }
 
   /** Outside handler `i` (`original`, null in a replay without it) is offered `effect`. */
-  answer(i: number, original: HandlerDef | null, effect: Effect<unknown>, k: Continuation<unknown>): unknown {
+  answer(
+    i: number,
+    original: HandlerDef | null,
+    effect: Effect<unknown>,
+    k: Continuation<unknown>,
+  ): unknown {
     if (
       effect instanceof GetExecutionContext ||
       effect instanceof Preempt ||
@@ -363,17 +380,22 @@ class JournalSession implements JournalPort {
       // it in), and effects of the outside handlers' own code: not answers to the program.
       return original === null ? Pass() : original.fn(effect, k)
     }
-    if (this.#cursor < this.#stored || this.#divergence !== null) return this.#replayAnswer(i, effect, k)
+    if (this.#cursor < this.#stored || this.#divergence !== null)
+      return this.#replayAnswer(i, effect, k)
     if (!this.#live || original === null) {
-      throw this.divergence(`${describe(effect)} offered to outside handler ${this.outside[i]!.name}`)
+      throw this.divergence(
+        `${describe(effect)} offered to outside handler ${this.outside[i]!.name}`,
+      )
     }
-    if (this.#pending !== null || this.#sinkFailure !== null) return this.#afterFlush(i, original, effect, k)
+    if (this.#pending !== null || this.#sinkFailure !== null)
+      return this.#afterFlush(i, original, effect, k)
     return this.#liveAnswer(i, original, effect, k)
   }
 
   #replayAnswer(i: number, effect: Effect<unknown>, k: Continuation<unknown>): unknown {
     const shape = effectShape(effect)
-    const actual = () => `${describeShape(shape)} offered to outside handler ${this.outside[i]!.name}`
+    const actual = () =>
+      `${describeShape(shape)} offered to outside handler ${this.outside[i]!.name}`
     const entry = this.#take("answer", actual)
     if (entry instanceof JournalDivergenceError) throw entry
     if (entry === null) throw this.divergence(actual())
@@ -401,7 +423,11 @@ class JournalSession implements JournalPort {
   }
 
   /** A non-tail resume: the body runs, then the handler's recorded return ends it. */
-  *#replayNonTail(i: number, k: Continuation<unknown>, value: unknown): Generator<unknown, unknown, unknown> {
+  *#replayNonTail(
+    i: number,
+    k: Continuation<unknown>,
+    value: unknown,
+  ): Generator<unknown, unknown, unknown> {
     let bodyOk = true
     let body: unknown
     try {
@@ -410,7 +436,10 @@ class JournalSession implements JournalPort {
       bodyOk = false
       body = error
     }
-    const entry = this.#take("return", () => `the return of outside handler ${this.outside[i]!.name}`)
+    const entry = this.#take(
+      "return",
+      () => `the return of outside handler ${this.outside[i]!.name}`,
+    )
     if (entry instanceof JournalDivergenceError) throw entry
     if (entry === null) {
       // Live after a replayed prefix: the handler's code after its resume is not re-run.
@@ -437,19 +466,28 @@ class JournalSession implements JournalPort {
       yield* this.#flush()
       throw error
     }
-    if (answer instanceof Control) return yield* answer as unknown as Generator<unknown, unknown, unknown>
+    if (answer instanceof Control)
+      return yield* answer as unknown as Generator<unknown, unknown, unknown>
     if (isGenerator(answer)) return yield* answer
     return answer
   }
 
   /** Calls the outside handler and journals its answer. */
-  #liveAnswer(i: number, original: HandlerDef, effect: Effect<unknown>, k: Continuation<unknown>): unknown {
+  #liveAnswer(
+    i: number,
+    original: HandlerDef,
+    effect: Effect<unknown>,
+    k: Continuation<unknown>,
+  ): unknown {
     let r: unknown
     try {
       r = original.fn(effect, k)
     } catch (error) {
       this.#putAnswer(i, effect, "throw", error)
-      if (this.#pending !== null) return this.#flushThen(() => { throw error })
+      if (this.#pending !== null)
+        return this.#flushThen(() => {
+          throw error
+        })
       throw error
     }
     if (r instanceof Control) {
@@ -480,7 +518,11 @@ class JournalSession implements JournalPort {
         `Outside handler ${this.outside[i]!.name} answered ${describe(k.effect)} by acting on another continuation: a journaled run needs outside handlers that answer the effect they are given (resume, transfer, throw, pass or return).`,
       )
     }
-    return op === OP_RESUME || op === OP_TRANSFER ? "value" : op === OP_RESUME_THROW ? "resumeThrow" : "transferThrow"
+    return op === OP_RESUME || op === OP_TRANSFER
+      ? "value"
+      : op === OP_RESUME_THROW
+        ? "resumeThrow"
+        : "transferThrow"
   }
 
   #putAnswer(i: number, effect: Effect<unknown>, how: AnswerHow, value: unknown): void {
@@ -538,7 +580,12 @@ class JournalSession implements JournalPort {
         let isResume = false
         // Delegate re-performs the effect from this handler's frame (outside the region):
         // the handler answers k later, and that answer is the entry.
-        if (!answered && y instanceof Control && y.op !== OP_DELEGATE && (y.k === k || y.k === null)) {
+        if (
+          !answered &&
+          y instanceof Control &&
+          y.op !== OP_DELEGATE &&
+          (y.k === k || y.k === null)
+        ) {
           let how = this.#controlHow(i, y, k)
           if (y.op === OP_RESUME) {
             how = "resume"
@@ -573,7 +620,9 @@ class JournalSession implements JournalPort {
   }
 
   #putReturn(i: number, ok: boolean, value: unknown, same: boolean): void {
-    const encoded = same ? null : encode(value, `the return of outside handler ${this.outside[i]!.name}`)
+    const encoded = same
+      ? null
+      : encode(value, `the return of outside handler ${this.outside[i]!.name}`)
     this.#put({ type: "return", handler: i, ok, same, value: encoded })
   }
 }
@@ -599,7 +648,11 @@ function sameShape(a: EffectShape, b: EffectShape): boolean {
 }
 
 function hasClassNamed(effect: object, names: ReadonlySet<string>): boolean {
-  for (let c = effect.constructor; typeof c === "function" && c !== Object; c = Object.getPrototypeOf(c)) {
+  for (
+    let c = effect.constructor;
+    typeof c === "function" && c !== Object;
+    c = Object.getPrototypeOf(c)
+  ) {
     if (names.has(c.name)) return true
   }
   return false

@@ -46,7 +46,13 @@ export class UsageError extends Error {
   }
 }
 
-const OPTIONS_WITH_VALUE = new Set(["--export", "--env", "--capture-stacks", "--quanta", "--record"])
+const OPTIONS_WITH_VALUE = new Set([
+  "--export",
+  "--env",
+  "--capture-stacks",
+  "--quanta",
+  "--record",
+])
 
 /**
  * Parses the arguments after `effvm`. Options take their value as the next argument or
@@ -80,7 +86,9 @@ function parseReplay(args: readonly string[]): Command {
     if (arg === "--help" || arg === "-h") return { kind: "help" }
     if (!arg.startsWith("-")) {
       if (file !== undefined) {
-        throw new UsageError(`unexpected argument ${JSON.stringify(arg)}: replay takes one journal file`)
+        throw new UsageError(
+          `unexpected argument ${JSON.stringify(arg)}: replay takes one journal file`,
+        )
       }
       file = arg
       continue
@@ -88,7 +96,9 @@ function parseReplay(args: readonly string[]): Command {
     const eq = arg.indexOf("=")
     const name = eq > 0 ? arg.slice(0, eq) : arg
     if (name !== "--capture-stacks") {
-      throw new UsageError(`unknown option ${JSON.stringify(name)} for replay: see \`effvm --help\``)
+      throw new UsageError(
+        `unknown option ${JSON.stringify(name)} for replay: see \`effvm --help\``,
+      )
     }
     const value = eq > 0 ? arg.slice(eq + 1) : args[++i]
     if (value !== "full") {
@@ -159,7 +169,15 @@ function parseRun(args: readonly string[]): Command {
   if (module === undefined) throw new UsageError("missing module: `effvm run <module>`")
   // fromEntries makes own properties, so even a key like __proto__ is kept as given.
   const envRecord = Object.fromEntries(env)
-  const command = { kind: "run", module, exportName, env: envRecord, captureStacks, virtualClock, quanta } as const
+  const command = {
+    kind: "run",
+    module,
+    exportName,
+    env: envRecord,
+    captureStacks,
+    virtualClock,
+    quanta,
+  } as const
   return record === undefined ? command : { ...command, record }
 }
 

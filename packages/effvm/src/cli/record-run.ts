@@ -3,7 +3,7 @@ import { resolve } from "node:path"
 import { record } from "@effvm/durable"
 import type { Program, RunOptions } from "@effvm/vm-core"
 import { EXIT_BAD_INPUT } from "./exit-codes.js"
-import { reportFailure, reportValue, type RunSetup } from "./run-module.js"
+import { type RunSetup, reportFailure, reportValue } from "./run-module.js"
 
 /**
  * `effvm run MODULE --record FILE`: runs through `record` and writes the journal to `file`,
@@ -23,13 +23,20 @@ export async function recordRun(
     export: setup.exportName,
     env: { ...setup.env },
     virtualClock: setup.virtualClock,
-    quanta: setup.quanta === undefined ? null : setup.quanta === Number.POSITIVE_INFINITY ? "Infinity" : setup.quanta,
+    quanta:
+      setup.quanta === undefined
+        ? null
+        : setup.quanta === Number.POSITIVE_INFINITY
+          ? "Infinity"
+          : setup.quanta,
     captureStacks: setup.captureStacks ?? null,
   }
   try {
     writeFileSync(file, `${JSON.stringify({ ...journal, meta })}\n`)
   } catch (error) {
-    process.stderr.write(`effvm: cannot write the journal to ${JSON.stringify(file)}: ${(error as Error).message}\n`)
+    process.stderr.write(
+      `effvm: cannot write the journal to ${JSON.stringify(file)}: ${(error as Error).message}\n`,
+    )
     return EXIT_BAD_INPUT
   }
   if (outcome.status === "done") return reportValue(outcome.value)

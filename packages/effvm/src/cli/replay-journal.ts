@@ -3,7 +3,7 @@ import { type Journal, JournalDivergenceError, replay } from "@effvm/durable"
 import { checkJournal } from "@effvm/durable/journal"
 import type { ReplayCommand } from "./arguments.js"
 import { EXIT_BAD_INPUT, EXIT_FAILED } from "./exit-codes.js"
-import { loadOrReport, reportFailure, reportValue, type RunSetup, setUpRun } from "./run-module.js"
+import { loadOrReport, type RunSetup, reportFailure, reportValue, setUpRun } from "./run-module.js"
 
 /**
  * `effvm replay FILE`: reads a journal `effvm run --record` wrote, loads the module it
@@ -32,7 +32,9 @@ export async function replayJournal(command: ReplayCommand): Promise<number> {
     })
   } catch (error) {
     if (error instanceof JournalDivergenceError) {
-      process.stderr.write(`effvm: ${command.file} no longer matches ${setup.module}: ${error.message}\n`)
+      process.stderr.write(
+        `effvm: ${command.file} no longer matches ${setup.module}: ${error.message}\n`,
+      )
       return EXIT_FAILED
     }
     process.stderr.write(`effvm: ${(error as Error).message}\n`)
@@ -69,8 +71,14 @@ function setupOf(journal: Journal, command: ReplayCommand): RunSetup | string {
   if (meta === undefined || typeof meta.module !== "string" || typeof meta.export !== "string") {
     return `${command.file} names no module: replay reads journals written by \`effvm run MODULE --record FILE\` (from code, use replay() of @effvm/durable)`
   }
-  const env = meta.env !== null && typeof meta.env === "object" ? (meta.env as Record<string, string>) : {}
-  const quanta = meta.quanta === "Infinity" ? Number.POSITIVE_INFINITY : typeof meta.quanta === "number" ? meta.quanta : undefined
+  const env =
+    meta.env !== null && typeof meta.env === "object" ? (meta.env as Record<string, string>) : {}
+  const quanta =
+    meta.quanta === "Infinity"
+      ? Number.POSITIVE_INFINITY
+      : typeof meta.quanta === "number"
+        ? meta.quanta
+        : undefined
   return {
     module: meta.module,
     exportName: meta.export,
