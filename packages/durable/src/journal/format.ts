@@ -101,8 +101,8 @@ export type JournalEntry =
 
 /**
  * A recorded run: plain JSON data. `program` is the root program's name; `handlers` the
- * names of the outside handlers, outermost first; `checksum` (sha-256 of the entries) lets
- * `replay` refuse an edited file; `meta` is free for the caller (the `effvm` command keeps
+ * names of the outside handlers, outermost first; `checksum` (sha-256 of the entries, when the
+ * writer sealed the journal: `effvm run --record` does) lets `replay` refuse an edited file; `meta` is free for the caller (the `effvm` command keeps
  * the module, export and options there).
  *
  * @example

@@ -370,12 +370,7 @@ class JournalSession implements JournalPort {
     effect: Effect<unknown>,
     k: Continuation<unknown>,
   ): unknown {
-    if (
-      effect instanceof GetExecutionContext ||
-      effect instanceof Preempt ||
-      effect instanceof AwaitExternal ||
-      !performedInside(k)
-    ) {
+    if (isMachineEffect(effect) || !performedInside(k)) {
       // The machine's own effects (a wait on a promise is journaled where the machine takes
       // it in), and effects of the outside handlers' own code: not answers to the program.
       return original === null ? Pass() : original.fn(effect, k)
@@ -394,15 +389,17 @@ class JournalSession implements JournalPort {
 
   #replayAnswer(i: number, effect: Effect<unknown>, k: Continuation<unknown>): unknown {
     const shape = effectShape(effect)
-    const actual = () =>
-      `${describeShape(shape)} offered to outside handler ${this.outside[i]!.name}`
-    const entry = this.#take("answer", actual)
-    if (entry instanceof JournalDivergenceError) throw entry
-    if (entry === null) throw this.divergence(actual())
-    if (entry.handler !== i || !sameShape(entry.effect, shape)) {
-      this.#cursor--
-      throw this.divergence(actual())
+    const entry = this.#divergence === null ? this.entries[this.#cursor] : undefined
+    if (
+      entry === undefined ||
+      entry.type !== "answer" ||
+      this.#cursor >= this.#stored ||
+      entry.handler !== i ||
+      !sameShape(entry.effect, shape)
+    ) {
+      throw this.divergence(`${describeShape(shape)} offered to outside handler ${this.outside[i]!.name}`)
     }
+    this.replayed = ++this.#cursor
     const value = decode(entry.value)
     switch (entry.how) {
       case "pass":
@@ -491,6 +488,18 @@ class JournalSession implements JournalPort {
       throw error
     }
     if (r instanceof Control) {
+      if (r.k === k && r.op <= OP_TRANSFER && isJsonScalar(r.value) && this.#sink === undefined) {
+        // The hot path of an in-memory record: a plain answer, nothing to encode or wait for.
+        this.entries.push({
+          type: "answer",
+          handler: i,
+          effect: effectShape(effect),
+          how: "value",
+          value: r.value,
+        })
+        this.#cursor++
+        return r
+      }
       const how = this.#controlHow(i, r, k)
       this.#putAnswer(i, effect, how, how === "pass" ? undefined : r.value)
       if (this.#pending !== null) return this.#flushThen(() => r)
@@ -526,11 +535,16 @@ class JournalSession implements JournalPort {
   }
 
   #putAnswer(i: number, effect: Effect<unknown>, how: AnswerHow, value: unknown): void {
-    const what =
-      how === "throw" || how === "resumeThrow" || how === "transferThrow"
-        ? `the error outside handler ${this.outside[i]!.name} raised for ${describe(effect)}`
-        : `the answer of outside handler ${this.outside[i]!.name} to ${describe(effect)}`
-    const encoded = how === "pass" ? null : encode(value, what)
+    const encoded =
+      how === "pass"
+        ? null
+        : isJsonScalar(value)
+          ? value
+          : encode(value, () =>
+              how === "throw" || how === "resumeThrow" || how === "transferThrow"
+                ? `the error outside handler ${this.outside[i]!.name} raised for ${describe(effect)}`
+                : `the answer of outside handler ${this.outside[i]!.name} to ${describe(effect)}`,
+            )
     this.#put({ type: "answer", handler: i, effect: effectShape(effect), how, value: encoded })
   }
 
@@ -635,8 +649,29 @@ const OP_TRANSFER_THROW = 3
 const OP_PASS = 4
 const OP_DELEGATE = 5
 
+/** A value JSON holds as itself (the answers of most effects): encoded for free. */
+function isJsonScalar(value: unknown): value is string | boolean | number {
+  const t = typeof value
+  return t === "string" || t === "boolean" || (t === "number" && Number.isFinite(value) && !Object.is(value, -0))
+}
+
 function describe(effect: Effect<unknown>): string {
   return describeShape(effectShape(effect))
+}
+
+let lastClass: unknown = null
+let lastIsMachine = false
+
+/** The machine's own effects and waits on promises: never answers to journal (cached by class). */
+function isMachineEffect(effect: Effect<unknown>): boolean {
+  const c = effect.constructor
+  if (c === lastClass) return lastIsMachine
+  lastClass = c
+  lastIsMachine =
+    effect instanceof GetExecutionContext ||
+    effect instanceof Preempt ||
+    effect instanceof AwaitExternal
+  return lastIsMachine
 }
 
 function asDef(h: HandlerDef | HandlerFunction): HandlerDef {
@@ -644,7 +679,9 @@ function asDef(h: HandlerDef | HandlerFunction): HandlerDef {
 }
 
 function sameShape(a: EffectShape, b: EffectShape): boolean {
-  return a.class === b.class && JSON.stringify(a.fields) === JSON.stringify(b.fields)
+  if (a.class !== b.class) return false
+  if (a.fields === b.fields) return true
+  return JSON.stringify(a.fields) === JSON.stringify(b.fields)
 }
 
 function hasClassNamed(effect: object, names: ReadonlySet<string>): boolean {

@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs"
 import { resolve } from "node:path"
 import { record } from "@effvm/durable"
+import { checksumOf } from "@effvm/durable/journal"
 import type { Program, RunOptions } from "@effvm/vm-core"
 import { EXIT_BAD_INPUT } from "./exit-codes.js"
 import { type RunSetup, reportFailure, reportValue } from "./run-module.js"
@@ -32,7 +33,9 @@ export async function recordRun(
     captureStacks: setup.captureStacks ?? null,
   }
   try {
-    writeFileSync(file, `${JSON.stringify({ ...journal, meta })}\n`)
+    // The checksum seals the file: an edited or damaged journal is refused by replay.
+    const sealed = { ...journal, checksum: checksumOf(journal.entries), meta }
+    writeFileSync(file, `${JSON.stringify(sealed)}\n`)
   } catch (error) {
     process.stderr.write(
       `effvm: cannot write the journal to ${JSON.stringify(file)}: ${(error as Error).message}\n`,
