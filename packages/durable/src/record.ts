@@ -1,5 +1,5 @@
 import { Program, type RunOptions, type RunOutcome } from "@effvm/vm-core"
-import { checkJournal, checksumOf, JOURNAL_VERSION, type Journal } from "./journal/format.js"
+import { checkJournal, JOURNAL_VERSION, type Journal } from "./journal/format.js"
 import { runJournaled } from "./journal/session.js"
 
 /**
@@ -35,7 +35,6 @@ export async function record<T>(program: Program<T>, options?: RunOptions): Prom
     program: programName(program),
     handlers: run.outside,
     entries: run.entries,
-    checksum: checksumOf(run.entries),
   }
   return { outcome: run.outcome, journal }
 }

@@ -43,8 +43,8 @@ import {
   TaskCancelledError,
 } from "./errors.js"
 import { ExternalWait } from "./external.js"
-import { type JournaledClock, journaledClock, JournaledReady } from "./journaled.js"
 import { ParkOn, schedulerIdle, taskMain } from "./internal-effects.js"
+import { type JournaledClock, JournaledReady, journaledClock } from "./journaled.js"
 import { DEFAULT_QUANTA, MIN_QUANTA, type SchedulerOptions } from "./options.js"
 import type { PolicyOptions } from "./policy.js"
 import { TimerQueue } from "./queues.js"

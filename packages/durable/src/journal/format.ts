@@ -1,17 +1,38 @@
 import { createHash } from "node:crypto"
 import type { Encoded } from "./serialize.js"
 
-/** The journal format this effvm writes and reads. */
+/**
+ * The journal format this effvm writes and reads.
+ *
+ * @example
+ * ```ts
+ * if (journal.version > JOURNAL_VERSION) console.error("recorded by a newer effvm")
+ * ```
+ */
 export const JOURNAL_VERSION = 1
 
-/** An outside handler as a journal names it: its name and the effect classes it declares. */
+/**
+ * An outside handler as a journal names it: its name and the effect classes it declares.
+ *
+ * @example
+ * ```ts
+ * const http: OutsideHandler = { name: "http", handles: ["Fetch"] }
+ * ```
+ */
 export interface OutsideHandler {
   readonly name: string
   /** The class names of its `handles` declaration; null for a catch-all handler. */
   readonly handles: readonly string[] | null
 }
 
-/** An effect as an entry names it: its class and its own fields (see `effectShape`). */
+/**
+ * An effect as an entry names it: its class and its own fields (see `effectShape`).
+ *
+ * @example
+ * ```ts
+ * const shape: EffectShape = { class: "Fetch", fields: { url: "/a" } }
+ * ```
+ */
 export interface EffectShape {
   readonly class: string
   readonly fields: Encoded
@@ -22,8 +43,20 @@ export interface EffectShape {
  * (the handler threw `value`), `resumeThrow` / `transferThrow` (it threw `value` into the
  * program with that control), `resume` (a non-tail resume: its `return` entry follows when
  * the body has ended), `abort` (it returned `value` without resuming).
+ *
+ * @example
+ * ```ts
+ * const failures = journal.entries.filter((e) => e.type === "answer" && e.how === "throw")
+ * ```
  */
-export type AnswerHow = "pass" | "value" | "throw" | "resumeThrow" | "transferThrow" | "resume" | "abort"
+export type AnswerHow =
+  | "pass"
+  | "value"
+  | "throw"
+  | "resumeThrow"
+  | "transferThrow"
+  | "resume"
+  | "abort"
 
 /**
  * One entry of a journal, in the order the run met them:
@@ -34,6 +67,11 @@ export type AnswerHow = "pass" | "value" | "throw" | "resumeThrow" | "transferTh
  * - `settled`: a task's JS promise (`awaitPromise`) settled, taken in by the scheduler;
  * - `clock`: a reading of a real clock (wall time in ms for `realClock`);
  * - `choice`: a scheduling decision ran task `task`.
+ *
+ * @example
+ * ```ts
+ * const entry: JournalEntry = { type: "clock", now: Date.now() }
+ * ```
  */
 export type JournalEntry =
   | {
@@ -52,15 +90,26 @@ export type JournalEntry =
       readonly value: Encoded
     }
   | { readonly type: "external"; readonly ok: boolean; readonly value: Encoded }
-  | { readonly type: "settled"; readonly task: number; readonly ok: boolean; readonly value: Encoded }
+  | {
+      readonly type: "settled"
+      readonly task: number
+      readonly ok: boolean
+      readonly value: Encoded
+    }
   | { readonly type: "clock"; readonly now: number }
   | { readonly type: "choice"; readonly task: number }
 
 /**
  * A recorded run: plain JSON data. `program` is the root program's name; `handlers` the
- * names of the outside handlers, outermost first; `checksum` (sha-256 of the entries) lets
- * `replay` refuse an edited file; `meta` is free for the caller (the `effvm` command keeps
+ * names of the outside handlers, outermost first; `checksum` (sha-256 of the entries, when the
+ * writer sealed the journal: `effvm run --record` does) lets `replay` refuse an edited file; `meta` is free for the caller (the `effvm` command keeps
  * the module, export and options there).
+ *
+ * @example
+ * ```ts
+ * const journal: Journal = JSON.parse(readFileSync("run.journal.json", "utf8"))
+ * console.log(journal.program, journal.entries.length)
+ * ```
  */
 export interface Journal {
   readonly version: number
@@ -154,18 +203,23 @@ const HOWS = new Set(["pass", "value", "throw", "resumeThrow", "transferThrow", 
  */
 export function checkJournal(journal: unknown, where = "the journal"): Journal {
   if (journal === null || typeof journal !== "object" || Array.isArray(journal)) {
-    throw new TypeError(`${where} is not a journal: expected an object with version and entries, got ${journal === null ? "null" : Array.isArray(journal) ? "an array" : typeof journal}.`)
+    throw new TypeError(
+      `${where} is not a journal: expected an object with version and entries, got ${journal === null ? "null" : Array.isArray(journal) ? "an array" : typeof journal}.`,
+    )
   }
   const j = journal as Record<string, unknown>
   if (typeof j.version !== "number" || !Number.isInteger(j.version) || j.version < 1) {
-    throw new TypeError(`${where} is not a journal: its version is ${JSON.stringify(j.version)}, not a format version number.`)
+    throw new TypeError(
+      `${where} is not a journal: its version is ${JSON.stringify(j.version)}, not a format version number.`,
+    )
   }
   if (j.version > JOURNAL_VERSION) {
     throw new Error(
       `${where} has format version ${j.version}, newer than this effvm reads (version ${JOURNAL_VERSION}): replay it with the effvm that recorded it, or upgrade @effvm/durable.`,
     )
   }
-  if (typeof j.program !== "string") throw new TypeError(`${where} is damaged: "program" must be the name of the recorded program.`)
+  if (typeof j.program !== "string")
+    throw new TypeError(`${where} is damaged: "program" must be the name of the recorded program.`)
   if (
     !Array.isArray(j.handlers) ||
     !j.handlers.every(
@@ -173,13 +227,19 @@ export function checkJournal(journal: unknown, where = "the journal"): Journal {
         h !== null &&
         typeof h === "object" &&
         typeof h.name === "string" &&
-        (h.handles === null || (Array.isArray(h.handles) && h.handles.every((c: unknown) => typeof c === "string"))),
+        (h.handles === null ||
+          (Array.isArray(h.handles) && h.handles.every((c: unknown) => typeof c === "string"))),
     )
   ) {
-    throw new TypeError(`${where} is damaged: "handlers" must be the list of outside handler names.`)
+    throw new TypeError(
+      `${where} is damaged: "handlers" must be the list of outside handler names.`,
+    )
   }
-  if (!Array.isArray(j.entries)) throw new TypeError(`${where} is damaged: "entries" must be an array.`)
-  j.entries.forEach((entry, i) => checkEntry(entry, i, where))
+  if (!Array.isArray(j.entries))
+    throw new TypeError(`${where} is damaged: "entries" must be an array.`)
+  j.entries.forEach((entry, i) => {
+    checkEntry(entry, i, where)
+  })
   if (j.checksum !== undefined && j.checksum !== checksumOf(j.entries as JournalEntry[])) {
     throw new Error(
       `${where} was edited or damaged: its entries no longer match its checksum (${String(j.checksum).slice(0, 12)}…). A journal must be replayed as it was recorded.`,
@@ -188,10 +248,23 @@ export function checkJournal(journal: unknown, where = "the journal"): Journal {
   return journal as Journal
 }
 
-/** Throws a clear error when `entry` is not a well-formed journal entry. */
-export function checkEntry(entry: unknown, i: number, where = "the journal"): asserts entry is JournalEntry {
+/**
+ * Throws a clear error (naming entry `i`) when `entry` is not a well-formed journal entry.
+ *
+ * @example
+ * ```ts
+ * rows.forEach((row, i) => checkEntry(JSON.parse(row.entry), i, `run ${id}`))
+ * ```
+ */
+export function checkEntry(
+  entry: unknown,
+  i: number,
+  where = "the journal",
+): asserts entry is JournalEntry {
   const bad = (why: string): never => {
-    throw new TypeError(`${where} is damaged at entry ${i}: ${why} (got ${JSON.stringify(entry)?.slice(0, 120)}).`)
+    throw new TypeError(
+      `${where} is damaged at entry ${i}: ${why} (got ${JSON.stringify(entry)?.slice(0, 120)}).`,
+    )
   }
   if (entry === null || typeof entry !== "object") return bad("an entry must be an object")
   const e = entry as Record<string, unknown>
@@ -209,7 +282,8 @@ export function checkEntry(entry: unknown, i: number, where = "the journal"): as
     case "answer": {
       int("handler")
       const shape = e.effect as Record<string, unknown> | null
-      if (shape === null || typeof shape !== "object" || typeof shape.class !== "string") bad('"effect" must name an effect class')
+      if (shape === null || typeof shape !== "object" || typeof shape.class !== "string")
+        bad('"effect" must name an effect class')
       if (typeof e.how !== "string" || !HOWS.has(e.how)) bad('"how" is not a way to answer')
       has("value")
       return

@@ -8,7 +8,14 @@
  * always be journaled.)
  */
 
-/** A value as the journal stores it: JSON data. */
+/**
+ * A value as the journal stores it: JSON data.
+ *
+ * @example
+ * ```ts
+ * const stored: Encoded = encode(new Date(0), "a date") // { $: "date", v: 0 }
+ * ```
+ */
 export type Encoded = null | boolean | number | string | Encoded[] | { [key: string]: Encoded }
 
 /** The fields an error keeps besides its own enumerable ones. */
@@ -22,11 +29,27 @@ const ERROR_KEYS = new Set(["name", "message", "stack", "cause"])
  * encode(new Map([["a", 1n]]), "the answer") // { $: "map", v: [["a", { $: "bigint", v: "1" }]] }
  * ```
  */
-export function encode(value: unknown, what: string): Encoded {
+export function encode(value: unknown, what: string | (() => string)): Encoded {
+  // The common answers (strings, finite numbers, booleans, null) cost one switch.
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return value
+    case "number":
+      if (Number.isFinite(value) && !Object.is(value, -0)) return value
+      break
+    case "object":
+      if (value === null) return null
+  }
   return encodeAt(value, what, "", new Set())
 }
 
-function encodeAt(value: unknown, what: string, path: string, seen: Set<object>): Encoded {
+function encodeAt(
+  value: unknown,
+  what: string | (() => string),
+  path: string,
+  seen: Set<object>,
+): Encoded {
   switch (typeof value) {
     case "string":
     case "boolean":
@@ -41,7 +64,11 @@ function encodeAt(value: unknown, what: string, path: string, seen: Set<object>)
     case "object":
       break
     default:
-      throw cannotCross(what, path, typeof value === "function" ? `a function` : `a ${typeof value}`)
+      throw cannotCross(
+        what,
+        path,
+        typeof value === "function" ? `a function` : `a ${typeof value}`,
+      )
   }
   if (value === null) return null
   if (seen.has(value)) throw cannotCross(what, path, "a cycle (the value contains itself)")
@@ -73,7 +100,10 @@ function encodeAt(value: unknown, what: string, path: string, seen: Set<object>)
       return { $: "set", v: items }
     }
     if (value instanceof Uint8Array && value.constructor === Uint8Array) {
-      return { $: "bytes", v: Buffer.from(value.buffer, value.byteOffset, value.length).toString("base64") }
+      return {
+        $: "bytes",
+        v: Buffer.from(value.buffer, value.byteOffset, value.length).toString("base64"),
+      }
     }
     if (value instanceof Error) return encodeError(value, what, path, seen)
     const proto = Object.getPrototypeOf(value)
@@ -91,7 +121,12 @@ function encodeAt(value: unknown, what: string, path: string, seen: Set<object>)
   }
 }
 
-function encodeError(error: Error, what: string, path: string, seen: Set<object>): Encoded {
+function encodeError(
+  error: Error,
+  what: string | (() => string),
+  path: string,
+  seen: Set<object>,
+): Encoded {
   const out: { [key: string]: Encoded } = {
     $: "error",
     name: String(error.name),
@@ -124,7 +159,8 @@ function describeKey(key: unknown): string {
   return typeof key === "string" ? JSON.stringify(key) : String(key)
 }
 
-function cannotCross(what: string, path: string, kind: string): TypeError {
+function cannotCross(what: string | (() => string), path: string, kind: string): TypeError {
+  if (typeof what === "function") what = what()
   const at = path === "" ? "" : ` at ${path.startsWith(".") ? path.slice(1) : path}`
   return new TypeError(
     `Cannot journal ${what}: the value${at} is ${kind}. Values crossing a journal are JSON data, undefined, bigint, Date, Map, Set, Uint8Array and errors.`,
@@ -142,7 +178,7 @@ function cannotCross(what: string, path: string, kind: string): TypeError {
  * ```
  */
 export function decode(value: Encoded): unknown {
-  if (value === null || typeof value !== "object") return value
+  if (typeof value !== "object" || value === null) return value
   if (Array.isArray(value)) return value.map(decode)
   const tag = value.$
   if (tag === undefined) {
@@ -176,7 +212,9 @@ export function decode(value: Encoded): unknown {
     case "opaque":
       return `[${String(value.v)}]`
     default:
-      throw new TypeError(`Unknown journal value tag ${JSON.stringify(tag)}: the journal is damaged or from a newer effvm.`)
+      throw new TypeError(
+        `Unknown journal value tag ${JSON.stringify(tag)}: the journal is damaged or from a newer effvm.`,
+      )
   }
 }
 
@@ -209,7 +247,9 @@ function decodeError(value: { [key: string]: Encoded }): Error {
     })
   }
   const fields = value.fields as { [key: string]: Encoded } | undefined
-  if (fields !== undefined) for (const key of Object.keys(fields)) (error as unknown as Record<string, unknown>)[key] = decode(fields[key]!)
+  if (fields !== undefined)
+    for (const key of Object.keys(fields))
+      (error as unknown as Record<string, unknown>)[key] = decode(fields[key]!)
   return error
 }
 
@@ -217,8 +257,17 @@ function decodeError(value: { [key: string]: Encoded }): Error {
  * A lenient rendering of an effect for matching a replayed perform against its entry:
  * its class name and its own fields, where a field the journal cannot hold (a function, a
  * class instance) is named by its kind instead of failing the record.
+ *
+ * @example
+ * ```ts
+ * effectShape(new Fetch("/a")) // { class: "Fetch", fields: { url: "/a" } }
+ * ```
  */
-export function effectShape(effect: object): { readonly class: string; readonly fields: Encoded } {
+export function effectShape(effect: object): {
+  readonly class: string
+  readonly fields: Encoded
+} {
+  if (!hasOwnFields(effect)) return fieldlessShape(effect)
   const fields: { [key: string]: Encoded } = {}
   for (const key of Object.keys(effect)) {
     const v = (effect as Record<string, unknown>)[key]
@@ -229,6 +278,33 @@ export function effectShape(effect: object): { readonly class: string; readonly 
     }
   }
   return { class: effect.constructor?.name ?? "Effect", fields }
+}
+
+/** Whether `effect` has an own enumerable field (without allocating the key list). */
+function hasOwnFields(effect: object): boolean {
+  for (const key in effect) if (Object.hasOwn(effect, key)) return true
+  return false
+}
+
+/** Shapes of effects without fields, one per class (most outside effects of a hot loop). */
+const fieldless = new WeakMap<object, { readonly class: string; readonly fields: Encoded }>()
+
+let lastClass: unknown = null
+let lastShape: { readonly class: string; readonly fields: Encoded } | undefined
+
+function fieldlessShape(effect: object): { readonly class: string; readonly fields: Encoded } {
+  const c = effect.constructor ?? Object
+  if (c === lastClass) return lastShape!
+  lastClass = c
+  lastShape = fieldless.get(c)
+  if (lastShape !== undefined) return lastShape
+  let shape = fieldless.get(c)
+  if (shape === undefined) {
+    shape = Object.freeze({ class: c.name ?? "Effect", fields: Object.freeze({}) })
+    fieldless.set(c, shape)
+  }
+  lastShape = shape
+  return shape
 }
 
 function describeOpaque(v: unknown): string {

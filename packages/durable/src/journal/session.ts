@@ -40,12 +40,22 @@ import { decode, type Encoded, effectShape, encode } from "./serialize.js"
  * journal, the replayed prefix included), before the run goes past the point the entry
  * describes. A returned promise is waited for: an answer does not reach the program, and
  * no effect leaves the run, before it settles. A rejection fails the run with its error.
+ *
+ * @example
+ * ```ts
+ * const sink: JournalSink = (entry, position) => db.insert(runId, position, JSON.stringify(entry))
+ * ```
  */
 export type JournalSink = (entry: JournalEntry, position: number) => void | PromiseLike<void>
 
 /**
  * Options of {@link runJournaled}: `run`'s options (the `handlers` are the outside), and
  * what to do with the journal.
+ *
+ * @example
+ * ```ts
+ * const options: JournaledRunOptions = { handlers: [http], entries: stored, sink }
+ * ```
  */
 export interface JournaledRunOptions extends RunOptions {
   /** The stored entries to replay first (default: none). */
@@ -71,6 +81,11 @@ export interface JournaledRunOptions extends RunOptions {
  * What {@link runJournaled} resolves to: the outcome, the whole journal's entries (stored
  * prefix and new ones), how many of them were replayed, and the first divergence from the
  * stored entries (the outcome then is not the recorded one).
+ *
+ * @example
+ * ```ts
+ * const { outcome, entries, replayed }: JournaledRun<number> = await runJournaled(main(), options)
+ * ```
  */
 export interface JournaledRun<T> {
   readonly outcome: RunOutcome<T>
@@ -144,7 +159,11 @@ class JournalSession implements JournalPort {
         name: def.name,
         handles: def.handles === null ? null : def.handles.map((c) => c.name),
       }))
-    if (options.outside !== undefined && given.length > 0 && given.length !== options.outside.length) {
+    if (
+      options.outside !== undefined &&
+      given.length > 0 &&
+      given.length !== options.outside.length
+    ) {
       throw new TypeError(
         `The journal names ${options.outside.length} outside handler(s) (${options.outside.map((h) => h.name).join(", ") || "none"}), but ${given.length} were given.`,
       )
@@ -169,7 +188,12 @@ class JournalSession implements JournalPort {
     const pending = this.#takePending()
     if (pending !== null) await pending
     if (this.#sinkFailure !== null && outcome.status === "done") {
-      return { status: "failed", error: this.#sinkFailure.error, steps: outcome.steps, choices: outcome.choices }
+      return {
+        status: "failed",
+        error: this.#sinkFailure.error,
+        steps: outcome.steps,
+        choices: outcome.choices,
+      }
     }
     return outcome
   }
@@ -217,7 +241,8 @@ class JournalSession implements JournalPort {
     const confirmed = Promise.resolve(written).then(noop, (error: unknown) => {
       this.#sinkFailure ??= { error }
     })
-    this.#pending = this.#pending === null ? confirmed : Promise.all([this.#pending, confirmed]).then(noop)
+    this.#pending =
+      this.#pending === null ? confirmed : Promise.all([this.#pending, confirmed]).then(noop)
   }
 
   #takePending(): Promise<void> | null {
@@ -301,7 +326,10 @@ class JournalSession implements JournalPort {
   settled(taskId: number, ok: boolean, value: unknown): Settlement {
     let encoded: Encoded
     try {
-      encoded = encode(value, `the ${ok ? "value" : "rejection"} of the JS promise awaited by task ${taskId}`)
+      encoded = encode(
+        value,
+        `the ${ok ? "value" : "rejection"} of the JS promise awaited by task ${taskId}`,
+      )
     } catch (error) {
       this.#put({ type: "settled", task: taskId, ok: false, value: encode(error, "an error") })
       return new Settlement(false, error)
@@ -325,8 +353,7 @@ class JournalSession implements JournalPort {
   #standIn(h: OutsideHandler, i: number, original: HandlerDef | null): HandlerDef {
     const session = this
     const handles = original?.handles ?? null
-    const accepts =
-      original !== null || h.handles === null ? null : new Set<string>(h.handles)
+    const accepts = original !== null || h.handles === null ? null : new Set<string>(h.handles)
     return handler(
       function journaled(effect: Effect<unknown>, k: Continuation<unknown>): unknown {
         if (accepts !== null && !hasClassNamed(effect, accepts)) return Pass()
@@ -337,35 +364,42 @@ class JournalSession implements JournalPort {
   }
 
   /** Outside handler `i` (`original`, null in a replay without it) is offered `effect`. */
-  answer(i: number, original: HandlerDef | null, effect: Effect<unknown>, k: Continuation<unknown>): unknown {
-    if (
-      effect instanceof GetExecutionContext ||
-      effect instanceof Preempt ||
-      effect instanceof AwaitExternal ||
-      !performedInside(k)
-    ) {
+  answer(
+    i: number,
+    original: HandlerDef | null,
+    effect: Effect<unknown>,
+    k: Continuation<unknown>,
+  ): unknown {
+    if (isMachineEffect(effect) || !performedInside(k)) {
       // The machine's own effects (a wait on a promise is journaled where the machine takes
       // it in), and effects of the outside handlers' own code: not answers to the program.
       return original === null ? Pass() : original.fn(effect, k)
     }
-    if (this.#cursor < this.#stored || this.#divergence !== null) return this.#replayAnswer(i, effect, k)
+    if (this.#cursor < this.#stored || this.#divergence !== null)
+      return this.#replayAnswer(i, effect, k)
     if (!this.#live || original === null) {
-      throw this.divergence(`${describe(effect)} offered to outside handler ${this.outside[i]!.name}`)
+      throw this.divergence(
+        `${describe(effect)} offered to outside handler ${this.outside[i]!.name}`,
+      )
     }
-    if (this.#pending !== null || this.#sinkFailure !== null) return this.#afterFlush(i, original, effect, k)
+    if (this.#pending !== null || this.#sinkFailure !== null)
+      return this.#afterFlush(i, original, effect, k)
     return this.#liveAnswer(i, original, effect, k)
   }
 
   #replayAnswer(i: number, effect: Effect<unknown>, k: Continuation<unknown>): unknown {
     const shape = effectShape(effect)
-    const actual = () => `${describeShape(shape)} offered to outside handler ${this.outside[i]!.name}`
-    const entry = this.#take("answer", actual)
-    if (entry instanceof JournalDivergenceError) throw entry
-    if (entry === null) throw this.divergence(actual())
-    if (entry.handler !== i || !sameShape(entry.effect, shape)) {
-      this.#cursor--
-      throw this.divergence(actual())
+    const entry = this.#divergence === null ? this.entries[this.#cursor] : undefined
+    if (
+      entry === undefined ||
+      entry.type !== "answer" ||
+      this.#cursor >= this.#stored ||
+      entry.handler !== i ||
+      !sameShape(entry.effect, shape)
+    ) {
+      throw this.divergence(`${describeShape(shape)} offered to outside handler ${this.outside[i]!.name}`)
     }
+    this.replayed = ++this.#cursor
     const value = decode(entry.value)
     switch (entry.how) {
       case "pass":
@@ -386,7 +420,11 @@ class JournalSession implements JournalPort {
   }
 
   /** A non-tail resume: the body runs, then the handler's recorded return ends it. */
-  *#replayNonTail(i: number, k: Continuation<unknown>, value: unknown): Generator<unknown, unknown, unknown> {
+  *#replayNonTail(
+    i: number,
+    k: Continuation<unknown>,
+    value: unknown,
+  ): Generator<unknown, unknown, unknown> {
     let bodyOk = true
     let body: unknown
     try {
@@ -395,7 +433,10 @@ class JournalSession implements JournalPort {
       bodyOk = false
       body = error
     }
-    const entry = this.#take("return", () => `the return of outside handler ${this.outside[i]!.name}`)
+    const entry = this.#take(
+      "return",
+      () => `the return of outside handler ${this.outside[i]!.name}`,
+    )
     if (entry instanceof JournalDivergenceError) throw entry
     if (entry === null) {
       // Live after a replayed prefix: the handler's code after its resume is not re-run.
@@ -422,22 +463,43 @@ class JournalSession implements JournalPort {
       yield* this.#flush()
       throw error
     }
-    if (answer instanceof Control) return yield* answer as unknown as Generator<unknown, unknown, unknown>
+    if (answer instanceof Control)
+      return yield* answer as unknown as Generator<unknown, unknown, unknown>
     if (isGenerator(answer)) return yield* answer
     return answer
   }
 
   /** Calls the outside handler and journals its answer. */
-  #liveAnswer(i: number, original: HandlerDef, effect: Effect<unknown>, k: Continuation<unknown>): unknown {
+  #liveAnswer(
+    i: number,
+    original: HandlerDef,
+    effect: Effect<unknown>,
+    k: Continuation<unknown>,
+  ): unknown {
     let r: unknown
     try {
       r = original.fn(effect, k)
     } catch (error) {
       this.#putAnswer(i, effect, "throw", error)
-      if (this.#pending !== null) return this.#flushThen(() => { throw error })
+      if (this.#pending !== null)
+        return this.#flushThen(() => {
+          throw error
+        })
       throw error
     }
     if (r instanceof Control) {
+      if (r.k === k && r.op <= OP_TRANSFER && isJsonScalar(r.value) && this.#sink === undefined) {
+        // The hot path of an in-memory record: a plain answer, nothing to encode or wait for.
+        this.entries.push({
+          type: "answer",
+          handler: i,
+          effect: effectShape(effect),
+          how: "value",
+          value: r.value,
+        })
+        this.#cursor++
+        return r
+      }
       const how = this.#controlHow(i, r, k)
       this.#putAnswer(i, effect, how, how === "pass" ? undefined : r.value)
       if (this.#pending !== null) return this.#flushThen(() => r)
@@ -465,15 +527,24 @@ class JournalSession implements JournalPort {
         `Outside handler ${this.outside[i]!.name} answered ${describe(k.effect)} by acting on another continuation: a journaled run needs outside handlers that answer the effect they are given (resume, transfer, throw, pass or return).`,
       )
     }
-    return op === OP_RESUME || op === OP_TRANSFER ? "value" : op === OP_RESUME_THROW ? "resumeThrow" : "transferThrow"
+    return op === OP_RESUME || op === OP_TRANSFER
+      ? "value"
+      : op === OP_RESUME_THROW
+        ? "resumeThrow"
+        : "transferThrow"
   }
 
   #putAnswer(i: number, effect: Effect<unknown>, how: AnswerHow, value: unknown): void {
-    const what =
-      how === "throw" || how === "resumeThrow" || how === "transferThrow"
-        ? `the error outside handler ${this.outside[i]!.name} raised for ${describe(effect)}`
-        : `the answer of outside handler ${this.outside[i]!.name} to ${describe(effect)}`
-    const encoded = how === "pass" ? null : encode(value, what)
+    const encoded =
+      how === "pass"
+        ? null
+        : isJsonScalar(value)
+          ? value
+          : encode(value, () =>
+              how === "throw" || how === "resumeThrow" || how === "transferThrow"
+                ? `the error outside handler ${this.outside[i]!.name} raised for ${describe(effect)}`
+                : `the answer of outside handler ${this.outside[i]!.name} to ${describe(effect)}`,
+            )
     this.#put({ type: "answer", handler: i, effect: effectShape(effect), how, value: encoded })
   }
 
@@ -523,7 +594,12 @@ class JournalSession implements JournalPort {
         let isResume = false
         // Delegate re-performs the effect from this handler's frame (outside the region):
         // the handler answers k later, and that answer is the entry.
-        if (!answered && y instanceof Control && y.op !== OP_DELEGATE && (y.k === k || y.k === null)) {
+        if (
+          !answered &&
+          y instanceof Control &&
+          y.op !== OP_DELEGATE &&
+          (y.k === k || y.k === null)
+        ) {
           let how = this.#controlHow(i, y, k)
           if (y.op === OP_RESUME) {
             how = "resume"
@@ -558,7 +634,9 @@ class JournalSession implements JournalPort {
   }
 
   #putReturn(i: number, ok: boolean, value: unknown, same: boolean): void {
-    const encoded = same ? null : encode(value, `the return of outside handler ${this.outside[i]!.name}`)
+    const encoded = same
+      ? null
+      : encode(value, `the return of outside handler ${this.outside[i]!.name}`)
     this.#put({ type: "return", handler: i, ok, same, value: encoded })
   }
 }
@@ -571,8 +649,29 @@ const OP_TRANSFER_THROW = 3
 const OP_PASS = 4
 const OP_DELEGATE = 5
 
+/** A value JSON holds as itself (the answers of most effects): encoded for free. */
+function isJsonScalar(value: unknown): value is string | boolean | number {
+  const t = typeof value
+  return t === "string" || t === "boolean" || (t === "number" && Number.isFinite(value) && !Object.is(value, -0))
+}
+
 function describe(effect: Effect<unknown>): string {
   return describeShape(effectShape(effect))
+}
+
+let lastClass: unknown = null
+let lastIsMachine = false
+
+/** The machine's own effects and waits on promises: never answers to journal (cached by class). */
+function isMachineEffect(effect: Effect<unknown>): boolean {
+  const c = effect.constructor
+  if (c === lastClass) return lastIsMachine
+  lastClass = c
+  lastIsMachine =
+    effect instanceof GetExecutionContext ||
+    effect instanceof Preempt ||
+    effect instanceof AwaitExternal
+  return lastIsMachine
 }
 
 function asDef(h: HandlerDef | HandlerFunction): HandlerDef {
@@ -580,11 +679,17 @@ function asDef(h: HandlerDef | HandlerFunction): HandlerDef {
 }
 
 function sameShape(a: EffectShape, b: EffectShape): boolean {
-  return a.class === b.class && JSON.stringify(a.fields) === JSON.stringify(b.fields)
+  if (a.class !== b.class) return false
+  if (a.fields === b.fields) return true
+  return JSON.stringify(a.fields) === JSON.stringify(b.fields)
 }
 
 function hasClassNamed(effect: object, names: ReadonlySet<string>): boolean {
-  for (let c = effect.constructor; typeof c === "function" && c !== Object; c = Object.getPrototypeOf(c)) {
+  for (
+    let c = effect.constructor;
+    typeof c === "function" && c !== Object;
+    c = Object.getPrototypeOf(c)
+  ) {
     if (names.has(c.name)) return true
   }
   return false

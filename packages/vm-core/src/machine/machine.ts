@@ -17,7 +17,6 @@ import { K_LIVE } from "./continuation.js"
 import { handleControl, perform, pushProgram } from "./dispatch.js"
 import { startErrorDispatch } from "./error-dispatch.js"
 import { throwFromFrame } from "./errors.js"
-import type { JournalPort } from "./journal-port.js"
 import {
   FINISHING,
   FRAME_HANDLER,
@@ -27,6 +26,7 @@ import {
   LIVE,
   MARKED,
 } from "./frames.js"
+import type { JournalPort } from "./journal-port.js"
 import {
   CLOSE,
   MODE_DELIVER,
