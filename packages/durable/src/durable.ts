@@ -12,7 +12,13 @@ import { decode, type Encoded, encode } from "./journal/serialize.js"
 import { runJournaled } from "./journal/session.js"
 import type { RunClaim, Store, StoredJson } from "./store/store.js"
 
-/** Options of {@link durable}: `runAsync`'s options, the store, and the run's id. */
+/**
+ * Options of {@link durable}: `runAsync`'s options, the store, and the run's id.
+ *
+ * @example
+ * const options: DurableOptions = { store: sqliteStore("runs.db"), id: "nightly-2026-12-07", handlers: [http] }
+ * await durable(scheduled(nightly()), options)
+ */
 export interface DurableOptions extends RunOptions {
   /** Where the journal and the outcome are kept: `sqliteStore(path)`, `postgresStore(…)`, … */
   readonly store: Store

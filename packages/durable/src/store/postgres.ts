@@ -12,13 +12,26 @@ import {
   StoreSchemaError,
 } from "./store.js"
 
-/** What `postgresStore` takes: a connection string, pool options, or a `pg.Pool` of yours. */
+/**
+ * What `postgresStore` takes: a connection string, pool options, or a `pg.Pool` of yours.
+ *
+ * @example
+ * postgresStore("postgresql://app@db.internal/app")
+ * postgresStore({ connectionString: process.env.DATABASE_URL, max: 20 })
+ * postgresStore(new pg.Pool({ host: "db.internal", database: "app" }))
+ */
 export type PostgresStoreOptions =
   | string
   | pg.Pool
   | (pg.PoolConfig & { connectionString?: string })
 
-/** The PostgreSQL store. */
+/**
+ * The PostgreSQL store.
+ *
+ * @example
+ * const store: PostgresStore = postgresStore(process.env.DATABASE_URL!)
+ * await store.ready() // create or check the schema now rather than at the first run
+ */
 export interface PostgresStore extends Store {
   readonly kind: "postgres"
   /** Creates (or checks) the schema now; every other method does it on first use. */

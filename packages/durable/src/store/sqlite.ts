@@ -12,7 +12,12 @@ import {
   StoreSchemaError,
 } from "./store.js"
 
-/** Options of `sqliteStore`. */
+/**
+ * Options of `sqliteStore`.
+ *
+ * @example
+ * const store = sqliteStore("runs.db", { synchronous: "normal", busyTimeoutMs: 10_000 })
+ */
 export interface SqliteStoreOptions {
   /**
    * SQLite's `synchronous` setting. `"full"` (default) syncs the write-ahead log at every
@@ -24,7 +29,13 @@ export interface SqliteStoreOptions {
   readonly busyTimeoutMs?: number
 }
 
-/** The SQLite store: a `Store` with its synchronous methods spelled out. */
+/**
+ * The SQLite store: a `Store` with its synchronous methods spelled out.
+ *
+ * @example
+ * const store: SqliteStore = sqliteStore(":memory:")
+ * const run = store.load("checkout-42") // no await needed
+ */
 export interface SqliteStore extends Store {
   readonly kind: "sqlite"
   /** The file (or `":memory:"`). */
@@ -39,7 +50,6 @@ CREATE TABLE IF NOT EXISTS effvm_runs (
   id TEXT PRIMARY KEY,
   meta TEXT,
   created_at INTEGER NOT NULL,
-  next_position INTEGER NOT NULL DEFAULT 0,
   outcome TEXT,
   finished_at INTEGER,
   owner_token TEXT,
@@ -58,7 +68,6 @@ CREATE TABLE IF NOT EXISTS effvm_entries (
 interface RunRow {
   id: string
   meta: string | null
-  next_position: number
   outcome: string | null
   owner_token: string | null
   owner_host: string | null
@@ -96,7 +105,7 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Sql
   }
 
   const selectRun = db.prepare<[string], RunRow>(
-    "SELECT id, meta, next_position, outcome, owner_token, owner_host, owner_pid, owner_start FROM effvm_runs WHERE id = ?",
+    "SELECT id, meta, outcome, owner_token, owner_host, owner_pid, owner_start FROM effvm_runs WHERE id = ?",
   )
   const selectEntries = db
     .prepare<[string], { entry: string }>(
@@ -109,9 +118,10 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Sql
   const takeOwner = db.prepare(
     "UPDATE effvm_runs SET owner_token = ?, owner_host = ?, owner_pid = ?, owner_start = ? WHERE id = ?",
   )
-  const advance = db.prepare(
-    "UPDATE effvm_runs SET next_position = ? WHERE id = ? AND owner_token = ? AND next_position = ?",
-  )
+  const selectOwner = db.prepare<
+    [string],
+    { owner_token: string | null; owner_host: string | null; owner_pid: number | null }
+  >("SELECT owner_token, owner_host, owner_pid FROM effvm_runs WHERE id = ?")
   const insertEntry = db.prepare(
     "INSERT INTO effvm_entries (run_id, position, entry) VALUES (?, ?, ?)",
   )
@@ -131,23 +141,23 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Sql
 
   const open = new Set<SqliteClaim>()
 
+  // One page written per append (the entries'): the claim is checked by a read, the count
+  // is kept by the claim (it is the only writer), and the primary key refuses an overwrite.
   const appendEntries = db.transaction(
     (claim: SqliteClaim, position: number, entries: readonly StoredJson[]) => {
-      const moved = advance.run(position + entries.length, claim.id, claim.token, position)
-      if (moved.changes !== 1) {
-        const row = selectRun.get(claim.id)
-        if (row === undefined || row.owner_token !== claim.token) {
-          throw new Error(
-            `append to run "${claim.id}": this process's claim on it was taken over ` +
-              `(${row?.owner_pid ? describeOwner({ host: row.owner_host ?? "?", pid: row.owner_pid }) : "no holder"} holds it now); ` +
-              "nothing was written",
-          )
-        }
-        checkAppendPosition(claim.id, position, row.next_position)
+      const owner = selectOwner.get(claim.id)
+      if (owner?.owner_token !== claim.token) {
+        throw new Error(
+          `append to run "${claim.id}": this process's claim on it was taken over ` +
+            `(${owner?.owner_pid ? describeOwner({ host: owner.owner_host ?? "?", pid: owner.owner_pid }) : "no holder"} holds it now); ` +
+            "nothing was written",
+        )
       }
+      checkAppendPosition(claim.id, position, claim.stored)
       for (let i = 0; i < entries.length; i++) {
         insertEntry.run(claim.id, position + i, JSON.stringify(entries[i]))
       }
+      claim.stored = position + entries.length
     },
   )
 
@@ -176,11 +186,15 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Sql
 
   class SqliteClaim implements RunClaim {
     private open = true
+    /** Entries stored: this claim is the run's only writer. */
+    stored: number
     constructor(
       readonly id: string,
       readonly token: string,
       readonly run: StoredRun,
-    ) {}
+    ) {
+      this.stored = run.entries.length
+    }
     append(position: number, entries: readonly StoredJson[]): void {
       checkClaimOpen(this.id, this.open, "append")
       appendEntries(this, position, entries)

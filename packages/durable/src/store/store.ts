@@ -21,7 +21,12 @@
  *    schema is newer than the code knows fails with `StoreSchemaError`.
  */
 
-/** A journal entry or an outcome as the store keeps it: JSON data. */
+/**
+ * A journal entry or an outcome as the store keeps it: JSON data.
+ *
+ * @example
+ * const entry: StoredJson = { type: "clock", now: 1796665497577 }
+ */
 export type StoredJson =
   | null
   | boolean
@@ -30,7 +35,14 @@ export type StoredJson =
   | StoredJson[]
   | { [key: string]: StoredJson }
 
-/** What a store knows about one run. */
+/**
+ * What a store knows about one run.
+ *
+ * @example
+ * const run: StoredRun | undefined = await store.load("checkout-42")
+ * if (run?.outcome !== undefined) console.log("finished", run.outcome)
+ * else console.log(`${run?.entries.length ?? 0} entries stored`)
+ */
 export interface StoredRun {
   /** The run id. */
   readonly id: string
@@ -47,6 +59,11 @@ export interface StoredRun {
  *
  * Methods may return a promise or settle at once (a synchronous store like SQLite returns
  * `undefined`): a caller awaits only what is a promise.
+ *
+ * @example
+ * const claim = await store.claim("checkout-42", { program: "checkout" })
+ * await claim.append(claim.run.entries.length, [{ type: "clock", now: Date.now() }])
+ * await claim.release()
  */
 export interface RunClaim {
   /** The run id. */
@@ -88,7 +105,13 @@ export interface Store {
   close(): Promise<void>
 }
 
-/** The schema version this code writes and reads. */
+/**
+ * The schema version this code writes and reads (stores record it in their `effvm_store`
+ * table and refuse a newer one with `StoreSchemaError`).
+ *
+ * @example
+ * if (error instanceof StoreSchemaError) console.log(error.found, "is newer than", STORE_SCHEMA_VERSION)
+ */
 export const STORE_SCHEMA_VERSION = 1
 
 /**
