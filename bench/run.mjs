@@ -211,7 +211,8 @@ async function main() {
   const servers = []
   if (jobs.some((j) => j.workload.services?.includes("postgres"))) {
     const { startPostgres } = await import(join(here, "..", "scripts", "services", "postgres.mjs"))
-    const pg = await startPostgres({ database: "bench" })
+    // A server as deployed: every commit is synced to disk (the test servers skip fsync).
+    const pg = await startPostgres({ database: "bench", settings: { fsync: "on", full_page_writes: "on" } })
     servers.push(pg)
     process.env.EFFVM_BENCH_POSTGRES = pg.connectionString
   }
