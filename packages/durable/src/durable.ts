@@ -142,9 +142,11 @@ export async function durable<T>(program: Program<T>, options: DurableOptions): 
     })
     signal?.removeEventListener("abort", freeze)
     if (run.divergence !== null) throw run.divergence
-    const flushed = writer.flush()
-    if (flushed !== undefined) await flushed
     // A store that failed under the run is not the run's outcome: it stays resumable.
+    if (writer.failure === null) {
+      const flushed = writer.flush()
+      if (flushed !== undefined) await flushed.catch(() => {})
+    }
     if (writer.failure !== null) throw writer.failure.error
 
     const outcome = run.outcome

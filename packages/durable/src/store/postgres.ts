@@ -1,5 +1,6 @@
+import { createRequire } from "node:module"
 import { hostname } from "node:os"
-import pg from "pg"
+import type pg from "pg"
 import {
   checkAppendPosition,
   checkClaimOpen,
@@ -80,8 +81,8 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   const ownPool = !isPool(options)
   let pool: pg.Pool
   if (isPool(options)) pool = options
-  else if (typeof options === "string") pool = new pg.Pool({ connectionString: options })
-  else if (options !== null && typeof options === "object") pool = new pg.Pool(options)
+  else if (typeof options === "string") pool = new (loadPg().Pool)({ connectionString: options })
+  else if (options !== null && typeof options === "object") pool = new (loadPg().Pool)(options)
   else {
     throw new TypeError(
       "postgresStore(options): expected a connection string, { connectionString } or a pg.Pool, " +
@@ -328,12 +329,11 @@ function noop(): void {}
 
 function isPool(x: unknown): x is pg.Pool {
   return (
-    x instanceof pg.Pool ||
-    (typeof x === "object" &&
-      x !== null &&
-      typeof (x as pg.Pool).connect === "function" &&
-      typeof (x as pg.Pool).query === "function" &&
-      typeof (x as pg.Pool).end === "function")
+    typeof x === "object" &&
+    x !== null &&
+    typeof (x as pg.Pool).connect === "function" &&
+    typeof (x as pg.Pool).query === "function" &&
+    typeof (x as pg.Pool).end === "function"
   )
 }
 
@@ -349,4 +349,11 @@ function describeLocation(pool: pg.Pool): string {
     }
   }
   return `database ${o.database ?? "?"} on ${o.host ?? "localhost"}:${o.port ?? 5432}`
+}
+
+// Loaded on first use, like the SQLite addon.
+let pgModule: typeof pg | undefined
+function loadPg(): typeof pg {
+  pgModule ??= createRequire(import.meta.url)("pg") as typeof pg
+  return pgModule
 }

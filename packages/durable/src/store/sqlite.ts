@@ -1,4 +1,5 @@
-import Database from "better-sqlite3"
+import { createRequire } from "node:module"
+import type Database from "better-sqlite3"
 import { describeOwner, newOwner, ownerAlive } from "./owner.js"
 import {
   checkAppendPosition,
@@ -93,7 +94,7 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Sql
       `sqliteStore(path): path must be a file name or ":memory:", got ${String(path)}`,
     )
   }
-  const db = new Database(path)
+  const db = new (loadSqlite())(path)
   try {
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`)
     if (path !== ":memory:") db.pragma("journal_mode = WAL")
@@ -197,7 +198,7 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Sql
     }
     append(position: number, entries: readonly StoredJson[]): void {
       checkClaimOpen(this.id, this.open, "append")
-      appendEntries(this, position, entries)
+      appendEntries.immediate(this, position, entries)
     }
     finish(outcome: StoredJson): void {
       checkClaimOpen(this.id, this.open, "finish")
@@ -261,4 +262,12 @@ function openSchema(db: Database.Database, path: string): void {
 
 function parse(text: string): StoredJson {
   return JSON.parse(text) as StoredJson
+}
+
+// Loaded on first use: importing @effvm/durable (record, replay, another store) does not
+// load the native addon.
+let sqlite: typeof Database | undefined
+function loadSqlite(): typeof Database {
+  sqlite ??= createRequire(import.meta.url)("better-sqlite3") as typeof Database
+  return sqlite
 }
