@@ -32,7 +32,8 @@ const cases: Case[] = [
     runtime: "effvm",
     variant: "unrecorded",
     label: "outside handler, runOutcomeAsync",
-    run: async (n) => sumOf(await runOutcomeAsync(effvm.tickLoop(n), { handlers: [effvm.fastTick()] })),
+    run: async (n) =>
+      sumOf(await runOutcomeAsync(effvm.tickLoop(n), { handlers: [effvm.fastTick()] })),
   },
   {
     runtime: "effvm",
