@@ -31,7 +31,17 @@ export class JournaledReady implements ReadyTasks {
  * A real clock read through the journal. `base` null is `realClock`, whose readings are
  * taken as wall time (`Date.now()`), so a reading means the same in another process.
  */
-export function journaledClock(base: Clock | null, port: JournalPort): Clock {
+export function journaledClock(base: Clock | null, port: JournalPort): JournaledClock {
   const read = base === null ? Date.now : () => base.now()
-  return { now: () => port.clock(read) }
+  return { now: () => port.clock(read), unjournaled: read }
+}
+
+/**
+ * A journaled real clock also gives its reading outside the journal, for the one use the
+ * program never sees: how long to wait for the next timer. A replayed reading would put
+ * that wait in the past's frame: a sleep under way at a crash would start over from the
+ * resumption instead of ending at its original wake time.
+ */
+export interface JournaledClock extends Clock {
+  unjournaled(): number
 }

@@ -44,7 +44,7 @@ import {
 } from "./errors.js"
 import { ExternalWait } from "./external.js"
 import { ParkOn, schedulerIdle, taskMain } from "./internal-effects.js"
-import { JournaledReady, journaledClock } from "./journaled.js"
+import { type JournaledClock, JournaledReady, journaledClock } from "./journaled.js"
 import { DEFAULT_QUANTA, MIN_QUANTA, type SchedulerOptions } from "./options.js"
 import type { PolicyOptions } from "./policy.js"
 import { TimerQueue } from "./queues.js"
@@ -776,7 +776,9 @@ export class Scheduler {
   /** A promise that settles when an external wait settles or the next real timer is due. */
   #wakeSignal(): Promise<void> {
     const due = this.clock.advanceTo === undefined ? this.timers.nextDue() : undefined
-    return this.#wake.next(due === undefined ? undefined : due - this.clock.now())
+    if (due === undefined) return this.#wake.next(undefined)
+    const clock = this.clock as Partial<JournaledClock>
+    return this.#wake.next(due - (clock.unjournaled?.() ?? this.clock.now()))
   }
 
   /** The running task has a watchdog: fault the run if its activation ran over. */
