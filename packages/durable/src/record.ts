@@ -84,6 +84,18 @@ export async function replay<T>(
   return run.outcome
 }
 
-function programName(program: unknown): string {
-  return program instanceof Program ? program.name : "(not a program)"
+/**
+ * How a journal names its program: the root's name, looking through `withHandler` to its
+ * body and into a wrapper's program argument, so `scheduled(main())` is `scheduled(main)`
+ * (not just `scheduled`, which every scheduled program is).
+ */
+function programName(program: unknown, depth = 0): string {
+  if (!(program instanceof Program)) return "(not a program)"
+  const p = program as Program<unknown> & {
+    readonly inner?: Program<unknown>
+    readonly args?: readonly unknown[]
+  }
+  if (p.inner instanceof Program && depth < 8) return programName(p.inner, depth + 1)
+  const wrapped = depth < 8 ? p.args?.find((a) => a instanceof Program) : undefined
+  return wrapped === undefined ? p.name : `${p.name}(${programName(wrapped, depth + 1)})`
 }

@@ -79,3 +79,22 @@ describe("replay refuses bad journals with a clear error", () => {
     )
   })
 })
+
+describe("a journal names its program through wrappers", () => {
+  it("scheduled(main) is not scheduled(other)", async () => {
+    const { scheduled, realClock } = await import("@effvm/scheduler")
+    const other = program(function* other() {
+      const a = yield* new Fetch("/a")
+      const b = yield* new Fetch("/b")
+      return `${a} ${b}`
+    })
+    const { http } = httpHandler()
+    const { journal } = await record(scheduled(main, { clock: realClock }), { handlers: [http] })
+    expect(journal.program).toBe("scheduled(main)")
+    await expect(
+      replay(scheduled(other, { clock: realClock }), throughJson(journal)),
+    ).rejects.toThrow(
+      'This journal was recorded for program "scheduled(main)", not "scheduled(other)"',
+    )
+  })
+})

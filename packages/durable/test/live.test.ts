@@ -182,3 +182,27 @@ describe("runJournaled: replay a stored prefix, then go on live", () => {
     expect(calls).toEqual([])
   })
 })
+
+describe("beforeOutside", () => {
+  it("names each effect leaving the run by the position its answer takes, the same after a resume", async () => {
+    const { http } = httpHandler()
+    const firstRun: [string, number][] = []
+    const { journal } = await record(main(), { handlers: [http] })
+    await runJournaled(main(), {
+      handlers: [http],
+      beforeOutside: (effect, position) => firstRun.push([(effect as Fetch).url, position]),
+    })
+    for (const [url, position] of firstRun) {
+      const entry = journal.entries[position]!
+      expect(entry.type === "answer" && (entry.effect.fields as { url: string }).url).toBe(url)
+    }
+    const cut = firstRun[1]![1]
+    const resumed: [string, number][] = []
+    await runJournaled(main(), {
+      handlers: [http],
+      entries: journal.entries.slice(0, cut),
+      beforeOutside: (effect, position) => resumed.push([(effect as Fetch).url, position]),
+    })
+    expect(resumed).toEqual(firstRun.slice(1))
+  })
+})

@@ -156,3 +156,28 @@ describe("record with a value that cannot cross", () => {
     expect((again as { value: unknown }).value).toEqual(value)
   })
 })
+
+describe("a promise value that cannot cross", () => {
+  it("is thrown into the waiting task as a TypeError naming the task and the field", async () => {
+    const { awaitPromise, realClock, scheduled } = await import("@effvm/scheduler")
+    const main = program(function* main() {
+      return yield* awaitPromise(Promise.resolve({ conn: new (class Socket {})() }))
+    })
+    const { outcome } = await record(scheduled(main, { clock: realClock }))
+    const error = (outcome as { error: Error }).error
+    expect(error).toBeInstanceOf(TypeError)
+    expect(error.message).toContain("the value of the JS promise awaited by task 1")
+    expect(error.message).toContain("at conn is an instance of Socket")
+  })
+
+  it("without a scheduler, is thrown where the machine waited", async () => {
+    const { awaitExternal } = await import("@effvm/vm-core")
+    const main = program(function* main() {
+      return yield* awaitExternal(Promise.resolve(() => 1))
+    })
+    const { outcome } = await record(main)
+    expect((outcome as { error: Error }).error.message).toContain(
+      "Cannot journal the value of an awaited JS promise: the value is a function",
+    )
+  })
+})

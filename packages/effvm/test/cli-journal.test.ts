@@ -126,8 +126,10 @@ describe("effvm run --record and effvm replay", () => {
       JSON.stringify({ ...journal, meta: { ...journal.meta, export: "default" } }),
     )
     const r = effvm("replay", file)
-    expect(r.status).not.toBe(0)
-    expect(r.stderr).toMatch(/recorded for program|no longer matches/)
+    expect(r.status).toBe(2)
+    expect(r.stderr).toBe(
+      'effvm: This journal was recorded for program "scheduled(succeeding)", not "scheduled(checkout)": replay it with the program it was recorded from.\n',
+    )
   })
 
   it("a missing journal file", () => {

@@ -280,10 +280,9 @@ export function effectShape(effect: object): {
   return { class: effect.constructor?.name ?? "Effect", fields }
 }
 
-/** Whether `effect` has an own enumerable field (without allocating the key list). */
+/** Whether `effect` has an own enumerable field. */
 function hasOwnFields(effect: object): boolean {
-  for (const key in effect) if (Object.hasOwn(effect, key)) return true
-  return false
+  return Object.keys(effect).length !== 0
 }
 
 /** Shapes of effects without fields, one per class (most outside effects of a hot loop). */

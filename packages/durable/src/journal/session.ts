@@ -69,6 +69,12 @@ export interface JournaledRunOptions extends RunOptions {
   /** Receives each new entry (live part only). */
   readonly sink?: JournalSink
   /**
+   * Called live just before an outside handler is called with an effect of the program,
+   * with the position its `answer` entry will take: a stable name for that effect across a
+   * crash and a resume (what `effectKey` is made of).
+   */
+  readonly beforeOutside?: (effect: Effect<unknown>, position: number) => void
+  /**
    * The outside handlers as the journal names them, for a replay without the handlers
    * themselves (stand-ins of the same names answer from the journal).
    */
@@ -136,6 +142,7 @@ class JournalSession implements JournalPort {
   #cursor = 0
   readonly #live: boolean
   readonly #sink: JournalSink | undefined
+  readonly #beforeOutside: ((effect: Effect<unknown>, position: number) => void) | undefined
   readonly outside: readonly OutsideHandler[]
   readonly #originals: readonly (HandlerDef | null)[]
   readonly #options: JournaledRunOptions
@@ -151,6 +158,7 @@ class JournalSession implements JournalPort {
     this.#stored = this.entries.length
     this.#live = (options.mode ?? "continue") === "continue"
     this.#sink = options.sink
+    this.#beforeOutside = options.beforeOutside
     const given = (options.handlers ?? []).map(asDef)
     this.#originals = given
     this.outside =
@@ -397,7 +405,9 @@ class JournalSession implements JournalPort {
       entry.handler !== i ||
       !sameShape(entry.effect, shape)
     ) {
-      throw this.divergence(`${describeShape(shape)} offered to outside handler ${this.outside[i]!.name}`)
+      throw this.divergence(
+        `${describeShape(shape)} offered to outside handler ${this.outside[i]!.name}`,
+      )
     }
     this.replayed = ++this.#cursor
     const value = decode(entry.value)
@@ -478,6 +488,7 @@ class JournalSession implements JournalPort {
   ): unknown {
     let r: unknown
     try {
+      this.#beforeOutside?.(effect, this.#cursor)
       r = original.fn(effect, k)
     } catch (error) {
       this.#putAnswer(i, effect, "throw", error)
@@ -652,7 +663,11 @@ const OP_DELEGATE = 5
 /** A value JSON holds as itself (the answers of most effects): encoded for free. */
 function isJsonScalar(value: unknown): value is string | boolean | number {
   const t = typeof value
-  return t === "string" || t === "boolean" || (t === "number" && Number.isFinite(value) && !Object.is(value, -0))
+  return (
+    t === "string" ||
+    t === "boolean" ||
+    (t === "number" && Number.isFinite(value) && !Object.is(value, -0))
+  )
 }
 
 function describe(effect: Effect<unknown>): string {
