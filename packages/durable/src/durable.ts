@@ -99,7 +99,7 @@ export function effectKey(effect: Effect<unknown>): string {
  */
 export async function durable<T>(program: Program<T>, options: DurableOptions): Promise<T> {
   const { store, id, ...runOptions } = checkOptions(options)
-  const name = program instanceof Program ? program.name : "(not a program)"
+  const name = programName(program)
 
   const seen = await store.load(id)
   if (seen?.outcome !== undefined) return settle<T>(id, seen.outcome)
@@ -286,6 +286,19 @@ function settle<T>(id: string, outcome: StoredJson): T {
     `the stored outcome of run "${id}" is damaged: expected { status: "done" | "failed", … }, ` +
       `got ${JSON.stringify(outcome)?.slice(0, 120)}`,
   )
+}
+
+// The root program's name as a journal gives it (record's naming): through wrappers,
+// `scheduled(checkout)` rather than `scheduled`, so two scheduled programs differ.
+function programName(program: unknown, depth = 0): string {
+  if (!(program instanceof Program)) return "(not a program)"
+  const p = program as Program<unknown> & {
+    readonly inner?: Program<unknown>
+    readonly args?: readonly unknown[]
+  }
+  if (p.inner instanceof Program && depth < 8) return programName(p.inner, depth + 1)
+  const wrapped = depth < 8 ? p.args?.find((a) => a instanceof Program) : undefined
+  return wrapped === undefined ? p.name : `${p.name}(${programName(wrapped, depth + 1)})`
 }
 
 function checkSameProgram(id: string, meta: StoredJson | undefined, name: string): void {

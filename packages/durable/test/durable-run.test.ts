@@ -174,7 +174,7 @@ describe("durable", () => {
       return 1
     })
     await expect(durable(other(), { store, id: "p" })).rejects.toThrow(
-      'run "p" was started by program "scheduled", not "otherProgram"',
+      'run "p" was started by program "scheduled(workers)", not "otherProgram"',
     )
     await store.close()
   })
