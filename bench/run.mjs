@@ -212,7 +212,10 @@ async function main() {
   if (jobs.some((j) => j.workload.services?.includes("postgres"))) {
     const { startPostgres } = await import(join(here, "..", "scripts", "services", "postgres.mjs"))
     // A server as deployed: every commit is synced to disk (the test servers skip fsync).
-    const pg = await startPostgres({ database: "bench", settings: { fsync: "on", full_page_writes: "on" } })
+    const pg = await startPostgres({
+      database: "bench",
+      settings: { fsync: "on", full_page_writes: "on" },
+    })
     servers.push(pg)
     process.env.EFFVM_BENCH_POSTGRES = pg.connectionString
   }
