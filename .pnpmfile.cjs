@@ -6,7 +6,8 @@ const { existsSync } = require("node:fs")
 module.exports = {
   hooks: {
     updateConfig(config) {
-      if (process.env.npm_config_nodedir || !existsSync("/usr/include/node/node_api.h")) return config
+      if (process.env.npm_config_nodedir || !existsSync("/usr/include/node/node_api.h"))
+        return config
       return { ...config, extraEnv: { ...config.extraEnv, npm_config_nodedir: "/usr" } }
     },
   },
