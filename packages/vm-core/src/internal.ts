@@ -39,6 +39,7 @@ export {
   TaskStart,
   TransferEnrich,
 } from "./machine/tasks.js"
+export { performLiveOnRerun } from "./multishot.js"
 export { journaledOutcome } from "./outcome.js"
 export { choiceLogOf, setChoiceLog, tracerOf, wantsChoices } from "./trace/internal.js"
 export { markUntraced, type Tracer } from "./trace/tracer.js"
