@@ -20,4 +20,5 @@
 
 export * from "@effvm/handlers"
 export * from "@effvm/scheduler"
+export * from "@effvm/timeline"
 export * from "@effvm/vm-core"
