@@ -131,6 +131,16 @@ export function buildModel(events: readonly TraceEvent[]): TimelineModel {
   const clockTimes: number[] = []
   let stepMin = Number.POSITIVE_INFINITY
   let stepMax = Number.NEGATIVE_INFINITY
+  // A failure climbs from task to task: the same error, formatted once.
+  const errorTexts = new Map<unknown, ErrorText>()
+  const errorText = (error: unknown): ErrorText => {
+    let text = errorTexts.get(error)
+    if (text === undefined) {
+      text = describeError(error)
+      errorTexts.set(error, text)
+    }
+    return text
+  }
 
   const taskFor = (id: number, step: number, time: number, parent: number): TaskRecord => {
     let t = live.get(id)
@@ -219,7 +229,7 @@ export function buildModel(events: readonly TraceEvent[]): TimelineModel {
         t.endTime = time
         if (kind === "fail") {
           t.state = STATE_FAILED
-          t.error = describeError(e.error)
+          t.error = errorText(e.error)
           t.marks.push(MARK_FAIL, step, time)
         } else if (e.cancelled === true) {
           t.state = STATE_CANCELLED

@@ -102,8 +102,11 @@ function count(n: number, noun: string): string {
   return `${number(n)} ${noun}${n === 1 ? "" : "s"}`
 }
 
+/** `12,345.678`: like toLocaleString("en-US"), without loading the locale data (~90 ms). */
 function number(n: number): string {
-  return n.toLocaleString("en-US", { maximumFractionDigits: 3 })
+  const [whole, fraction] = String(Math.round(n * 1000) / 1000).split(".")
+  const grouped = whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ",")
+  return fraction === undefined ? grouped : `${grouped}.${fraction}`
 }
 
 function escapeHtml(text: string): string {
