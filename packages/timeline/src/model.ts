@@ -172,6 +172,7 @@ export function buildModel(events: readonly TraceEvent[]): TimelineModel {
     }
     return t
   }
+  let lastTime = 0
   const closeActivation = (step: number, time: number): void => {
     if (running === null) return
     running.spans.push(runningSince, step, runningSinceTime, time)
@@ -181,6 +182,8 @@ export function buildModel(events: readonly TraceEvent[]): TimelineModel {
   for (let i = 0; i < events.length; i++) {
     const e = checkEvent(events, i)
     const { kind, step, taskId, time } = e
+    const previousTime = i === 0 ? time : lastTime
+    lastTime = time
     if (step < stepMin) stepMin = step
     if (step > stepMax) stepMax = step
     if (clockTimes.length === 0 || clockTimes[clockTimes.length - 1] !== time) {
@@ -213,7 +216,9 @@ export function buildModel(events: readonly TraceEvent[]): TimelineModel {
     switch (kind) {
       case "switch":
         if (running !== t) {
-          closeActivation(step, time)
+          // On the clock, the activation ended at the previous event: a virtual clock that
+          // jumped before this switch jumped while every task waited.
+          closeActivation(step, previousTime)
           running = t
           runningSince = step
           runningSinceTime = time

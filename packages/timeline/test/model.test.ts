@@ -90,6 +90,15 @@ describe("the timeline's model of a run", () => {
     expect(m.ticks.step).toEqual([])
   })
 
+  it("ends an activation on the clock where the task last did something, not after the clock jumped", () => {
+    const m = buildModel(knownRun().events)
+    const leaf4 = 3
+    const first = m.spans.offsets[leaf4]!
+
+    expect(m.spans.fromTime[first]).toBe(0)
+    expect(m.spans.toTime[first]).toBe(0)
+  })
+
   it("records where the clock moves", () => {
     const m = buildModel(knownRun().events)
 

@@ -113,6 +113,88 @@ describe("the timeline page", () => {
   )
 
   it(
+    "steps through a task's performs with the arrow keys",
+    async () => {
+      const { events, outcome } = knownRun()
+      await withPage("keyboard", renderTimeline(events, { outcome }), async (page) => {
+        const point = await page.evaluate(() => {
+          const t = (window as unknown as { effvmTimeline: TimelineHandle }).effvmTimeline
+          return t.revealTick(t.laneOf("batch 1"), 0)
+        })
+        await page.mouse.click(point!.x, point!.y)
+        await page.keyboard.press("ArrowRight")
+
+        expect(await page.locator("#details-body h2").textContent()).toBe("Perform Join")
+        expect(await page.locator("#details-body ol.handlers li").allTextContents()).toEqual([
+          "scheduler ⇢✗ transfer, throwing",
+        ])
+      })
+    },
+    BROWSER_TEST_TIMEOUT,
+  )
+
+  it(
+    "zooms with the buttons and pans by dragging: the step axis follows",
+    async () => {
+      const { events, outcome } = bigRun(20_000, 8)
+      await withPage("zoom-pan", renderTimeline(events, { outcome }), async (page) => {
+        const stepLabels = async () =>
+          (await page.locator("#axis-main .axis-label").allTextContents()).map((t) =>
+            Number(t.replaceAll(",", "")),
+          )
+        const fitted = await stepLabels()
+        await page.click("#zoom-in")
+        await page.click("#zoom-in")
+        await page.click("#zoom-in")
+        await page.waitForFunction(
+          (before) =>
+            document.querySelectorAll("#axis-main .axis-label").length > 0 &&
+            document.querySelector("#axis-main .axis-label")?.textContent !== before,
+          String(fitted[0]),
+        )
+        const zoomed = await stepLabels()
+        const box = (await page.locator("#plot").boundingBox())!
+        await page.mouse.move(box.x + box.width * 0.7, box.y + 40)
+        await page.mouse.down()
+        await page.mouse.move(box.x + box.width * 0.2, box.y + 40, { steps: 10 })
+        await page.mouse.up()
+        await page.waitForFunction(
+          (before) => document.querySelector("#axis-main .axis-label")?.textContent !== before,
+          String(zoomed[0]?.toLocaleString("en-US")),
+        )
+        const panned = await stepLabels()
+        await screenshot(page, "zoom-pan")
+
+        // Eight times closer: the labels are closer together in steps.
+        expect(zoomed[1]! - zoomed[0]!).toBeLessThan(fitted[1]! - fitted[0]!)
+        // Dragged to the left: later steps come into view.
+        expect(panned[0]!).toBeGreaterThan(zoomed[0]!)
+      })
+    },
+    BROWSER_TEST_TIMEOUT,
+  )
+
+  it(
+    "lays the page out on the clock when asked",
+    async () => {
+      const { events, outcome } = knownRun()
+      await withPage("clock-layout", renderTimeline(events, { outcome }), async (page) => {
+        await page.selectOption("#layout", "clock")
+        await page.waitForFunction(() =>
+          document.querySelector("#axis-main .axis-label")?.textContent?.endsWith("ms"),
+        )
+        await screenshot(page, "clock-layout")
+
+        expect(await page.locator("#axis-main-name").textContent()).toBe("clock")
+        expect(await page.locator("#axis-second .axis-label").first().textContent()).toMatch(
+          /^step \d+$/,
+        )
+      })
+    },
+    BROWSER_TEST_TIMEOUT,
+  )
+
+  it(
     "follows the dark colour scheme",
     async () => {
       const { events, outcome } = knownRun()
