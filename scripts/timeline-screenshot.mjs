@@ -39,6 +39,22 @@ try {
     const file = join(root, "docs", scheme === "light" ? "timeline.png" : "timeline-dark.png")
     await tab.screenshot({ path: file })
     console.log(`wrote ${file.slice(root.length)}`)
+    if (scheme === "light") {
+      // A perform's details: the declined charge, through fraudCheck (pass) to the gateway.
+      const point = await tab.evaluate(() => {
+        const t = window.effvmTimeline
+        return t.revealTick(t.laneOf("charge o-15"), 2)
+      })
+      await tab.mouse.click(point.x, point.y)
+      const heading = await tab.locator("#details-body h2").textContent()
+      if (heading !== "Perform Charge")
+        throw new Error(`expected the Charge perform, got ${heading}`)
+      await tab.mouse.move(point.x, point.y)
+      await tab.waitForSelector("#hover:not([hidden])")
+      const tick = join(root, "docs", "timeline-tick.png")
+      await tab.screenshot({ path: tick })
+      console.log(`wrote ${tick.slice(root.length)}`)
+    }
     await context.close()
   }
 } finally {

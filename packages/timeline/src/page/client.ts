@@ -380,11 +380,11 @@ export function timelineClient(doc: Document, win: Window): void {
   function makeLabel(lane: number): HTMLElement {
     const state = T.state[lane]!
     const e = el("button", "lane-label")
-    e.setAttribute("role", "listitem")
     e.dataset.lane = String(lane)
     e.dataset.taskId = String(T.id[lane])
     if (state === 3) e.classList.add("failed")
     if (lane === data.outcome.originLane) e.classList.add("origin")
+    if (selected?.kind === "task" && selected.lane === lane) e.classList.add("selected")
     e.style.paddingLeft = `${6 + Math.min(T.depth[lane]!, 8) * 10}px`
     // Spaces between the parts, so the label reads as words (screen readers, textContent).
     e.append(
@@ -540,7 +540,12 @@ export function timelineClient(doc: Document, win: Window): void {
     field(list, "effect", effect)
     field(list, "task", taskLabel(lane))
     field(list, "step", fmtNumber(m.ticks.step[i]!))
-    field(list, "time", `${fmtMs(m.ticks.time[i]! - t0)} (clock ${fmtNumber(m.ticks.time[i]!)})`)
+    const time = m.ticks.time[i]!
+    field(
+      list,
+      "time",
+      t0 === 0 ? fmtMs(time) : `${fmtMs(time - t0)} (the clock read ${fmtNumber(time)})`,
+    )
     const answer = m.ticks.answer[i]!
     if (answer >= 0) {
       const waited = m.ticks.answerTime[i]! - m.ticks.time[i]!

@@ -47,7 +47,7 @@ ${failureHtml(data)}
 <div class="axes" id="axes"><div class="axes-corner"><span id="axis-main-name">step</span><span id="axis-second-name">clock</span></div>
 <div class="axis-rows"><div class="axis-row" id="axis-main"></div><div class="axis-row" id="axis-second"></div></div></div>
 <div class="scroller" id="scroller"><div class="spacer" id="spacer"></div>
-<div class="stage"><div class="labels" id="labels" role="list" aria-label="tasks"></div>
+<div class="stage"><div class="labels" id="labels" role="group" aria-label="tasks"></div>
 <div class="plot" id="plot" tabindex="0" role="application" aria-label="timeline: click a tick for its details; + and − zoom; arrow keys pan or step through performs">
 <canvas id="canvas" aria-hidden="true"></canvas><div class="marks" id="marks"></div><div class="hover" id="hover" role="tooltip" hidden></div>
 </div></div></div>
