@@ -59,6 +59,8 @@ export const STATE_RUNNING = 0
 export const STATE_DONE = 1
 export const STATE_CANCELLED = 2
 export const STATE_FAILED = 3
+/** Effects only, no task event: the run outside any scheduler (task 0). */
+export const STATE_UNTRACKED = 4
 
 /** Mark kinds, as `marks.kind` holds them. */
 export const MARK_SPAWN = 0
@@ -90,6 +92,8 @@ interface TaskRecord {
   endStep: number
   endTime: number
   state: number
+  /** Some task event (spawn, switch, cancel, done, fail) was about this task. */
+  tracked: boolean
   error: ErrorText | null
   /** Activations, flattened: from, to, fromTime, toTime. */
   readonly spans: number[]
@@ -149,7 +153,7 @@ export function buildModel(events: readonly TraceEvent[]): TimelineModel {
       // new task with a lane of its own.
       t = {
         id,
-        name: `task ${id}`,
+        name: id === 0 ? "outside any scheduler" : `task ${id}`,
         parent,
         order: all.length,
         startStep: step,
@@ -157,6 +161,7 @@ export function buildModel(events: readonly TraceEvent[]): TimelineModel {
         endStep: -1,
         endTime: -1,
         state: STATE_RUNNING,
+        tracked: false,
         error: null,
         spans: [],
         ticks: [],
@@ -204,10 +209,12 @@ export function buildModel(events: readonly TraceEvent[]): TimelineModel {
       const t = taskFor(taskId, step, time, parent)
       if (typeof e.name === "string") t.name = e.name
       t.marks.push(MARK_SPAWN, step, time)
+      t.tracked = true
       continue
     }
     const t = taskFor(taskId, step, time, -1)
     if (typeof e.name === "string" && t.name === `task ${taskId}`) t.name = e.name
+    if (TASK_KINDS.has(kind)) t.tracked = true
     if (running === null && kind !== "done" && kind !== "fail" && kind !== "cancel") {
       running = t
       runningSince = step
@@ -401,7 +408,7 @@ function assemble(
     tasks.startTime.push(t.startTime)
     tasks.endStep.push(t.endStep)
     tasks.endTime.push(t.endTime)
-    tasks.state.push(t.state)
+    tasks.state.push(t.tracked ? t.state : STATE_UNTRACKED)
     tasks.error.push(t.error === null ? -1 : intern(t.error.summary))
     tasks.traceback.push(t.error === null ? -1 : intern(t.error.traceback))
     for (let s = 0; s < t.spans.length; s += 4) {

@@ -7,6 +7,7 @@ import {
   MARK_FAIL,
   MARK_SPAWN,
   STATE_FAILED,
+  STATE_UNTRACKED,
   VERDICTS,
 } from "../src/model.js"
 import { knownRun } from "./runs.js"
@@ -97,6 +98,18 @@ describe("the timeline's model of a run", () => {
 
     expect(m.spans.fromTime[first]).toBe(0)
     expect(m.spans.toTime[first]).toBe(0)
+  })
+
+  it("puts a run outside any scheduler in one lane, task 0, without a task state", () => {
+    const events: TraceEvent[] = [
+      { kind: "perform", step: 4, taskId: 0, time: 0, effect: "Ask" },
+      { kind: "resume", step: 4, taskId: 0, time: 0, effect: "Ask", handler: "reader" },
+    ]
+    const m = buildModel(events)
+
+    expect(laneNames(events)).toEqual(["outside any scheduler"])
+    expect(m.tasks.state).toEqual([STATE_UNTRACKED])
+    expect(m.ticks.answer).toEqual([4])
   })
 
   it("records where the clock moves", () => {

@@ -28,7 +28,7 @@ export function timelineClient(doc: Document, win: Window): void {
     "transfer, throwing",
   ]
   const VERDICT_SYMBOL = ["↗", "⤴", "↩", "⇢", "↩✗", "⇢✗"]
-  const STATE = ["running at the end of the trace", "done", "cancelled", "failed"]
+  const STATE = ["running at the end of the trace", "done", "cancelled", "failed", "no task events"]
   const MARK = ["spawn", "cancel requested", "done", "failed", "cancelled"]
   const MARK_GLYPH = ["▸", "⊘", "■", "✕", "⊘"]
   const MARK_CLASS = ["spawn", "cancel", "done", "fail", "cancelled"]
@@ -393,7 +393,8 @@ export function timelineClient(doc: Document, win: Window): void {
       el("span", "task-id", `#${T.id[lane]}`),
     )
     if (T.parent[lane]! >= 0) e.append(" ", el("span", "task-parent", `← #${T.parent[lane]}`))
-    if (state !== 1) e.append(" ", el("span", `task-state state-${state}`, STATE[state]!))
+    if (state !== 1 && state !== 4)
+      e.append(" ", el("span", `task-state state-${state}`, STATE[state]!))
     e.addEventListener("click", () => select({ kind: "task", lane }))
     return e
   }
@@ -637,6 +638,15 @@ export function timelineClient(doc: Document, win: Window): void {
         "Click a tick (a perform), a mark or a task's name to see its details here. Ctrl + wheel or + and − zoom, drag or the arrow keys pan.",
       ),
     ]
+    if (m.events === 0) {
+      parts.push(
+        el(
+          "p",
+          undefined,
+          'The trace has no events: run with trace: "full" (or "min") and pass every event onEvent received.',
+        ),
+      )
+    }
     const o = data.outcome
     if (o.status === "done") parts.push(el("p", undefined, `The run finished: ${o.text}`))
     if (o.status === "failed" || o.status === "stopped") {
