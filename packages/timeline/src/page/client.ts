@@ -864,7 +864,13 @@ export function timelineClient(doc: Document, win: Window): void {
     revealTick(lane: number, n: number): { x: number; y: number } | null {
       const i = m.ticks.offsets[lane]! + n
       if (i >= m.ticks.offsets[lane + 1]!) return null
-      reveal(lane, L.tick[i]!, layout === "step" ? 24 : 0)
+      // Close enough that the tick stands 12 px or more from its neighbours in the lane.
+      const v = L.tick[i]!
+      let gap = Number.POSITIVE_INFINITY
+      if (i > m.ticks.offsets[lane]! && v > L.tick[i - 1]!) gap = v - L.tick[i - 1]!
+      if (i + 1 < m.ticks.offsets[lane + 1]! && L.tick[i + 1]! > v)
+        gap = Math.min(gap, L.tick[i + 1]! - v)
+      reveal(lane, v, Math.max(layout === "step" ? 24 : 0, Number.isFinite(gap) ? 12 / gap : 0))
       const r = plot.getBoundingClientRect()
       return {
         x: r.left + xOf(L.tick[i]!) + 0.5,
