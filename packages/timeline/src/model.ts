@@ -80,7 +80,7 @@ export const VERDICTS = [
 ] as const
 
 const TASK_KINDS = new Set(["spawn", "switch", "cancel", "done", "fail"])
-const EFFECT_KINDS = new Set(["perform", "resume", "transfer", "pass", "delegate"])
+const KINDS = new Set([...TASK_KINDS, "perform", "resume", "transfer", "pass", "delegate"])
 
 interface TaskRecord {
   readonly id: number
@@ -97,10 +97,8 @@ interface TaskRecord {
   error: ErrorText | null
   /** Activations, flattened: from, to, fromTime, toTime. */
   readonly spans: number[]
-  /** Performs, flattened: step, time, effect, chain list index, answer, answerTime, event. */
+  /** Performs, flattened: step, time, effect, chain, answer, answerTime, event. */
   readonly ticks: number[]
-  /** Chains of this task's ticks, in tick order. */
-  readonly chains: number[][]
   /** Indices (into `ticks` / 7) of performs not answered yet, innermost last. */
   readonly pending: number[]
   readonly marks: number[]
@@ -165,7 +163,6 @@ export function buildModel(events: readonly TraceEvent[]): TimelineModel {
         error: null,
         spans: [],
         ticks: [],
-        chains: [],
         pending: [],
         marks: [],
         children: [],
@@ -178,6 +175,20 @@ export function buildModel(events: readonly TraceEvent[]): TimelineModel {
     return t
   }
   let lastTime = 0
+  // Chains are interned as they grow: chain `id` plus (handler, verdict) is one number key,
+  // so a perform costs no array of its own, and equal chains share one entry.
+  const chains: number[][] = [[]]
+  const chainNext = new Map<number, number>()
+  const extendChain = (id: number, handler: number, verdict: number): number => {
+    const key = (id * 2_097_152 + handler) * 8 + verdict
+    let next = chainNext.get(key)
+    if (next === undefined) {
+      next = chains.length
+      chains.push([...chains[id]!, handler, verdict])
+      chainNext.set(key, next)
+    }
+    return next
+  }
   const closeActivation = (step: number, time: number): void => {
     if (running === null) return
     running.spans.push(runningSince, step, runningSinceTime, time)
@@ -255,8 +266,7 @@ export function buildModel(events: readonly TraceEvent[]): TimelineModel {
         level = "full"
         const effect = intern(String(e.effect))
         t.pending.push(t.ticks.length / TICK_FIELDS)
-        t.ticks.push(step, time, effect, t.chains.length, -1, -1, i)
-        t.chains.push([])
+        t.ticks.push(step, time, effect, 0, -1, -1, i)
         break
       }
       default: {
@@ -265,8 +275,12 @@ export function buildModel(events: readonly TraceEvent[]): TimelineModel {
         const at = openPerform(t, effect)
         if (at === -1) break
         const verdict = verdictOf(kind, e.throws === true)
-        const chain = t.chains[t.ticks[at * TICK_FIELDS + 3]!]!
-        chain.push(intern(String(e.handler ?? "(unnamed handler)")), verdict)
+        const handler = intern(String(e.handler ?? "(unnamed handler)"))
+        t.ticks[at * TICK_FIELDS + 3] = extendChain(
+          t.ticks[at * TICK_FIELDS + 3]!,
+          handler,
+          verdict,
+        )
         if (verdict >= 2) {
           t.ticks[at * TICK_FIELDS + 4] = step
           t.ticks[at * TICK_FIELDS + 5] = time
@@ -276,7 +290,7 @@ export function buildModel(events: readonly TraceEvent[]): TimelineModel {
     }
   }
   if (running !== null) closeActivation(stepMax, clockTimes[clockTimes.length - 1] ?? 0)
-  return assemble(all, level, events.length, strings, intern, clockSteps, clockTimes, {
+  return assemble(all, level, events.length, strings, chains, intern, clockSteps, clockTimes, {
     stepMin: Number.isFinite(stepMin) ? stepMin : 0,
     stepMax: Number.isFinite(stepMax) ? stepMax : 0,
   })
@@ -301,22 +315,36 @@ function verdictOf(kind: string, throws: boolean): number {
 
 function checkEvent(events: readonly TraceEvent[], i: number): TraceEvent {
   const e = events[i] as Partial<TraceEvent> | null | undefined
+  if (
+    e !== null &&
+    typeof e === "object" &&
+    KINDS.has(e.kind as string) &&
+    isFiniteNumber(e.step) &&
+    isFiniteNumber(e.taskId) &&
+    isFiniteNumber(e.time)
+  ) {
+    return e as TraceEvent
+  }
+  throw badEvent(e, i)
+}
+
+/** Why event `i` is not a trace event. */
+function badEvent(e: Partial<TraceEvent> | null | undefined, i: number): TypeError {
   const where = `renderTimeline(events): events[${i}]`
   if (e === null || typeof e !== "object") {
-    throw new TypeError(`${where} is not a trace event object, got ${preview(e)}`)
+    return new TypeError(`${where} is not a trace event object, got ${preview(e)}`)
   }
-  const kind = e.kind as string
-  if (!TASK_KINDS.has(kind) && !EFFECT_KINDS.has(kind)) {
-    throw new TypeError(
-      `${where} has kind ${preview(kind)}: expected one of spawn, switch, cancel, done, fail, perform, resume, transfer, pass, delegate (${preview(e)})`,
+  if (!KINDS.has(e.kind as string)) {
+    return new TypeError(
+      `${where} has kind ${preview(e.kind)}: expected one of ${[...KINDS].join(", ")} (${preview(e)})`,
     )
   }
-  for (const field of ["step", "taskId", "time"] as const) {
-    if (typeof e[field] !== "number" || !Number.isFinite(e[field])) {
-      throw new TypeError(`${where} needs a finite number in ${field}, got ${preview(e)}`)
-    }
-  }
-  return e as TraceEvent
+  const field = !isFiniteNumber(e.step) ? "step" : !isFiniteNumber(e.taskId) ? "taskId" : "time"
+  return new TypeError(`${where} needs a finite number in ${field}, got ${preview(e)}`)
+}
+
+function isFiniteNumber(value: unknown): boolean {
+  return typeof value === "number" && Number.isFinite(value)
 }
 
 function preview(value: unknown): string {
@@ -335,6 +363,7 @@ function assemble(
   level: "full" | "min",
   events: number,
   strings: string[],
+  chains: number[][],
   intern: (s: string) => number,
   clockSteps: number[],
   clockTimes: number[],
@@ -386,8 +415,6 @@ function assemble(
     event: [] as number[],
     offsets: [0],
   }
-  const chains: number[][] = []
-  const chainIndex = new Map<string, number>()
   const marks = {
     kind: [] as number[],
     lane: [] as number[],
@@ -419,18 +446,10 @@ function assemble(
     }
     spans.offsets.push(spans.from.length)
     for (let k = 0; k < t.ticks.length; k += TICK_FIELDS) {
-      const chain = t.chains[t.ticks[k + 3]!]!
-      const key = chain.join(",")
-      let c = chainIndex.get(key)
-      if (c === undefined) {
-        c = chains.length
-        chains.push(chain)
-        chainIndex.set(key, c)
-      }
       ticks.step.push(t.ticks[k]!)
       ticks.time.push(t.ticks[k + 1]!)
       ticks.effect.push(t.ticks[k + 2]!)
-      ticks.chain.push(c)
+      ticks.chain.push(t.ticks[k + 3]!)
       ticks.answer.push(t.ticks[k + 4]!)
       ticks.answerTime.push(t.ticks[k + 5]!)
       ticks.event.push(t.ticks[k + 6]!)
