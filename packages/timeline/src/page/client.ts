@@ -625,7 +625,11 @@ export function timelineClient(doc: Document, win: Window): void {
     const parts: HTMLElement[] = [heading, list]
     if (state === 3) {
       field(list, "error", S[T.error[lane]!]!)
-      parts.push(el("h3", undefined, "Traceback"), el("pre", "traceback", S[T.traceback[lane]!]))
+      // The task the run's failure started in shows the run's traceback (given, or the same
+      // error's); the others show their own.
+      const runTraceback = lane === data.outcome.originLane ? data.outcome.traceback : ""
+      const text = runTraceback !== "" ? runTraceback : S[T.traceback[lane]!]!
+      parts.push(el("h3", undefined, "Traceback"), el("pre", "traceback", text))
     }
     details.replaceChildren(...parts)
     details.dataset.showing = state === 3 ? "failure" : "task"
