@@ -66,7 +66,7 @@ describe("the timeline page", () => {
         })
         await page.mouse.move(point!.x, point!.y)
 
-        await expect.poll(() => page.locator("#hover").isVisible()).toBe(true)
+        await expect.poll(() => page.locator("#hover").isVisible(), { timeout: 15_000 }).toBe(true)
         expect(await page.locator("#hover").textContent()).toContain("Work")
       })
     },
