@@ -101,6 +101,8 @@ interface TaskRecord {
   readonly ticks: number[]
   /** Indices (into `ticks` / 7) of performs not answered yet, innermost last. */
   readonly pending: number[]
+  /** Handlers that delegated a pending perform (by tick index), innermost last. */
+  readonly delegators: Map<number, number[]>
   readonly marks: number[]
   readonly children: TaskRecord[]
 }
@@ -164,6 +166,7 @@ export function buildModel(events: readonly TraceEvent[]): TimelineModel {
         spans: [],
         ticks: [],
         pending: [],
+        delegators: new Map(),
         marks: [],
         children: [],
       }
@@ -281,11 +284,26 @@ export function buildModel(events: readonly TraceEvent[]): TimelineModel {
           handler,
           verdict,
         )
-        if (verdict >= 2) {
-          t.ticks[at * TICK_FIELDS + 4] = step
-          t.ticks[at * TICK_FIELDS + 5] = time
-          t.pending.splice(t.pending.lastIndexOf(at), 1)
+        if (verdict === 1) {
+          // A generator handler that delegates gets the outer answer back and answers the
+          // perform itself later; a fast-path one acts like a pass and never does. The outer
+          // answer counts until the delegating handler answers.
+          const waiting = t.delegators.get(at)
+          if (waiting === undefined) t.delegators.set(at, [handler])
+          else waiting.push(handler)
+          break
         }
+        if (verdict < 2) break
+        t.ticks[at * TICK_FIELDS + 4] = step
+        t.ticks[at * TICK_FIELDS + 5] = time
+        const waiting = t.delegators.get(at)
+        if (waiting !== undefined) {
+          if (waiting[waiting.length - 1] !== handler) break
+          waiting.pop()
+          if (waiting.length > 0) break
+          t.delegators.delete(at)
+        }
+        t.pending.splice(t.pending.lastIndexOf(at), 1)
       }
     }
   }

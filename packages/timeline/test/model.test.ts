@@ -52,6 +52,40 @@ describe("the timeline's model of a run", () => {
     expect(m.ticks.answer[work]).toBeGreaterThanOrEqual(m.ticks.step[work]!)
   })
 
+  it("takes the answer of a delegating handler, not the outer one it delegated to", () => {
+    const events: TraceEvent[] = [
+      { kind: "perform", step: 5, taskId: 0, time: 0, effect: "Ask" },
+      { kind: "delegate", step: 7, taskId: 0, time: 0, effect: "Ask", handler: "shout" },
+      { kind: "transfer", step: 7, taskId: 0, time: 0, effect: "Ask", handler: "reader" },
+      { kind: "resume", step: 9, taskId: 0, time: 0, effect: "Ask", handler: "shout" },
+    ]
+    const m = buildModel(events)
+    const chain = m.chains[m.ticks.chain[0]!]!
+
+    expect(chain.map((x, i) => (i % 2 === 0 ? m.strings[x] : VERDICTS[x]))).toEqual([
+      "shout",
+      "delegate",
+      "reader",
+      "transfer",
+      "shout",
+      "resume",
+    ])
+    expect(m.ticks.answer[0]).toBe(9)
+  })
+
+  it("takes the outer answer after a fast-path delegate, which acts like a pass", () => {
+    const events: TraceEvent[] = [
+      { kind: "perform", step: 5, taskId: 0, time: 0, effect: "Ask" },
+      { kind: "delegate", step: 6, taskId: 0, time: 0, effect: "Ask", handler: "cache" },
+      { kind: "transfer", step: 6, taskId: 0, time: 0, effect: "Ask", handler: "reader" },
+      { kind: "perform", step: 8, taskId: 0, time: 0, effect: "Ask" },
+      { kind: "transfer", step: 8, taskId: 0, time: 0, effect: "Ask", handler: "reader" },
+    ]
+    const m = buildModel(events)
+
+    expect(m.ticks.answer).toEqual([6, 8])
+  })
+
   it("pairs a wait with the transfer that ends it, however much happens in between", () => {
     const m = buildModel(knownRun().events)
     const sleep = m.ticks.effect.findIndex((e) => m.strings[e] === "Sleep")
