@@ -19,7 +19,7 @@ export interface RunCommand {
   /** `--quanta N`: machine steps before a busy task is preempted. */
   readonly quanta: number | undefined
   /** `--timeline FILE`: trace the run and write its timeline page to FILE. */
-  readonly timeline?: string
+  readonly timeline: string | undefined
 }
 
 /** What one invocation asks for. */
@@ -123,7 +123,7 @@ function parseRun(args: readonly string[]): Command {
   if (module === undefined) throw new UsageError("missing module: `effvm run <module>`")
   // fromEntries makes own properties, so even a key like __proto__ is kept as given.
   const envRecord = Object.fromEntries(env)
-  const run = {
+  return {
     kind: "run",
     module,
     exportName,
@@ -131,8 +131,8 @@ function parseRun(args: readonly string[]): Command {
     captureStacks,
     virtualClock,
     quanta,
-  } as const
-  return timeline === undefined ? run : { ...run, timeline }
+    timeline,
+  }
 }
 
 function parseQuanta(value: string): number {
