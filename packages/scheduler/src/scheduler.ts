@@ -43,7 +43,7 @@ import {
 import { ExternalWait } from "./external.js"
 import { ParkOn, schedulerIdle, taskMain } from "./internal-effects.js"
 import { DEFAULT_QUANTA, MIN_QUANTA, type SchedulerOptions } from "./options.js"
-import type { PolicyOptions } from "./policy.js"
+import { type PolicyOptions, randomSourceFor } from "./policy.js"
 import { TimerQueue } from "./queues.js"
 import { ROUND_LIMIT, Rounds } from "./rounds.js"
 import type { SpawnSite } from "./site.js"
@@ -90,6 +90,8 @@ export class Scheduler {
   readonly handler: HandlerDef
   readonly clock: Clock
   readonly quanta: number
+  /** Random numbers for the programs it runs (retry jitter), seeded under `{ random: seed }`. */
+  readonly random: () => number
   readonly onDaemonError: ((error: unknown, task: Task<unknown>) => void) | undefined
   /** Ready tasks, chosen by the policy (a plain priority FIFO by default). */
   ready: ReadyTasks
@@ -136,6 +138,7 @@ export class Scheduler {
     this.quanta = !Number.isFinite(quanta) || quanta <= 0 ? 0 : Math.max(MIN_QUANTA, quanta)
     this.onDaemonError = options?.onDaemonError
     this.#policy = options
+    this.random = randomSourceFor(options)
     this.ready = readyQueueFor(options, (error) => this.#raiseFault(error))
     this.rounds = options?.maxRounds === undefined ? null : new Rounds(options.maxRounds)
     this.handler = handler(
