@@ -74,6 +74,8 @@ export class Machine {
   taskSlot: object | null = null
   /** `captureStacks: "full"`: each frame keeps the line it is suspended at (tracebacks). */
   liveStacks = false
+  /** Set once an `observe`/`intercept` region started: performs look for observers (observers.ts). */
+  observed = false
 
   constructor(
     root: Program<unknown>,

@@ -1,0 +1,53 @@
+import { describeValue, Effect } from "../effect.js"
+import { recordOrigin } from "../errors/origin.js"
+import { throwAt } from "./close.js"
+import type { Frame } from "./frames.js"
+import type { Machine } from "./machine.js"
+
+/**
+ * `observe` and `intercept` regions (observe.ts) are prompts whose handler carries an
+ * observer and declares only the effect that switches observation on. A run pays for them
+ * only once one has started (`vm.observed`, one check per perform); then each perform walks
+ * its prompt chain and calls the observers in scope, innermost first, before any handler is
+ * looked up. effvm's own effects (those kept out of traces) are not shown.
+ *
+ * Returns the effect to perform (an interceptor may have replaced it), or null when an
+ * observer threw: the error is then thrown at the perform site, as a handler's error
+ * before it consumed k.
+ */
+export function observeAt(vm: Machine, f: Frame, effect: Effect<unknown>): Effect<unknown> | null {
+  if ((effect as { effvmUntraced?: boolean }).effvmUntraced === true) return effect
+  let current = effect
+  for (let p = f.prompt; p !== null; p = p.prompt) {
+    const observer = p.handler.observer
+    if (observer === null || p.disabled) continue
+    let answer: unknown
+    try {
+      answer = observer.f(current)
+    } catch (error) {
+      recordOrigin(error, f, { effect: current, k: null, last: "threw" })
+      throwAt(vm, f, error)
+      return null
+    }
+    if (!observer.replaces) continue
+    if (!(answer instanceof Effect)) {
+      const error = new TypeError(
+        `intercept(${p.handler.name}): the function must return the effect to perform (the same one or another), got ${describeValue(answer)} for ${describeEffectName(current)}.`,
+      )
+      recordOrigin(error, f, { effect: current, k: null, last: "threw" })
+      throwAt(vm, f, error)
+      return null
+    }
+    current = answer
+  }
+  return current
+}
+
+function describeEffectName(effect: Effect<unknown>): string {
+  return effect.constructor?.name ?? "an effect"
+}
+
+/** Switches observation on for the rest of the run (performed where a region starts). */
+export function startObserving(vm: Machine): void {
+  vm.observed = true
+}
