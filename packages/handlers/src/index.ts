@@ -17,7 +17,8 @@ export {
   logger,
 } from "./log.js"
 export { MissingKeyError } from "./missing.js"
-export { Ask, ask, local, reader } from "./reader.js"
+export { Lazy, lazy } from "./lazy.js"
+export { Ask, ask, type Environment, local, reader } from "./reader.js"
 export {
   Get,
   get,
@@ -30,4 +31,4 @@ export {
   type StateStore,
   state,
 } from "./state.js"
-export { listen, Tell, tell, type WriterHandler, writer } from "./writer.js"
+export { type ListenOptions, listen, Tell, tell, type WriterHandler, writer } from "./writer.js"

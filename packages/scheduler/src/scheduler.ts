@@ -20,6 +20,7 @@ import {
   handlersBetween,
   noteEscape,
   Preempt,
+  WaitSignal,
   recordOrigin,
   regionClosing,
   spawnContinuation,
@@ -66,6 +67,7 @@ import {
 } from "./task.js"
 import { startTaskTrace, type TaskTrace } from "./trace-events.js"
 import { type Blocker, isAbsorbed, isAwaited, type Waitable } from "./wait-types.js"
+import { waitSignal } from "./signal-wait.js"
 import { WakeSignal } from "./wake.js"
 import type { WatchdogError } from "./watchdog.js"
 
@@ -145,7 +147,7 @@ export class Scheduler {
       (effect: Effect<unknown>, k: Continuation<unknown>) => this.handle(effect, k),
       {
         name: "scheduler",
-        handles: [SchedulerEffect, GetExecutionContext, Preempt, AwaitExternal],
+        handles: [SchedulerEffect, GetExecutionContext, Preempt, AwaitExternal, WaitSignal],
       },
     )
     this.root = new Task(this, this.#nextTaskId++, rootName, 0, false, null, null)
@@ -174,6 +176,7 @@ export class Scheduler {
     if (effect instanceof Preempt) return this.#preempt(k)
     if (effect instanceof ParkOn && effect.owner === this) return Pass()
     if (effect instanceof AwaitExternal) return this.#awaitExternal(effect.promise, k)
+    if (effect instanceof WaitSignal) return waitSignal(this, effect, k)
     return Pass()
   }
 
