@@ -1,5 +1,5 @@
 import { Ask, ask, reader } from "@effvm/handlers"
-import { scheduled, sleep, spawn, VirtualClock, gather } from "@effvm/scheduler"
+import { gather, scheduled, sleep, spawn, VirtualClock } from "@effvm/scheduler"
 import { type Effect, observe, program, run, withHandler } from "@effvm/vm-core"
 import { describe, expect, it } from "vitest"
 

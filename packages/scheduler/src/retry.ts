@@ -204,4 +204,3 @@ export function retry<T>(program: Program<T>, options: RetryOptions): Program<T>
     )
   return retryLoop(program, options) as Program<T>
 }
-

@@ -20,12 +20,12 @@ import {
   handlersBetween,
   noteEscape,
   Preempt,
-  WaitSignal,
   recordOrigin,
   regionClosing,
   spawnContinuation,
   type TaskLocalsHolder,
   takeMachineStop,
+  WaitSignal,
 } from "@effvm/vm-core/internal"
 import { answerAbandoned } from "./abandon.js"
 import { describeBlocked } from "./blocked.js"
@@ -47,6 +47,7 @@ import { DEFAULT_QUANTA, MIN_QUANTA, type SchedulerOptions } from "./options.js"
 import { type PolicyOptions, randomSourceFor } from "./policy.js"
 import { TimerQueue } from "./queues.js"
 import { ROUND_LIMIT, Rounds } from "./rounds.js"
+import { waitSignal } from "./signal-wait.js"
 import type { SpawnSite } from "./site.js"
 import { initTaskControl, stopAll, stopOnRoundLimit, stopSeenAtEnd } from "./stopping.js"
 import {
@@ -67,7 +68,6 @@ import {
 } from "./task.js"
 import { startTaskTrace, type TaskTrace } from "./trace-events.js"
 import { type Blocker, isAbsorbed, isAwaited, type Waitable } from "./wait-types.js"
-import { waitSignal } from "./signal-wait.js"
 import { WakeSignal } from "./wake.js"
 import type { WatchdogError } from "./watchdog.js"
 

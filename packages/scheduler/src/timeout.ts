@@ -66,7 +66,11 @@ class TimeoutRace extends SchedulerEffect<unknown> {
   }
 }
 
-const runWithTimeout = fn(function* timeout(ms: number, program: Program<unknown>, site: SpawnSite) {
+const runWithTimeout = fn(function* timeout(
+  ms: number,
+  program: Program<unknown>,
+  site: SpawnSite,
+) {
   const outcome = yield* new TimeoutRace(ms, program, site)
   if (outcome === TIMED_OUT) throw new TimeoutError(ms, program.name)
   return outcome

@@ -1,4 +1,4 @@
-import { fn, program, run, type Yielded } from "@effvm/vm-core"
+import { fn, formatTraceback, program, run, type Yielded } from "@effvm/vm-core"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import {
@@ -245,6 +245,18 @@ describe("channels", () => {
     )
     expect(error).toBeInstanceOf(SchedulerDeadlockError)
     expect((error as Error).message).toMatch(/receives from channel #1/)
+  })
+
+  it("shows a wait on a channel as receive(channel #1) in the traceback", () => {
+    const error = thrownBy(() =>
+      runVirtual(
+        program(function* main() {
+          const ch = yield* createChannel<number>(0)
+          yield* receive(ch)
+        }),
+      ),
+    )
+    expect(formatTraceback(error)).toContain("performing receive(channel #1)")
   })
 
   it("rejects a negative or fractional capacity with a TypeError naming it", () => {

@@ -1,6 +1,14 @@
 import { fn, program, type Yielded } from "@effvm/vm-core"
 import { describe, expect, it } from "vitest"
-import { cancel, now, sleep, spawn, TaskCancelledError, TimeoutError, timeout } from "../src/index.js"
+import {
+  cancel,
+  now,
+  sleep,
+  spawn,
+  TaskCancelledError,
+  TimeoutError,
+  timeout,
+} from "../src/index.js"
 import { runVirtual, thrownBy } from "./helpers.js"
 
 const slow = fn(function* slow(ms: number, log: string[]): Generator<Yielded, string, unknown> {

@@ -47,7 +47,6 @@ import {
   type StepGenerator,
 } from "./frames.js"
 import { findHandler } from "./lookup.js"
-import { observeAt } from "./observers.js"
 import type { Machine } from "./machine.js"
 import {
   MODE_DELIVER,
@@ -69,12 +68,6 @@ export function perform(vm: Machine, f: Frame, effect: Effect<unknown>): void {
   ) {
     preemptBefore(vm, f, effect)
     return
-  }
-  // The one check observers cost a run that has none (observers.ts).
-  if (vm.observed) {
-    const seen = observeAt(vm, f, effect)
-    if (seen === null) return
-    effect = seen
   }
   const p = findHandler(f.prompt, effect)
   if (p === null) {

@@ -1,6 +1,6 @@
-import { firstUserLocation, shortPath } from "../errors/site.js"
 import { liveLinesFrom } from "../errors/live-lines.js"
-import { type Frame, FRAME_PROGRAM, FRAME_PROMPT, type PromptFrame, promptOf } from "./frames.js"
+import { firstUserLocation, shortPath } from "../errors/site.js"
+import { FRAME_PROGRAM, FRAME_PROMPT, type Frame, type PromptFrame, promptOf } from "./frames.js"
 
 /**
  * One program frame of a continuation, as `k.frames` shows it: the program's name and a
@@ -30,7 +30,11 @@ export function programFramesFrom(top: Frame): ContinuationFrame[] {
     if (site?.internal) continue
     const capture = live?.get(f)
     const where = (capture ? firstUserLocation(capture) : undefined) ?? site?.location
-    out.push({ name: f.def.name, file: where ? shortPath(where.file) : undefined, line: where?.line })
+    out.push({
+      name: f.def.name,
+      file: where ? shortPath(where.file) : undefined,
+      line: where?.line,
+    })
   }
   return out
 }
