@@ -22,14 +22,22 @@ import { answerFromOutside, keyText } from "./missing.js"
  * })
  * ```
  */
-export class Ask<T = unknown, K = string> extends Effect<T> {
-  constructor(readonly key: K) {
+export class Ask<T = unknown> extends Effect<T> {
+  constructor(
+    /**
+     * The key: a string for an object environment, any value for a `Map` environment. Typed
+     * `any` so that handlers written for string keys (`env[eff.key]`) keep compiling.
+     */
+    // biome-ignore lint/suspicious/noExplicitAny: a Map environment's keys may be of any type
+    readonly key: any,
+  ) {
     super()
   }
 }
 
 /**
- * Performs `Ask(key)`: `yield* ask<T>(key)` evaluates to the environment's value.
+ * Performs `Ask(key)`: `yield* ask<T>(key)` evaluates to the environment's value. The key is
+ * a string, or any value when the reader's environment is a `Map`.
  *
  * @example
  * ```ts
@@ -40,10 +48,8 @@ export class Ask<T = unknown, K = string> extends Effect<T> {
  * run(withHandler(reader({ url: "https://example.org" }), main)) // 19
  * ```
  */
-export function ask<T = unknown>(key: string): Ask<T>
-export function ask<T = unknown, K = unknown>(key: K): Ask<T, K>
-export function ask<T = unknown, K = unknown>(key: K): Ask<T, K> {
-  return new Ask<T, K>(key)
+export function ask<T = unknown>(key: unknown): Ask<T> {
+  return new Ask<T>(key)
 }
 
 /**
@@ -82,7 +88,7 @@ function readerHandler(
 ): HandlerDef {
   if (missing === "pass") {
     const def: HandlerDef = handler(
-      function readOverride(eff: Ask<unknown, unknown>, k) {
+      function readOverride(eff: Ask<unknown>, k) {
         const value = values.get(eff.key)
         if (value instanceof Lazy) return answerLazy(value, eff.key, k, def)
         if (value !== undefined || values.has(eff.key)) return Transfer(k, value)
@@ -96,7 +102,7 @@ function readerHandler(
   }
   const keys = () => [...values.keys()].map(keyText)
   const def: HandlerDef = handler(
-    function readFromEnv(eff: Ask<unknown, unknown>, k) {
+    function readFromEnv(eff: Ask<unknown>, k) {
       const value = values.get(eff.key)
       if (value instanceof Lazy) return answerLazy(value, eff.key, k, def)
       if (value !== undefined || values.has(eff.key)) return Transfer(k, value)
