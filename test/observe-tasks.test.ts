@@ -1,6 +1,15 @@
 import { Ask, ask, reader } from "@effvm/handlers"
 import { gather, scheduled, sleep, spawn, VirtualClock } from "@effvm/scheduler"
-import { type Effect, observe, program, run, withHandler } from "@effvm/vm-core"
+import {
+  type Effect,
+  Effect as EffectBase,
+  handler,
+  observe,
+  program,
+  run,
+  Transfer,
+  withHandler,
+} from "@effvm/vm-core"
 import { describe, expect, it } from "vitest"
 
 const worker = (name: string) =>
@@ -71,5 +80,37 @@ describe("observe across tasks", () => {
       ),
     )
     expect(kinds(seen).sort()).toEqual(["Sleep", "Spawn"])
+  })
+})
+
+class WhereFrom extends EffectBase<string[]> {}
+
+describe("k.frames and k.handlers in a task", () => {
+  it("list the task's frames and every handler in scope, the scheduler included", () => {
+    let frames: string[] = []
+    const locator = handler(
+      (_eff: WhereFrom, k) => {
+        frames = k.frames.map((f) => f.name)
+        return Transfer(k, k.handlers)
+      },
+      { handles: [WhereFrom], name: "locator" },
+    )
+    const asker = program(function* asker() {
+      return yield* new WhereFrom()
+    })
+    const handlers = run(
+      withHandler(
+        locator,
+        scheduled(
+          program(function* main() {
+            const [names] = yield* gather(asker)
+            return names
+          }),
+          { clock: new VirtualClock() },
+        ),
+      ),
+    )
+    expect(frames).toEqual(["asker"])
+    expect(handlers).toEqual(["scheduler", "locator"])
   })
 })

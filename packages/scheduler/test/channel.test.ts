@@ -88,6 +88,37 @@ describe("channels", () => {
     expect(log).toEqual(["receiving at 10", 'got {"done":false,"value":7}', "sent 7"])
   })
 
+  it("serves waiting receivers oldest first", () => {
+    const got = runVirtual(
+      program(function* main() {
+        const ch = yield* createChannel<string>(0)
+        const first = yield* spawn(
+          program(function* firstReceiver() {
+            return yield* receive(ch)
+          }),
+        )
+        yield* sleep(1)
+        const second = yield* spawn(
+          program(function* secondReceiver() {
+            return yield* receive(ch)
+          }),
+        )
+        yield* sleep(1)
+        yield* spawn(
+          program(function* sender() {
+            yield* send(ch, "one")
+            yield* send(ch, "two")
+          }),
+        )
+        return yield* gather(first, second)
+      }),
+    )
+    expect(got).toEqual([
+      { done: false, value: "one" },
+      { done: false, value: "two" },
+    ])
+  })
+
   it("answers { done: true } once closed and drained, after the values still buffered", () => {
     const results = runVirtual(
       program(function* main() {

@@ -247,3 +247,22 @@ describe("intercept", () => {
     ).toThrow(/must return the effect to perform .* got 42 for Ask/)
   })
 })
+
+describe("observe in a traced run", () => {
+  it("reports the effect an interceptor chose in the perform event", () => {
+    const performed: string[] = []
+    run(
+      withHandlers(
+        [env, noter],
+        intercept((e) => new Note(`instead of ${(e as Ask).key}`), helper("k")),
+      ),
+      {
+        trace: "full",
+        onEvent: (event) => {
+          if (event.kind === "perform") performed.push(String(event.effect))
+        },
+      },
+    )
+    expect(performed).toEqual(["Note"])
+  })
+})
