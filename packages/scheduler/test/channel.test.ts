@@ -374,3 +374,54 @@ describe("channel properties", () => {
     )
   })
 })
+
+describe("channel properties with cancelled receivers", () => {
+  it("loses no value when receivers are cancelled at random moments", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2 }),
+        fc.array(fc.integer({ min: 0, max: 12 }), { minLength: 1, maxLength: 3 }),
+        fc.integer({ min: 0, max: 10_000 }),
+        (capacity, cancelAfter, seed) => {
+          const values = Array.from({ length: 12 }, (_, i) => i)
+          const received: number[] = []
+          const recording = fn(function* recording(
+            ch: Channel<number>,
+          ): Generator<Yielded, void, unknown> {
+            for (;;) {
+              const r: Received<number> = yield* receive(ch)
+              if (r.done) return
+              received.push(r.value)
+              yield* sleep(1)
+            }
+          })
+          run(
+            scheduled(
+              program(function* main() {
+                const ch = yield* createChannel<number>(capacity)
+                const doomed = []
+                for (const ms of cancelAfter) {
+                  const t = yield* spawn(recording(ch))
+                  doomed.push(t)
+                  yield* spawn(
+                    program(function* canceller() {
+                      yield* sleep(ms)
+                      yield* cancel(t)
+                    }),
+                  )
+                }
+                const survivor = yield* spawn(recording(ch))
+                for (const v of values) yield* send(ch, v)
+                yield* closeChannel(ch)
+                yield* gather(survivor)
+              }),
+              { clock: new VirtualClock(), policy: { random: seed } },
+            ),
+          )
+          expect([...received].sort((a, b) => a - b)).toEqual(values)
+        },
+      ),
+      { numRuns: 150 },
+    )
+  })
+})
