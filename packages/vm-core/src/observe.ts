@@ -39,7 +39,7 @@ function region<T>(
   }
   const observer: EffectObserver = { f, replaces }
   const name = f.name ? `${op}(${f.name})` : op
-  const def = new HandlerDef(answerStart, [StartObserving], name, observer)
+  const def = new HandlerDef(answerStart, [StartObserving], name, false, observer)
   return withHandler(def, observedRegion(body)) as Program<T>
 }
 
