@@ -32,7 +32,7 @@ import { adoptIntoScope } from "./cancel-scope.js"
 import { type ReadyTasks, readyQueueFor, reportChoices, startRecording } from "./choice-queue.js"
 import { type Clock, realClock } from "./clock.js"
 import { SchedulerEffect } from "./effect.js"
-import { enrichWithBoundaries, takeIncoming } from "./enrichment.js"
+import { enrichWithBoundaries, stampEscape, takeIncoming } from "./enrichment.js"
 import {
   type BlockedTask,
   cancellationOf,
@@ -311,6 +311,7 @@ export class Scheduler {
     task.settledOk = ok
     task.settledValue = value
     if (this.#trace !== null) this.#trace.ended(task)
+    if (state === S_FAILED && task !== this.root) stampEscape(task, value)
     // Only a failure crossing from the task reads its spawn site again (cancellations are
     // never enriched): the handles a program keeps after the tasks ended (W4 keeps 100,000)
     // then hold no captured stack.

@@ -1,4 +1,5 @@
 import { describeValue } from "../effect.js"
+import { settle } from "../errors/context.js"
 import { type Performing, recordOrigin } from "../errors/origin.js"
 import { type Continuation, K_ABANDONED, K_LIVE } from "./continuation.js"
 import { continueDispatch, enrichAt, frameName, noteVerdict, reinstall } from "./dispatch.js"
@@ -188,9 +189,15 @@ export function completeWith(vm: Machine, target: Frame | null, value: unknown):
   }
 }
 
-/** Throws `error` into `target` (or out of the machine when `target` is null). */
+/**
+ * Throws `error` into `target` (or out of the machine when `target` is null). Errors the
+ * machine raises itself (an unhandled effect, a handler's error, misuse) are settled here,
+ * at their origin: a `finally` they unwind through may perform effects, and the error that
+ * comes back out of it afterwards is not new (never converted later, SPEC §5).
+ */
 export function throwAt(vm: Machine, target: Frame | null, error: unknown): void {
   recordOrigin(error, target)
+  settle(error)
   vm.top = target
   vm.mode = MODE_THROW
   vm.value = error

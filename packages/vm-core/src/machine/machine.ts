@@ -89,7 +89,18 @@ export class Machine {
  * rare lives in helpers; what stays inline is the perform → resume → return cycle.
  */
 export function advance(vm: Machine, limit: number): number {
+  // A run started inside a handler of another run (interop can do that) must leave the
+  // outer run's capture mode as it found it.
+  const outer = liveCapture.machine
   liveCapture.machine = vm.liveStacks ? vm : null
+  try {
+    return loop(vm, limit)
+  } finally {
+    liveCapture.machine = outer
+  }
+}
+
+function loop(vm: Machine, limit: number): number {
   for (let n = 0; n < limit; n++) {
     const mode = vm.mode
     if (mode >= MODE_DONE) return mode
