@@ -51,7 +51,10 @@ function render(tb: Traceback): string[] {
       )
       const text = sourceLine(frame)
       if (text) lines.push(`    ${text}`)
-      if (count > 1) lines.push(`    [×${count}]`)
+      if (count > 1)
+        lines.push(
+          frame.cycle ? `    [the ${frame.cycle} frames above ×${count}]` : `    [×${count}]`,
+        )
       lines.push(...performingLines(frame))
     }
     const crossed = crossingNote(section, tb.sections[i + 1])
@@ -90,14 +93,16 @@ function folded(frames: readonly TracebackFrame[]): [TracebackFrame, number][] {
   const out: [TracebackFrame, number][] = []
   for (const f of frames) {
     const last = out[out.length - 1]
-    if (
+    if (f.cycle !== undefined) out.push([f, f.repeated ?? 1])
+    else if (
       last &&
+      last[0].cycle === undefined &&
       last[0].file === f.file &&
       last[0].line === f.line &&
       sameName(last[0].call, f.call)
     )
-      last[1]++
-    else out.push([f, 1])
+      last[1] += f.repeated ?? 1
+    else out.push([f, f.repeated ?? 1])
   }
   return out
 }

@@ -1,6 +1,7 @@
 import type { Control } from "../control.js"
 import type { Effect } from "../effect.js"
 import { liveCapture } from "../errors/live-lines.js"
+import { DEFAULT_MAX_DEPTH } from "../errors/recursion.js"
 import { TAG_CONTROL, TAG_EFFECT, TAG_PROGRAM, tagOf } from "../instruction.js"
 import type { Program } from "../program.js"
 import type { StopError } from "../stop.js"
@@ -28,6 +29,7 @@ import {
 } from "./frames.js"
 import {
   CLOSE,
+  DISARMED,
   MODE_DELIVER,
   MODE_DISPATCH_ERROR,
   MODE_DONE,
@@ -56,8 +58,13 @@ export class Machine {
   inErrorDispatch = false
   /** Set by the scheduler's cross-task throw: enrich again even an enriched error (§7). */
   forceEnrich = false
-  /** Step count at which the next perform is preceded by a preemption; 0 = disarmed. */
-  preemptAt = 0
+  /**
+   * Step count from which the next perform or sub-program call is preceded by a preemption;
+   * `DISARMED` (never reached) when no budget is set, so the check is one comparison.
+   */
+  preemptAt = DISARMED
+  /** Frames deeper than this fail with RecursionError (the `maxDepth` run option). */
+  maxDepth = DEFAULT_MAX_DEPTH
   /** The event reporter of a traced run; null with `trace: "none"` (one check per perform). */
   trace: Tracer | null = null
   /** Set before the run (runOutcome): schedulers record their choices even without onChoices. */
