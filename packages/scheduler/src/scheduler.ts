@@ -598,7 +598,8 @@ export class Scheduler {
    */
   #stuck(): void {
     if (this.#fault === null) this.#raiseFault(this.#deadlock())
-    else if (this.#faultRounds++ < MAX_FAULT_ROUNDS) this.#interruptAll(this.#fault.error, null, true)
+    else if (this.#faultRounds++ < MAX_FAULT_ROUNDS)
+      this.#interruptAll(this.#fault.error, null, true)
     else this.#abandon()
   }
 

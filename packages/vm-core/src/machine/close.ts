@@ -7,6 +7,8 @@ import { abandonErrorDispatch, isErrorSiteDispatch } from "./error-dispatch.js"
 import {
   AFTER_ABORT,
   AFTER_PASS,
+  AFTER_RUN_DONE,
+  AFTER_RUN_FAILED,
   AFTER_TRANSFER,
   AFTER_TRANSFER_ENRICH,
   bumpLookupEpoch,
@@ -20,7 +22,8 @@ import {
   MARKED,
   MarkerFrame,
 } from "./frames.js"
-import { finish, type Machine } from "./machine.js"
+import { setCloser, suppressInto } from "./held.js"
+import { fail, finish, type Machine } from "./machine.js"
 import { CLOSE, MODE_DELIVER, MODE_HANDLE_YIELD, MODE_RETURN, MODE_THROW } from "./modes.js"
 
 /**
@@ -53,6 +56,8 @@ export function closeContinuation(
   vm.mode = MODE_THROW
   vm.value = CLOSE
 }
+
+setCloser(closeContinuation)
 
 /** Marks every frame from `top` down to (not including) `below` as waiting to be closed. */
 export function markRegion(top: Frame, below: Frame | null): void {
@@ -128,6 +133,16 @@ export function runMarker(vm: Machine, f: Frame, payload: unknown): void {
     return
   }
   const k = m.k
+  if (m.after === AFTER_RUN_DONE) {
+    if (m.hasError) fail(vm, m.error)
+    else finish(vm, m.value)
+    return
+  }
+  if (m.after === AFTER_RUN_FAILED) {
+    if (m.hasError) suppressInto(m.value, m.error)
+    fail(vm, m.value)
+    return
+  }
   if (m.after === AFTER_ABORT) {
     if (m.hasError) throwAt(vm, target, m.error)
     else completeWith(vm, target, m.value)

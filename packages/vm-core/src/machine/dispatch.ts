@@ -47,6 +47,7 @@ import {
   promptOf,
   type StepGenerator,
 } from "./frames.js"
+import { noteHeld } from "./held.js"
 import { findHandler } from "./lookup.js"
 import type { Machine } from "./machine.js"
 import {
@@ -219,7 +220,10 @@ function fastControl(vm: Machine, p: PromptFrame, k: Continuation<unknown>, c: C
     return
   }
   k1.state = K_RESUMED
-  if (k1 !== k) reinstall(k1, p.parent)
+  if (k1 !== k) {
+    reinstall(k1, p.parent)
+    if (k.state === K_LIVE) noteHeld(vm, k)
+  }
   if (op === OP_TRANSFER_ENRICH) enrichAt(vm, k1, c.value)
   else resumeWith(vm, k1, op, c.value)
 }
@@ -263,6 +267,7 @@ export function handleControl(vm: Machine, f: Frame, c: Control): void {
   if (op === OP_TRANSFER_ENRICH) {
     const k1 = claim(vm, f, c.k)
     if (k1 === null) return
+    if (k1 !== h.k && h.k.state === K_LIVE) noteHeld(vm, h.k)
     endHandlerThen(vm, f, h, AFTER_TRANSFER_ENRICH, c.value, k1)
     return
   }
@@ -270,6 +275,7 @@ export function handleControl(vm: Machine, f: Frame, c: Control): void {
     if (op === OP_TRANSFER_THROW) settle(c.value)
     const k1 = claim(vm, f, c.k)
     if (k1 === null) return
+    if (k1 !== h.k && h.k.state === K_LIVE) noteHeld(vm, h.k)
     const after = op === OP_TRANSFER ? AFTER_TRANSFER : AFTER_TRANSFER_THROW
     endHandlerThen(vm, f, h, after, c.value, k1)
     return

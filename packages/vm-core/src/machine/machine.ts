@@ -14,7 +14,7 @@ import {
   recordCloseError,
   runMarker,
 } from "./close.js"
-import { K_LIVE } from "./continuation.js"
+import { type Continuation, K_LIVE } from "./continuation.js"
 import { handleControl, perform, pushProgram } from "./dispatch.js"
 import { startErrorDispatch } from "./error-dispatch.js"
 import { throwFromFrame } from "./errors.js"
@@ -27,6 +27,7 @@ import {
   LIVE,
   MARKED,
 } from "./frames.js"
+import { closeHeldAtEnd } from "./held.js"
 import {
   CLOSE,
   DISARMED,
@@ -81,6 +82,9 @@ export class Machine {
   taskSlot: object | null = null
   /** `captureStacks: "full"`: each frame keeps the line it is suspended at (tracebacks). */
   liveStacks = false
+  /** Continuations handed over while live (held.ts): closed when the run ends. */
+  held: Continuation<unknown>[] | null = null
+  heldLimit = 1024
 
   constructor(
     root: Program<unknown>,
@@ -209,12 +213,14 @@ function throwInto(vm: Machine, f: Frame): void {
 }
 
 export function finish(vm: Machine, value: unknown): void {
+  if (vm.held !== null && closeHeldAtEnd(vm, true, value)) return
   vm.top = null
   vm.result = value
   vm.mode = MODE_DONE
 }
 
 export function fail(vm: Machine, error: unknown): void {
+  if (vm.held !== null && closeHeldAtEnd(vm, false, error)) return
   vm.top = null
   vm.error = error
   vm.mode = MODE_FAILED
