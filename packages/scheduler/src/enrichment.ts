@@ -39,7 +39,7 @@ export function* enrichWithBoundaries(
   const answer = yield* Delegate()
   if (answer instanceof ExecutionContext) {
     if (from !== null && !hasBoundary(answer.entries, from)) answer.add(spawnBoundary(from))
-    if (task !== null) answer.add(spawnBoundary(task))
+    if (task !== null) answer.add(spawnBoundary(task, from === null))
   }
   return yield* Transfer(k, answer)
 }
@@ -54,6 +54,7 @@ export function* enrichWithBoundaries(
 export function stampEscape(task: Task<unknown>, error: unknown): void {
   if (error === null || typeof error !== "object" || error instanceof Interrupt) return
   const context = getExecutionContext(error)
-  if (context === undefined) attachContext(error, new ExecutionContext().add(spawnBoundary(task)))
+  if (context === undefined)
+    attachContext(error, new ExecutionContext().add(spawnBoundary(task, true)))
   else if (!hasBoundary(context.entries, task)) context.add(spawnBoundary(task))
 }

@@ -34,6 +34,7 @@ function pipeline(log: string[], finallyError?: Error): Program<number> {
       for (let i = 1; ; i++) yield* new Emit(i)
     } finally {
       log.push("producer finally")
+      // biome-ignore lint/correctness/noUnsafeFinally: the test is about a failing cleanup
       if (finallyError) throw finallyError
     }
   })

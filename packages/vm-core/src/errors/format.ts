@@ -44,6 +44,8 @@ function render(tb: Traceback): string[] {
       const name = typeof b.name === "string" && b.name ? ` "${b.name}"` : ""
       lines.push("", `  ── in task ${String(b.taskId)}${name}${site} ──`)
     }
+    const cleanup = section.boundary?.cleanup
+    if (typeof cleanup === "string") lines.push("", `  ${cleanupNote(section.boundary!, cleanup)}`)
     for (const [frame, count] of folded(section.frames)) {
       lines.push(
         "",
@@ -65,6 +67,12 @@ function render(tb: Traceback): string[] {
   })
   lines.push("", `${tb.errorType}: ${tb.message}`)
   return lines
+}
+
+/** `raised during cleanup of task 4 "leaf 1-1" (cancelled)`: a finally raised it. */
+function cleanupNote(b: Readonly<Record<string, unknown>>, why: string): string {
+  const name = typeof b.name === "string" && b.name ? ` "${b.name}"` : ""
+  return `raised during cleanup of task ${String(b.taskId)}${name} (${why})`
 }
 
 /** The effect a frame was performing and each handler's verdict on it. */
