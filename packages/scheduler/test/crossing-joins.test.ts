@@ -58,8 +58,18 @@ describe("an error not enriched in the task it escapes from gets that task's bou
   })
 
   const joins: [string, (t1: Task<never>) => Generator<Yielded, unknown, unknown>][] = [
-    ["wait", (t1) => wait(t1)],
-    ["gather", (t1) => gather(t1)],
+    [
+      "wait",
+      function* (t1) {
+        return yield* wait(t1)
+      },
+    ],
+    [
+      "gather",
+      function* (t1) {
+        return yield* gather(t1)
+      },
+    ],
     [
       "race",
       function* (t1) {

@@ -116,9 +116,15 @@ function unwinding(origin: Origin, layers: readonly boolean[]): Program<void> {
 
 type Join = (t: Task<void>) => Generator<Yielded, unknown, unknown>
 const joinsByName: Record<string, Join> = {
-  wait: (t) => wait(t),
-  gather: (t) => gather(t),
-  gatherSettled: (t) => gatherSettled(t),
+  wait: function* (t) {
+    return yield* wait(t)
+  },
+  gather: function* (t) {
+    return yield* gather(t)
+  },
+  gatherSettled: function* (t) {
+    return yield* gatherSettled(t)
+  },
   race: function* (t) {
     return yield* race(
       t,
@@ -129,8 +135,12 @@ const joinsByName: Record<string, Join> = {
       ),
     )
   },
-  any: (t) => any(t),
-  gatherN: (t) => gatherN(1, t),
+  any: function* (t) {
+    return yield* any(t)
+  },
+  gatherN: function* (t) {
+    return yield* gatherN(1, t)
+  },
 }
 
 /** The error a join observed of the failing task, however it delivered it. */
