@@ -28,6 +28,7 @@ import {
 } from "./close.js"
 import { closeHeld } from "./close-request.js"
 import { Continuation, type HandlerVerdict, K_LIVE, K_RESUMED } from "./continuation.js"
+import { overDepth } from "./depth.js"
 import { throwFromFrame } from "./errors.js"
 import {
   AFTER_PASS,
@@ -424,7 +425,7 @@ export function pushProgram(vm: Machine, prog: Program<unknown>): void {
     preemptBefore(vm, parent, prog)
     return
   }
-  if (parent !== null && parent.depth >= vm.maxDepth) {
+  if (vm.steps >= vm.depthCheckAt && parent !== null && overDepth(vm, parent)) {
     tooDeep(vm, parent, prog)
     return
   }
@@ -478,7 +479,7 @@ function budgetCheckable(vm: Machine, f: Frame): boolean {
 function tooDeep(vm: Machine, parent: Frame, prog: Program<unknown>): void {
   const site = prog.def?.site
   const where = site ? `${prog.name} (${site})` : prog.name
-  throwAt(vm, parent, new RecursionError(parent.depth + 1, vm.maxDepth, where))
+  throwAt(vm, parent, new RecursionError(vm.depthMarkValue + 1, vm.maxDepth, where))
 }
 
 /** No handler answered: built-in answers, else UnhandledEffectError at the perform site. */

@@ -27,11 +27,6 @@ export type StepGenerator = Generator<unknown, unknown, unknown>
 export class Frame {
   /** `FINISHING` frames are inside their `finally`; `MARKED` ones wait to be closed. */
   closing = LIVE
-  /**
-   * How many frames stood below this one when it was made (its parent's depth + 1): the
-   * bound of `maxDepth`. A frame relinked later (a continuation moved) keeps its number.
-   */
-  readonly depth: number
 
   constructor(
     readonly kind: number,
@@ -52,9 +47,7 @@ export class Frame {
      */
     readonly def: ProgramDef | null,
     readonly args: unknown,
-  ) {
-    this.depth = parent === null ? 1 : parent.depth + 1
-  }
+  ) {}
 }
 
 /**

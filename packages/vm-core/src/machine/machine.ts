@@ -66,6 +66,11 @@ export class Machine {
   preemptAt = DISARMED
   /** Frames deeper than this fail with RecursionError (the `maxDepth` run option). */
   maxDepth = DEFAULT_MAX_DEPTH
+  /** Step count from which the next call measures the stack's depth (depth.ts). */
+  depthCheckAt = 0
+  /** The frame measured last and its depth: the next measure walks down to it, not further. */
+  depthMark: Frame | null = null
+  depthMarkValue = 0
   /** The event reporter of a traced run; null with `trace: "none"` (one check per perform). */
   trace: Tracer | null = null
   /** Set before the run (runOutcome): schedulers record their choices even without onChoices. */
