@@ -147,8 +147,9 @@ export function readyQueueFor(
   if (policy === undefined || policy === "fifo") {
     return options?.onChoices === undefined ? new ReadyQueue<Task<unknown>>() : new RecordingFifo()
   }
-  if ("random" in policy) return new RandomChoice(policy.random)
-  return new ReplayChoice(policy.replay, fault)
+  // A replay may carry the seed too (for the jitter it repeats, retry.ts): the log decides.
+  if ("replay" in policy) return new ReplayChoice(policy.replay, fault)
+  return new RandomChoice(policy.random)
 }
 
 /**
@@ -165,7 +166,9 @@ export function startRecording(queue: ReadyTasks, k: Continuation<unknown>): Rea
 }
 
 /** The recorded choices of `queue`, or null when it does not record. */
-export function choiceLog(queue: ReadyTasks): readonly number[] | null {
+export function choiceLog(ready: ReadyTasks): readonly number[] | null {
+  // A journaled run's queue wraps the policy's (journaled.ts).
+  const queue = "inner" in ready ? (ready.inner as ReadyTasks) : ready
   return queue instanceof RecordingFifo || queue instanceof ChoiceList ? queue.log : null
 }
 
