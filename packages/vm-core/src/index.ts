@@ -32,6 +32,7 @@ export {
 } from "./errors/traceback.js"
 export { AwaitExternal, awaitExternal } from "./external.js"
 export {
+  type AnyHandler,
   HandlerDef,
   type HandlerFunction,
   type HandlerOptions,
@@ -39,7 +40,7 @@ export {
   withHandler,
   withHandlers,
 } from "./handler.js"
-export type { Instruction, ProgramGenerator, Yielded } from "./instruction.js"
+export type { Instruction, PerformedBy, ProgramGenerator, Yielded } from "./instruction.js"
 export { Continuation } from "./machine/continuation.js"
 export { type RunOutcome, runOutcome, runOutcomeAsync } from "./outcome.js"
 export { fn, Program, program, pure } from "./program.js"
@@ -53,6 +54,13 @@ export {
   type VMStatus,
 } from "./run.js"
 export { StopError } from "./stop.js"
+export type {
+  Answered,
+  AnswerOf,
+  EffectsOf,
+  Remaining,
+  Untracked,
+} from "./typing.js"
 export type {
   EffectEventKind,
   EventListener,

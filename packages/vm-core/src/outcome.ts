@@ -3,9 +3,11 @@ import { escapedFrom } from "./errors/escape.js"
 import { advance, type Machine } from "./machine/machine.js"
 import { MODE_DONE } from "./machine/modes.js"
 import type { Program } from "./program.js"
+import type { AnyHandler } from "./handler.js"
 import { machineFor, type RunOptions } from "./run.js"
 import { finalError, StopError } from "./stop.js"
 import { throwTraceFailure } from "./trace/attach.js"
+import type { Answered, Remaining } from "./typing.js"
 
 /**
  * How a run ended, as {@link runOutcome} and {@link runOutcomeAsync} report it: finished
@@ -54,7 +56,10 @@ export type RunOutcome<T> =
  * if (outcome.status === "stopped") console.log(`stopped after ${outcome.steps} steps`)
  * ```
  */
-export function runOutcome<T>(program: Program<T>, options?: RunOptions): RunOutcome<T> {
+export function runOutcome<T, E, const Hs extends readonly AnyHandler[] = readonly []>(
+  program: Program<T, E> & Answered<Remaining<E, Hs>>,
+  options?: RunOptions<Hs>,
+): RunOutcome<T> {
   let m: Machine
   try {
     m = machineFor(program, options, "runOutcome", true)
@@ -79,9 +84,9 @@ export function runOutcome<T>(program: Program<T>, options?: RunOptions): RunOut
  * outcome.status // "stopped"
  * ```
  */
-export async function runOutcomeAsync<T>(
-  program: Program<T>,
-  options?: RunOptions,
+export async function runOutcomeAsync<T, E, const Hs extends readonly AnyHandler[] = readonly []>(
+  program: Program<T, E> & Answered<Remaining<E, Hs>>,
+  options?: RunOptions<Hs>,
 ): Promise<RunOutcome<T>> {
   let m: Machine
   try {

@@ -19,7 +19,9 @@ import type { Machine } from "./machine.js"
  */
 
 /** The placeholder effect of a task's first continuation (nothing was performed yet). */
-export class TaskStart extends Effect<void> {}
+export class TaskStart extends Effect<void> {
+  declare protected readonly effectIdentity: unknown
+}
 const taskStart = new TaskStart()
 
 /**
