@@ -5,6 +5,7 @@ import {
   Pass,
   type Program,
   Transfer,
+  type Untracked,
   withHandler,
 } from "@effvm/vm-core"
 import { answerFromOutside } from "./missing.js"
@@ -22,6 +23,7 @@ import { answerFromOutside } from "./missing.js"
  * ```
  */
 export class Ask<T = unknown> extends Effect<T> {
+  declare protected readonly effectIdentity: unknown
   constructor(readonly key: string) {
     super()
   }
@@ -58,11 +60,14 @@ function snapshot(env: Record<string, unknown>, caller: string): Map<string, unk
  * handlers outside and reports a MissingKeyError if none has the key (a reader: it may be
  * the outermost one), or passes the effect on untouched (a local: it only overrides).
  */
+/** The type of `reader(env)`: it answers `Ask` (of any answer type) and performs nothing. */
+type ReaderHandler = HandlerDef<Ask<Untracked>, never, never, unknown>
+
 function readerHandler(
   values: Map<string, unknown>,
   name: string,
   missing: "ask outside" | "pass",
-): HandlerDef {
+): ReaderHandler {
   if (missing === "pass") {
     return handler(
       function readOverride(eff: Ask<unknown>, k) {
@@ -73,7 +78,7 @@ function readerHandler(
         return Pass()
       },
       { handles: [Ask], name },
-    )
+    ) as ReaderHandler
   }
   const keys = () => values.keys()
   return handler(
@@ -83,7 +88,7 @@ function readerHandler(
       return answerFromOutside(eff, k, "reader", keys)
     },
     { handles: [Ask], name },
-  )
+  ) as ReaderHandler // a miss asks the handlers outside: keys are not in the type
 }
 
 /**
@@ -98,7 +103,7 @@ function readerHandler(
  * run(withHandler(reader({ greeting: "hi" }), greet("ada"))) // "hi, ada"
  * ```
  */
-export function reader(env: Record<string, unknown>): HandlerDef {
+export function reader(env: Record<string, unknown>): ReaderHandler {
   return readerHandler(snapshot(env, "reader(env)"), "reader", "ask outside")
 }
 
@@ -121,6 +126,9 @@ export function reader(env: Record<string, unknown>): HandlerDef {
  * run(withHandler(reader({ user: "ada" }), main)) // ["guest", "ada"]
  * ```
  */
-export function local<T>(env: Record<string, unknown>, body: Program<T>): Program<T> {
+export function local<T, E = Untracked>(
+  env: Record<string, unknown>,
+  body: Program<T, E>,
+): Program<T, E> {
   return withHandler(readerHandler(snapshot(env, "local(env, body)"), "local", "pass"), body)
 }

@@ -6,6 +6,7 @@ import {
   Pass,
   Program,
   Transfer,
+  type Untracked,
   withHandler,
 } from "@effvm/vm-core"
 
@@ -18,6 +19,7 @@ import {
  * ```
  */
 export class Tell<W = unknown> extends Effect<void> {
+  declare protected readonly effectIdentity: unknown
   constructor(readonly value: W) {
     super()
   }
@@ -51,7 +53,8 @@ export function tell<W>(value: W): Tell<W> {
  * w.told
  * ```
  */
-export interface WriterHandler<W = unknown> extends HandlerDef {
+export interface WriterHandler<W = unknown>
+  extends HandlerDef<Tell<Untracked>, never, never, unknown> {
   /** Every value told to this handler, in order. */
   readonly told: W[]
 }
@@ -113,11 +116,11 @@ const listenProgram = fn(function* listen(body: Program<unknown>) {
  * run(withHandler(writer(), main))
  * ```
  */
-export function listen<T, W = unknown>(body: Program<T>): Program<[T, W[]]> {
+export function listen<T, W = unknown, E = Untracked>(body: Program<T, E>): Program<[T, W[]], E> {
   if (!(body instanceof Program)) {
     throw new TypeError(
       "listen(body) expects a program. Did you pass the factory instead of calling it?",
     )
   }
-  return listenProgram(body) as Program<[T, W[]]>
+  return listenProgram(body) as Program<[T, W[]], E>
 }

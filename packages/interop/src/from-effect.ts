@@ -59,11 +59,11 @@ function exitOf<A, E>(fiber: Fiber.Fiber<A, E>): Promise<Exit.Exit<A, E>> {
  * await runAsync(scheduled(main)) // 42
  * ```
  */
-export function fromEffect<A, E>(effect: Effect.Effect<A, E, never>): Program<A> {
+export function fromEffect<A, E>(effect: Effect.Effect<A, E, never>): Program<A, never> {
   if (!Effect.isEffect(effect)) {
     throw new TypeError(
       `fromEffect() expects an Effect-TS Effect, got ${effect === null ? "null" : typeof effect}`,
     )
   }
-  return runEffect(effect as Effect.Effect<unknown, unknown>) as Program<A>
+  return runEffect(effect as Effect.Effect<unknown, unknown>) as Program<A, never>
 }

@@ -1,5 +1,6 @@
 import { Instruction, TAG_CONTROL } from "./instruction.js"
 import type { Continuation } from "./machine/continuation.js"
+import type { Untracked } from "./typing.js"
 
 /** Control operations, as the machine reads them. */
 export const OP_RESUME = 0
@@ -122,7 +123,7 @@ export function Pass(): Control<never> {
  * Re-performs the effect to the outer handlers; `yield* Delegate()` evaluates to their
  * answer and the handler then resumes `k` itself. From a fast-path handler it acts like
  * {@link Pass}. Pass `k` to type the answer as the effect's (`Delegate(k)`: `k` is only
- * read by the compiler); without it the answer is `unknown`.
+ * read by the compiler); without it the answer is not checked (`any`).
  *
  * @example
  * ```ts
@@ -132,6 +133,6 @@ export function Pass(): Control<never> {
  * }, { handles: [Greeting] })
  * ```
  */
-export function Delegate<R = unknown>(_k?: Continuation<R, unknown>): Control<R> {
+export function Delegate<R = Untracked>(_k?: Continuation<R, unknown>): Control<R> {
   return delegate as Control<R>
 }

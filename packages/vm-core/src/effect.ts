@@ -25,7 +25,7 @@ import { Instruction, TAG_EFFECT } from "./instruction.js"
  */
 export abstract class Effect<R = unknown> extends Instruction<R> {
   /** @internal phantom: keeps `R` in the type so `Effect<string>` is not `Effect<number>`. */
-  declare readonly effvmAnswer?: R
+  declare readonly effvmAnswer: R
   /** @internal phantom: an effect is not structurally any other instruction. */
   declare protected readonly effvmEffect: undefined
 }

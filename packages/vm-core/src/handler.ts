@@ -57,13 +57,13 @@ export interface HandlerOptions<C extends readonly EffectClass[] = readonly Effe
  */
 export class HandlerDef<H = Untracked, P = Untracked, R = Untracked, T = Untracked> {
   /** @internal phantom: the effects it answers. */
-  declare readonly effvmHandles?: H
+  declare readonly effvmHandles: H
   /** @internal phantom: the effects its own code performs. */
-  declare readonly effvmHandlerPerforms?: P
+  declare readonly effvmHandlerPerforms: P
   /** @internal phantom: what it returns instead of the body's value. */
-  declare readonly effvmReturns?: R
+  declare readonly effvmReturns: R
   /** @internal phantom: the body result it expects (contravariant). */
-  declare readonly effvmBody?: (body: T) => void
+  declare readonly effvmBody: (body: T) => void
 
   /** @internal */
   constructor(
@@ -116,10 +116,7 @@ type AbortValue = string | number | boolean | bigint | symbol | null | undefined
  * ```
  */
 export function handler<const C extends readonly EffectClass[], X, T = unknown>(
-  f: (
-    effect: InstanceType<C[number]>,
-    k: Continuation<AnswerOf<InstanceType<C[number]>>, T>,
-  ) => X,
+  f: (effect: InstanceType<C[number]>, k: Continuation<AnswerOf<InstanceType<C[number]>>, T>) => X,
   options: { readonly handles: C; readonly name?: string },
 ): HandlerDef<InstanceType<C[number]>, HandlerPerforms<X>, HandlerReturns<X>, T>
 export function handler<X, T = unknown>(
@@ -208,7 +205,10 @@ export function withHandlers<const Hs extends readonly AnyHandler[], T, E>(
   handlers: Hs,
   body: Program<T, E>,
 ): Program<WithResult<T, ReturnedByHandlers<Hs>>, Remaining<E, Hs>>
-export function withHandlers<T>(handlers: readonly AnyHandler[], body: Program<T>): Program<unknown> {
+export function withHandlers<T>(
+  handlers: readonly AnyHandler[],
+  body: Program<T>,
+): Program<unknown> {
   if (!Array.isArray(handlers)) {
     throw new TypeError(`withHandlers expects an array of handlers, got ${typeof handlers}`)
   }

@@ -43,7 +43,7 @@ export {
 export type { Instruction, PerformedBy, ProgramGenerator, Yielded } from "./instruction.js"
 export { Continuation } from "./machine/continuation.js"
 export { type RunOutcome, runOutcome, runOutcomeAsync } from "./outcome.js"
-export { fn, Program, program, pure } from "./program.js"
+export { fn, Program, program, pure, untracked } from "./program.js"
 export {
   createVM,
   type RunOptions,
@@ -55,16 +55,16 @@ export {
 } from "./run.js"
 export { StopError } from "./stop.js"
 export type {
-  Answered,
-  AnswerOf,
-  EffectsOf,
-  Remaining,
-  Untracked,
-} from "./typing.js"
-export type {
   EffectEventKind,
   EventListener,
   TaskEventKind,
   TraceEvent,
   TraceLevel,
 } from "./trace/events.js"
+export type {
+  Answered,
+  AnswerOf,
+  EffectsOf,
+  Remaining,
+  Untracked,
+} from "./typing.js"

@@ -1,13 +1,13 @@
 import { driveToEnd } from "./drive.js"
 import { escapedFrom } from "./errors/escape.js"
+import type { AnyHandler } from "./handler.js"
 import { advance, type Machine } from "./machine/machine.js"
 import { MODE_DONE } from "./machine/modes.js"
 import type { Program } from "./program.js"
-import type { AnyHandler } from "./handler.js"
 import { machineFor, type RunOptions } from "./run.js"
 import { finalError, StopError } from "./stop.js"
 import { throwTraceFailure } from "./trace/attach.js"
-import type { Answered, Remaining } from "./typing.js"
+import type { Answered, Remaining, Untracked } from "./typing.js"
 
 /**
  * How a run ended, as {@link runOutcome} and {@link runOutcomeAsync} report it: finished
@@ -56,7 +56,7 @@ export type RunOutcome<T> =
  * if (outcome.status === "stopped") console.log(`stopped after ${outcome.steps} steps`)
  * ```
  */
-export function runOutcome<T, E, const Hs extends readonly AnyHandler[] = readonly []>(
+export function runOutcome<T, E = Untracked, const Hs extends readonly AnyHandler[] = readonly []>(
   program: Program<T, E> & Answered<Remaining<E, Hs>>,
   options?: RunOptions<Hs>,
 ): RunOutcome<T> {
@@ -84,7 +84,11 @@ export function runOutcome<T, E, const Hs extends readonly AnyHandler[] = readon
  * outcome.status // "stopped"
  * ```
  */
-export async function runOutcomeAsync<T, E, const Hs extends readonly AnyHandler[] = readonly []>(
+export async function runOutcomeAsync<
+  T,
+  E = Untracked,
+  const Hs extends readonly AnyHandler[] = readonly [],
+>(
   program: Program<T, E> & Answered<Remaining<E, Hs>>,
   options?: RunOptions<Hs>,
 ): Promise<RunOutcome<T>> {

@@ -1,6 +1,6 @@
 import { type CapturedSite, captureSite } from "./errors/site.js"
 import type { HandlerDef } from "./handler.js"
-import { Instruction, TAG_PROGRAM } from "./instruction.js"
+import { Instruction, TAG_PROGRAM, type Yielded } from "./instruction.js"
 import type { EffectsOf, Untracked } from "./typing.js"
 
 /** How the machine starts a program: a generator body, a handler around a body, a value. */
@@ -90,7 +90,7 @@ Object.defineProperty(Program.prototype, "effvmTag", { value: TAG_PROGRAM })
  * run(countdown(1_000_000)) // 1000000, no stack overflow
  * ```
  */
-export function fn<A extends unknown[], T, Y = never>(
+export function fn<A extends unknown[], T, Y = Yielded>(
   body: (...args: A) => Generator<Y, T, unknown>,
 ): (...args: A) => Program<T, EffectsOf<Y>> {
   if (typeof body !== "function") {
@@ -110,7 +110,7 @@ export function fn<A extends unknown[], T, Y = never>(
  * })
  * ```
  */
-export function program<T, Y = never>(
+export function program<T, Y = Yielded>(
   body: () => Generator<Y, T, unknown>,
 ): Program<T, EffectsOf<Y>> {
   if (typeof body !== "function") {
@@ -122,6 +122,23 @@ export function program<T, Y = never>(
     [],
     new ProgramDef(body.name || "program", captureSite()),
   )
+}
+
+/**
+ * The escape hatch of typed effects: the same program (not a copy, no runtime cost), typed
+ * `Program<T>`, whose effects are not tracked, so every run accepts it and every program
+ * that performs it stops being tracked too. For gradual adoption, and for a program that
+ * is meant to meet an unhandled effect (docs/typed-effects.md).
+ *
+ * @example
+ * ```ts
+ * const lonely = program(function* () { return yield* new Ask<string>("db") })
+ * run(lonely) // compile error: Ask<string> is unhandled
+ * run(untracked(lonely)) // compiles; throws UnhandledEffectError at runtime
+ * ```
+ */
+export function untracked<T>(program: Program<T, unknown>): Program<T> {
+  return program
 }
 
 const pureDef = new ProgramDef("pure", undefined)

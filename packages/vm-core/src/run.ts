@@ -9,7 +9,7 @@ import { Program } from "./program.js"
 import { finalError as finalErrorOf, requestStop } from "./stop.js"
 import { attachTracer, throwTraceFailure } from "./trace/attach.js"
 import type { EventListener, TraceLevel } from "./trace/events.js"
-import type { Answered, Remaining } from "./typing.js"
+import type { Answered, Remaining, Untracked } from "./typing.js"
 
 /**
  * Options of {@link run}, {@link runAsync} and {@link createVM}. `Hs` is the type of the
@@ -215,7 +215,7 @@ export function rootOf<T>(
  * while (vm.step() === "continue") console.log(vm.mode)
  * ```
  */
-export function createVM<T, E, const Hs extends readonly AnyHandler[] = readonly []>(
+export function createVM<T, E = Untracked, const Hs extends readonly AnyHandler[] = readonly []>(
   program: Program<T, E> & Answered<Remaining<E, Hs>>,
   options?: RunOptions<Hs>,
 ): VM<T> {
@@ -234,7 +234,7 @@ export function createVM<T, E, const Hs extends readonly AnyHandler[] = readonly
  * run(withHandler(reader({ greeting: "hi" }), greet("ada"))) // "hi, ada"
  * ```
  */
-export function run<T, E, const Hs extends readonly AnyHandler[] = readonly []>(
+export function run<T, E = Untracked, const Hs extends readonly AnyHandler[] = readonly []>(
   program: Program<T, E> & Answered<Remaining<E, Hs>>,
   options?: RunOptions<Hs>,
 ): T {
@@ -253,10 +253,11 @@ export function run<T, E, const Hs extends readonly AnyHandler[] = readonly []>(
  * await runAsync(program(function* () { return yield* awaitExternal(fetchUser()) }))
  * ```
  */
-export async function runAsync<T, E, const Hs extends readonly AnyHandler[] = readonly []>(
-  program: Program<T, E> & Answered<Remaining<E, Hs>>,
-  options?: RunOptions<Hs>,
-): Promise<T> {
+export async function runAsync<
+  T,
+  E = Untracked,
+  const Hs extends readonly AnyHandler[] = readonly [],
+>(program: Program<T, E> & Answered<Remaining<E, Hs>>, options?: RunOptions<Hs>): Promise<T> {
   const m = machineFor(program, options, "runAsync", false)
   await driveToEnd(m, options?.signal)
   throwTraceFailure(m)

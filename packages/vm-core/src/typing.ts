@@ -109,7 +109,8 @@ export type Remaining<E, Hs> = Hs extends readonly []
       : E
 
 /**
- * Accepts a program whose unanswered effects `R` are none (or not tracked); otherwise a
+ * Accepts a program whose unanswered effects `R` are none (or not tracked: `any`, and
+ * `unknown`, which an unresolved type parameter leaves); otherwise a
  * type the program lacks, whose one property names the effects, so the compiler's message
  * says which: `Property '"unhandled effects"' is missing in type 'Program<string,
  * Ask<string>>' but required in type '{ readonly "unhandled effects": Ask<string>; }'`.
@@ -119,9 +120,8 @@ export type Remaining<E, Hs> = Hs extends readonly []
  * declare function start<T, E>(p: Program<T, E> & Answered<E>): T
  * ```
  */
-export type Answered<R> =
-  IsUntracked<R> extends true
+export type Answered<R> = unknown extends R // not tracked (any), or unknown: accepted
+  ? unknown
+  : [R] extends [never]
     ? unknown
-    : [R] extends [never]
-      ? unknown
-      : { readonly "unhandled effects": R }
+    : { readonly "unhandled effects": R }

@@ -22,9 +22,9 @@ export const K_ABANDONED = 2
  */
 export class Continuation<R = unknown, T = unknown> {
   /** @internal phantom answer type: what resuming it takes. */
-  declare readonly effvmAnswer?: R
+  declare readonly effvmAnswer: R
   /** @internal phantom: the `withHandler` body's result, what `yield* Resume(k, v)` gives. */
-  declare readonly effvmBody?: T
+  declare readonly effvmBody: T
   /** @internal */
   state = K_LIVE
   /** @internal how each handler treated the effect so far (tracebacks); null until needed. */
