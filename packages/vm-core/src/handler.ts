@@ -1,6 +1,7 @@
 import type { Control } from "./control.js"
 import type { Effect, EffectClass } from "./effect.js"
 import type { Continuation } from "./machine/continuation.js"
+import { multishotRegion } from "./multishot.js"
 import { PROGRAM_WITH_HANDLER, Program, ProgramDef } from "./program.js"
 import type {
   AnswerOf,
@@ -41,6 +42,11 @@ export interface HandlerOptions<C extends readonly EffectClass[] = readonly Effe
   readonly handles?: C
   /** The name shown in messages and tracebacks (default: the function's name). */
   readonly name?: string
+  /**
+   * Whether the handler may resume the same `k` more than once: each later resume re-runs
+   * the body from its start, replaying the answers it had (docs/multishot.md).
+   */
+  readonly multishot?: boolean
 }
 
 /**
@@ -72,6 +78,8 @@ export class HandlerDef<H = Untracked, P = Untracked, R = Untracked, T = Untrack
     /** @internal `null` for a catch-all handler. */
     readonly handles: readonly EffectClass[] | null,
     readonly name: string,
+    /** Whether `k` may be resumed more than once (by replaying the body). */
+    readonly multishot: boolean = false,
   ) {}
 
   /** @internal whether this handler would be offered `effect`. */
@@ -117,18 +125,18 @@ type AbortValue = string | number | boolean | bigint | symbol | null | undefined
  */
 export function handler<const C extends readonly EffectClass[], X, T = unknown>(
   f: (effect: InstanceType<C[number]>, k: Continuation<AnswerOf<InstanceType<C[number]>>, T>) => X,
-  options: { readonly handles: C; readonly name?: string },
+  options: { readonly handles: C; readonly name?: string; readonly multishot?: boolean },
 ): HandlerDef<InstanceType<C[number]>, HandlerPerforms<X>, HandlerReturns<X>, T>
 export function handler<X, T = unknown>(
   f: (effect: Effect<unknown>, k: Continuation<unknown, T>) => X,
-  options?: { readonly name?: string },
+  options?: { readonly name?: string; readonly multishot?: boolean },
 ): HandlerDef<never, HandlerPerforms<X>, HandlerReturns<X>, T>
 export function handler<H extends Effect<unknown>, P extends Effect<unknown> = never>(
   f: (
     effect: Effect<unknown>,
     k: Continuation<unknown>,
   ) => Generator<P, unknown, unknown> | Control<unknown> | AbortValue,
-  options?: { readonly name?: string },
+  options?: { readonly name?: string; readonly multishot?: boolean },
 ): HandlerDef<H, P, unknown, unknown>
 export function handler(f: HandlerFunction, options?: HandlerOptions): HandlerDef {
   if (typeof f !== "function") {
@@ -146,6 +154,7 @@ export function handler(f: HandlerFunction, options?: HandlerOptions): HandlerDe
     f,
     handles ? [...handles] : null,
     options?.name ?? (f.name || "(anonymous handler)"),
+    options?.multishot === true,
   )
 }
 
@@ -166,11 +175,11 @@ function asHandler(h: AnyHandler): HandlerDef {
  * run(withHandler(reader({ greeting: "hi" }), greet("ada"))) // "hi, ada"
  * ```
  */
-export function withHandler<T, E, H, P, R>(
+export function withHandler<T, E = Untracked, H = Untracked, P = Untracked, R = Untracked>(
   h: HandlerDef<H, P, R, NoInfer<T>>,
   body: Program<T, E>,
 ): Program<WithResult<T, R>, Exclude<E, H> | P>
-export function withHandler<T, E, X>(
+export function withHandler<T, E = Untracked, X = unknown>(
   h: (effect: Effect<unknown>, k: Continuation<unknown, NoInfer<T>>) => X,
   body: Program<T, E>,
 ): Program<WithResult<T, HandlerReturns<X>>, E | HandlerPerforms<X>>
@@ -181,6 +190,7 @@ export function withHandler<T>(h: AnyHandler, body: Program<T>): Program<unknown
       `withHandler(${def.name}, body): body must be a program, got ${typeof body}`,
     )
   }
+  if (def.multishot) return multishotRegion(def, body)
   return new Program<T>(
     PROGRAM_WITH_HANDLER,
     undefined,
@@ -201,7 +211,7 @@ export function withHandler<T>(h: AnyHandler, body: Program<T>): Program<unknown
  * run(withHandlers([logger, reader(env)], main()))
  * ```
  */
-export function withHandlers<const Hs extends readonly AnyHandler[], T, E>(
+export function withHandlers<const Hs extends readonly AnyHandler[], T, E = Untracked>(
   handlers: Hs,
   body: Program<T, E>,
 ): Program<WithResult<T, ReturnedByHandlers<Hs>>, Remaining<E, Hs>>
