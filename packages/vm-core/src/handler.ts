@@ -127,7 +127,9 @@ export function handler<const C extends readonly EffectClass[], X, T = unknown>(
   f: (effect: InstanceType<C[number]>, k: Continuation<AnswerOf<InstanceType<C[number]>>, T>) => X,
   options: { readonly handles: C; readonly name?: string; readonly multishot?: boolean },
 ): HandlerDef<InstanceType<C[number]>, HandlerPerforms<X>, HandlerReturns<X>, T>
-export function handler<X, T = unknown>(
+// Three type parameters, none defaulted: `handler<Ask>(f)` and `handler<Ask, Log>(f)` skip this
+// overload (and its contextual typing) for the next one, where they are what is answered.
+export function handler<X, T, _Inferred extends never>(
   f: (effect: Effect<unknown>, k: Continuation<unknown, T>) => X,
   options?: { readonly name?: string; readonly multishot?: boolean },
 ): HandlerDef<never, HandlerPerforms<X>, HandlerReturns<X>, T>
