@@ -34,6 +34,7 @@ import {
   ResumeThrow,
   Transfer,
   TransferThrow,
+  type Untracked,
   withHandler,
   withHandlers,
 } from "@effvm/vm-core"
@@ -234,15 +235,15 @@ expectTypeOf(attempt(usesEverything)).toEqualTypeOf<
 
 // An untyped HandlerDef (the old annotation) answers everything it is given: untracked.
 const old: HandlerDef = pong
-expectTypeOf(withHandler(old, body)).toEqualTypeOf<Program<number, any>>()
+expectTypeOf(withHandler(old, body)).toEqualTypeOf<Program<number, Untracked>>()
 
 // ── negative ──────────────────────────────────────────────────────────────────
 
 // @ts-expect-error Ping answers a string, not a number
 handler((_eff, k) => Transfer(k, 42), { handles: [Ping] })
-// @ts-expect-error Resume is checked against the answer type too
 handler(
   function* wrongResume(_eff, k) {
+    // @ts-expect-error Resume is checked against the answer type too
     return yield* Resume(k, 42)
   },
   { handles: [Ping] },
@@ -269,8 +270,8 @@ handler(
   },
   { handles: [Ping] },
 )
-// @ts-expect-error a handler that expects a number body does not wrap a string body
 withHandler(
+  // @ts-expect-error a handler that expects a number body does not wrap a string body
   doubling,
   program(function* strings() {
     yield* new Tick()

@@ -9,6 +9,7 @@ import {
   program,
   pure,
   run,
+  type Untracked,
   untracked,
   type Yielded,
 } from "@effvm/vm-core"
@@ -135,13 +136,13 @@ expectTypeOf(chosen).toEqualTypeOf<Program<number, Ping | Ask<number> | Tick>>()
 
 // Program<T> (one parameter) is untracked: every program returning T is one.
 const anyEffects: Program<number> = both
-expectTypeOf(anyEffects).toEqualTypeOf<Program<number, any>>()
+expectTypeOf(anyEffects).toEqualTypeOf<Program<number, Untracked>>()
 // and a program that performs it is untracked too
 const wrapsUntracked = program(function* wrapsUntracked() {
   yield* new Ping()
   return yield* anyEffects
 })
-expectTypeOf(wrapsUntracked).toEqualTypeOf<Program<number, any>>()
+expectTypeOf(wrapsUntracked).toEqualTypeOf<Program<number, Untracked>>()
 
 // A program that performs less fits where more is allowed.
 const fewer: Program<number, Ping | Tick> = pinged
@@ -157,7 +158,7 @@ const vague = program(function* vague() {
   yield* anonymous
   return yield* someEffect
 })
-expectTypeOf(vague).toEqualTypeOf<Program<string, any>>()
+expectTypeOf(vague).toEqualTypeOf<Program<string, Untracked>>()
 
 // ── negative ──────────────────────────────────────────────────────────────────
 

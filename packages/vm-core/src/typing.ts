@@ -77,10 +77,12 @@ export type HandlerReturns<X> =
 export type WithResult<T, R> = unknown extends R ? T : T | R
 
 /** The effect types a handler (or a list element) answers; a bare function answers none. */
-export type HandledBy<H> = H extends HandlerDef<infer A, Untracked, Untracked, Untracked> ? A : never
+export type HandledBy<H> =
+  H extends HandlerDef<infer A, Untracked, Untracked, Untracked> ? A : never
 
 /** The effect types a handler's own code performs. */
-export type PerformedByHandler<H> = H extends HandlerDef<Untracked, infer P, Untracked, Untracked> ? P : never
+export type PerformedByHandler<H> =
+  H extends HandlerDef<Untracked, infer P, Untracked, Untracked> ? P : never
 
 /** The value types the handlers of a list may return instead of the body's. */
 export type ReturnedByHandlers<Hs> = Hs extends readonly (infer H)[]
