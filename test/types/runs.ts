@@ -111,11 +111,10 @@ run(pings, { handlers: [auditedPong, audits] })
 run(pings, { handlers: [reader({})] })
 // @ts-expect-error state answers Get/Put/Modify, not Ping
 run(withHandler(state(), pings))
+const outer = program(function* outer() {
+  return yield* pings
+})
 // @ts-expect-error a wrapped program still owes its inner effects
-run(
-  program(function* outer() {
-    return yield* pings
-  }),
-)
+run(outer)
 
 export { plain }
