@@ -50,7 +50,7 @@ const doubled = handler(
 const game = program(function* game() {
   yield* sleep(1)
   return yield* gather(turn("p1"), turn("p2"))
-}) // Program<[string, string], SchedulerEffect<unknown> | Ask<string> | Roll>
+}) // Program<[string, string], SchedulerEffect<…> | Ask<string> | Roll>
 
 console.log(
   run(scheduled(game, { clock: new VirtualClock() }), {
@@ -61,7 +61,7 @@ console.log("six after", run(withHandler(dice, rollUntilSix(1))), "rolls")
 console.log("doubled:", run(withHandler(doubled, rollUntilSix(1))))
 
 // run(scheduled(game))                     // error: "unhandled effects": Ask<string> | Roll
-// run(game, { handlers: [dice, reader({})] }) // error: SchedulerEffect<unknown> left
+// run(game, { handlers: [dice, reader({})] }) // error: SchedulerEffect<…> left
 // handler((_e, k) => Transfer(k, "six"), { handles: [Roll] }) // error: Roll answers a number
 // run(withHandler(state(), turn("p1")))    // error: state answers Get/Put/Modify, not Ask or Roll
 

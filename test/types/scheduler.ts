@@ -20,13 +20,26 @@ import {
   type Task,
   wait,
 } from "@effvm/scheduler"
-import { handler, type Program, program, run, Transfer, withHandler } from "@effvm/vm-core"
+import {
+  type Effect as EffvmEffect,
+  handler,
+  type Program,
+  program,
+  run,
+  Transfer,
+  withHandler,
+} from "@effvm/vm-core"
 import * as Effect from "effect/Effect"
 import * as E from "fp-ts/Either"
 import { expectTypeOf } from "vitest"
 import { Audit, Ping, Tick } from "./effects.js"
 
-type Sched = SchedulerEffect<unknown>
+type Sched = SchedulerEffect<unknown, EffvmEffect<unknown>>
+/** A program's effects apart from the scheduler's own (one per operation's answer type). */
+type NonScheduler<P> = P extends Program<unknown, infer E> ? Exclude<E, Sched> : never
+/** Whether a program performs some scheduler effect. */
+type Schedules<P> =
+  P extends Program<unknown, infer E> ? (Extract<E, Sched> extends never ? false : true) : false
 
 const pings = program(function* pings() {
   return (yield* new Ping()).length
@@ -46,7 +59,8 @@ const napper = program(function* napper() {
   expectTypeOf(p).not.toBeNever()
   return "rested"
 })
-expectTypeOf(napper).toEqualTypeOf<Program<string, Sched>>()
+expectTypeOf<NonScheduler<typeof napper>>().toEqualTypeOf<never>()
+expectTypeOf<Schedules<typeof napper>>().toEqualTypeOf<true>()
 expectTypeOf(scheduled(napper)).toEqualTypeOf<Program<string, never>>()
 expectTypeOf(run(scheduled(napper))).toEqualTypeOf<string>()
 
@@ -56,7 +70,8 @@ const spawner = program(function* spawner() {
   expectTypeOf(task).toEqualTypeOf<Task<number>>()
   return yield* wait(task)
 })
-expectTypeOf(spawner).toEqualTypeOf<Program<number, Sched | Ping>>()
+expectTypeOf<NonScheduler<typeof spawner>>().toEqualTypeOf<Ping>()
+expectTypeOf<Schedules<typeof spawner>>().toEqualTypeOf<true>()
 expectTypeOf(scheduled(spawner)).toEqualTypeOf<Program<number, Ping>>()
 // the handlers in scope at the spawn answer the task's effects, inside or outside scheduled
 run(withHandler(pong, scheduled(spawner)))
@@ -74,7 +89,8 @@ const joins = program(function* joins() {
   const quorum = yield* gatherN(1, ticks)
   return n + t + first + some + quorum.length
 })
-expectTypeOf(joins).toEqualTypeOf<Program<number, Sched | Ping | Tick>>()
+expectTypeOf<NonScheduler<typeof joins>>().toEqualTypeOf<Ping | Tick>()
+expectTypeOf<Schedules<typeof joins>>().toEqualTypeOf<true>()
 run(withHandler(tock, withHandler(pong, scheduled(joins))))
 
 // Arrays of programs (built at runtime) keep their effects.
@@ -89,7 +105,8 @@ const fleetRun = program(function* fleetRun() {
   expectTypeOf(all).toEqualTypeOf<number[]>()
   return yield* race(...fleet)
 })
-expectTypeOf(fleetRun).toEqualTypeOf<Program<number, Sched | Audit>>()
+expectTypeOf<NonScheduler<typeof fleetRun>>().toEqualTypeOf<Audit>()
+expectTypeOf<Schedules<typeof fleetRun>>().toEqualTypeOf<true>()
 
 // every and cancelScope carry theirs too; cancel is a scheduler effect.
 const periodic = program(function* periodic() {
@@ -102,7 +119,8 @@ const periodic = program(function* periodic() {
   })
   return scoped.cancelled
 })
-expectTypeOf(periodic).toEqualTypeOf<Program<boolean, Sched | Tick | Ping>>()
+expectTypeOf<NonScheduler<typeof periodic>>().toEqualTypeOf<Tick | Ping>()
+expectTypeOf<Schedules<typeof periodic>>().toEqualTypeOf<true>()
 
 // Interop: fromEffect, fromEither perform nothing of their own; attemptEither keeps E.
 const bridged = program(function* bridged() {

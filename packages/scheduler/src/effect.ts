@@ -8,20 +8,20 @@ import type { Scheduler } from "./scheduler.js"
  * applies itself to the scheduler run that handles it (double dispatch), so every operation
  * lives beside its effect class. In a program's type, `SchedulerEffect<R, E>` is an
  * operation answering `R` that also runs programs performing `E` as tasks (which the
- * handlers in scope at the spawn answer): `yield*` of it adds `SchedulerEffect<unknown>`
+ * handlers in scope at the spawn answer): `yield*` of it adds `SchedulerEffect<R>`
  * and `E` to the caller's effects.
  *
  * @example
  * ```ts
  * const nap: SchedulerEffect<void> = sleep(10)
- * const p = program(function* () { yield* nap }) // Program<void, SchedulerEffect<unknown>>
+ * const p = program(function* () { yield* nap }) // Program<void, SchedulerEffect<void>>
  * run(scheduled(p)) // scheduled answers it
  * ```
  */
 export abstract class SchedulerEffect<R, E extends Effect<unknown> = never> extends Effect<R> {
   declare protected readonly effectIdentity: unknown
   /** @internal phantom: a scheduler effect, and the effects of the programs it runs as tasks. */
-  declare readonly effvmPerforms: SchedulerEffect<unknown> | E
+  declare readonly effvmPerforms: SchedulerEffect<R> | E
 
   /**
    * @internal Whether the effect is a suspension point: an interruption waiting to be
