@@ -24,6 +24,7 @@ import {
 
 // 1. An effect is a class; `R` is the type of its answer.
 class Ask<T> extends Effect<T> {
+  declare protected readonly effectIdentity: unknown // its own type, apart from any other effect
   constructor(readonly key: string) {
     super()
   }
@@ -74,7 +75,7 @@ console.log(
   "4. abort:",
   run(
     withHandler(
-      handler(() => "aborted by handler"),
+      handler<Ask<string>>(() => "aborted by handler"),
       body,
     ),
   ),
@@ -88,7 +89,8 @@ const lonely = program(function* lonely() {
     return e instanceof UnhandledEffectError ? `caught: ${e.message.split(". ")[0]}` : "?"
   }
 })
-console.log("5.", run(lonely))
+// `Program<string>` leaves the effects untracked: the compiler would reject this run.
+console.log("5.", run(lonely as Program<string>))
 
 // 7. Errors are enriched by the handlers in scope before they unwind.
 const requestInfo = handler(

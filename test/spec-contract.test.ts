@@ -27,7 +27,7 @@ const greet = fn(function* greet(name: string) {
 })
 
 const reader = (env: Record<string, unknown>) =>
-  handler(function* reader(eff, k) {
+  handler<Ask<unknown>>(function* reader(eff, k) {
     if (eff instanceof Ask) return yield* Transfer(k, env[eff.key])
     return yield* Pass()
   })

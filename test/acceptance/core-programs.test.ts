@@ -32,7 +32,7 @@ class Ask<T> extends Effect<T> {
 class Num extends Effect<number> {}
 
 const reader = (env: Record<string, unknown>) =>
-  handler(function* reader(eff, k) {
+  handler<Ask<unknown>>(function* reader(eff, k) {
     if (eff instanceof Ask) return yield* Transfer(k, env[eff.key])
     return yield* Pass()
   })

@@ -123,10 +123,13 @@ describe("values crossing a journal", () => {
 
 describe("record with a value that cannot cross", () => {
   it("fails the run with a TypeError naming the effect and the field", async () => {
-    const leaky = handler((_eff: Fetch, k) => Transfer(k, { user: { save: () => {} } }), {
-      handles: [Fetch],
-      name: "leaky",
-    })
+    const leaky = handler(
+      (_eff: Fetch, k) => Transfer(k, { user: { save: () => {} } } as unknown as string),
+      {
+        handles: [Fetch],
+        name: "leaky",
+      },
+    )
     const main = program(function* main() {
       return yield* new Fetch("/user/1")
     })
@@ -146,7 +149,10 @@ describe("record with a value that cannot cross", () => {
       m: new Map([[1, undefined]]),
       raw: new Uint8Array([7]),
     }
-    const rich = handler((_eff: Fetch, k) => Transfer(k, value), { handles: [Fetch], name: "rich" })
+    const rich = handler((_eff: Fetch, k) => Transfer(k, value as unknown as string), {
+      handles: [Fetch],
+      name: "rich",
+    })
     const main = program(function* main() {
       return yield* new Fetch("/rich")
     })

@@ -1,4 +1,4 @@
-import { fn, Interrupt, Program } from "@effvm/vm-core"
+import { fn, Interrupt, Program, type Untracked } from "@effvm/vm-core"
 
 /**
  * What {@link attempt} gives: the value, or the error thrown.
@@ -44,11 +44,11 @@ const attemptProgram = fn(function* attempt(body: Program<unknown>) {
  * run(main) // "boom"
  * ```
  */
-export function attempt<T>(body: Program<T>): Program<AttemptResult<T>> {
+export function attempt<T, E = Untracked>(body: Program<T, E>): Program<AttemptResult<T>, E> {
   if (!(body instanceof Program)) {
     throw new TypeError(
       "attempt(body) expects a program. Did you pass the factory instead of calling it?",
     )
   }
-  return attemptProgram(body) as Program<AttemptResult<T>>
+  return attemptProgram(body) as Program<AttemptResult<T>, E>
 }

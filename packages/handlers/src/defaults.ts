@@ -1,6 +1,6 @@
-import type { HandlerDef } from "@effvm/vm-core"
+import type { HandlerDef, Untracked } from "@effvm/vm-core"
 import { type LoggerOptions, type LogHandler, logger } from "./log.js"
-import { type Environment, reader } from "./reader.js"
+import { type Ask, type Environment, reader } from "./reader.js"
 import { type StateHandler, type StateStore, state } from "./state.js"
 import { type WriterHandler, writer } from "./writer.js"
 
@@ -32,8 +32,13 @@ export interface DefaultHandlersOptions {
  * hs.state.snapshot()
  * ```
  */
-export type DefaultHandlers = readonly HandlerDef[] & {
-  readonly reader: HandlerDef
+export type DefaultHandlers = readonly [
+  HandlerDef<Ask<Untracked>, never, never, unknown>,
+  StateHandler,
+  WriterHandler,
+  LogHandler,
+] & {
+  readonly reader: HandlerDef<Ask<Untracked>, never, never, unknown>
   readonly state: StateHandler
   readonly writer: WriterHandler
   readonly log: LogHandler
@@ -59,5 +64,5 @@ export function defaultHandlers(options: DefaultHandlersOptions = {}): DefaultHa
   const s = state(options.state ?? {})
   const w = writer()
   const l = logger(options.log)
-  return Object.assign([r, s, w, l], { reader: r, state: s, writer: w, log: l })
+  return Object.assign([r, s, w, l] as const, { reader: r, state: s, writer: w, log: l })
 }

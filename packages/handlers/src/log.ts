@@ -22,6 +22,7 @@ const severity: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 
  * ```
  */
 export class Log extends Effect<void> {
+  declare protected readonly effectIdentity: unknown
   constructor(
     readonly level: LogLevel,
     readonly args: readonly unknown[],
@@ -121,7 +122,7 @@ export interface LoggerOptions {
  * logs.entries.length
  * ```
  */
-export interface LogHandler extends HandlerDef {
+export interface LogHandler extends HandlerDef<Log, never, never, unknown> {
   /** The entries kept so far, oldest first. */
   readonly entries: LogEntry[]
 }

@@ -61,5 +61,5 @@ export function perTaskState(store: StateStore, shared: readonly string[]): Stat
     },
     { handles: [Get, Put, Modify], name: "state" },
   )
-  return Object.assign(def, { store, snapshot: () => Object.fromEntries(store) })
+  return Object.assign(def, { store, snapshot: () => Object.fromEntries(store) }) as StateHandler
 }

@@ -5,6 +5,7 @@ import {
   Pass,
   type Program,
   Transfer,
+  type Untracked,
   withHandler,
 } from "@effvm/vm-core"
 import { answerLazy, Lazy } from "./lazy.js"
@@ -23,6 +24,7 @@ import { answerFromOutside, keyText } from "./missing.js"
  * ```
  */
 export class Ask<T = unknown> extends Effect<T> {
+  declare protected readonly effectIdentity: unknown
   constructor(
     /**
      * The key: a string for an object environment, any value for a `Map` environment. Typed
@@ -81,11 +83,14 @@ function snapshot(env: Environment, caller: string): Map<unknown, unknown> {
  * handlers outside and reports a MissingKeyError if none has the key (a reader: it may be
  * the outermost one), or passes the effect on untouched (a local: it only overrides).
  */
+/** The type of `reader(env)`: it answers `Ask` (of any answer type) and performs nothing. */
+type ReaderHandler = HandlerDef<Ask<Untracked>, never, never, unknown>
+
 function readerHandler(
   values: Map<unknown, unknown>,
   name: string,
   missing: "ask outside" | "pass",
-): HandlerDef {
+): ReaderHandler {
   if (missing === "pass") {
     const def: HandlerDef = handler(
       function readOverride(eff: Ask<unknown>, k) {
@@ -98,7 +103,7 @@ function readerHandler(
       },
       { handles: [Ask], name },
     )
-    return def
+    return def as ReaderHandler
   }
   const keys = () => [...values.keys()].map(keyText)
   const def: HandlerDef = handler(
@@ -110,7 +115,7 @@ function readerHandler(
     },
     { handles: [Ask], name },
   )
-  return def
+  return def as ReaderHandler
 }
 
 /**
@@ -126,7 +131,7 @@ function readerHandler(
  * run(withHandler(reader({ greeting: "hi" }), greet("ada"))) // "hi, ada"
  * ```
  */
-export function reader(env: Environment): HandlerDef {
+export function reader(env: Environment): ReaderHandler {
   return readerHandler(snapshot(env, "reader(env)"), "reader", "ask outside")
 }
 
@@ -149,6 +154,6 @@ export function reader(env: Environment): HandlerDef {
  * run(withHandler(reader({ user: "ada" }), main)) // ["guest", "ada"]
  * ```
  */
-export function local<T>(env: Environment, body: Program<T>): Program<T> {
+export function local<T, E = Untracked>(env: Environment, body: Program<T, E>): Program<T, E> {
   return withHandler(readerHandler(snapshot(env, "local(env, body)"), "local", "pass"), body)
 }

@@ -1,4 +1,4 @@
-import { Effect, type HandlerDef, handler, Transfer } from "@effvm/vm-core"
+import { Effect, type HandlerDef, handler, Transfer, type Untracked } from "@effvm/vm-core"
 import { answerFromOutside } from "./missing.js"
 import { perTaskState } from "./per-task-state.js"
 
@@ -11,6 +11,7 @@ import { perTaskState } from "./per-task-state.js"
  * ```
  */
 export class Get<T = unknown> extends Effect<T> {
+  declare protected readonly effectIdentity: unknown
   constructor(readonly key: string) {
     super()
   }
@@ -25,6 +26,7 @@ export class Get<T = unknown> extends Effect<T> {
  * ```
  */
 export class Put<T = unknown> extends Effect<void> {
+  declare protected readonly effectIdentity: unknown
   constructor(
     readonly key: string,
     readonly value: T,
@@ -42,6 +44,7 @@ export class Put<T = unknown> extends Effect<void> {
  * ```
  */
 export class Modify<T = unknown> extends Effect<T> {
+  declare protected readonly effectIdentity: unknown
   constructor(
     readonly key: string,
     readonly f: (old: T) => T,
@@ -120,7 +123,8 @@ export type StateStore = Map<string, unknown>
  * s.snapshot() // { n: … }
  * ```
  */
-export interface StateHandler extends HandlerDef {
+export interface StateHandler
+  extends HandlerDef<Get<Untracked> | Put<Untracked> | Modify<Untracked>, never, never, unknown> {
   /** The live store: every `Put` and `Modify` this handler answers writes here. */
   readonly store: StateStore
   /** A plain-object copy of the store as it is now. */
@@ -208,7 +212,7 @@ export function state(
     },
     { handles: [Get, Put, Modify], name: "state" },
   )
-  return Object.assign(def, { store, snapshot: () => Object.fromEntries(store) })
+  return Object.assign(def, { store, snapshot: () => Object.fromEntries(store) }) as StateHandler
 }
 
 /** Throws a TypeError for bad options; true when a per-task handler is asked for. */

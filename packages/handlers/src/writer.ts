@@ -7,6 +7,7 @@ import {
   Pass,
   Program,
   Transfer,
+  type Untracked,
   withHandler,
 } from "@effvm/vm-core"
 
@@ -19,6 +20,7 @@ import {
  * ```
  */
 export class Tell<W = unknown> extends Effect<void> {
+  declare protected readonly effectIdentity: unknown
   constructor(readonly value: W) {
     super()
   }
@@ -52,7 +54,8 @@ export function tell<W>(value: W): Tell<W> {
  * w.told
  * ```
  */
-export interface WriterHandler<W = unknown> extends HandlerDef {
+export interface WriterHandler<W = unknown>
+  extends HandlerDef<Tell<Untracked>, never, never, unknown> {
   /** Every value told to this handler, in order. */
   readonly told: W[]
 }
@@ -145,11 +148,11 @@ export interface ListenOptions<C extends readonly EffectClass[] = readonly Effec
  * run(withHandlers(defaultHandlers(), main))
  * ```
  */
-export function listen<T, const C extends readonly EffectClass[]>(
-  body: Program<T>,
+export function listen<T, const C extends readonly EffectClass[], E = Untracked>(
+  body: Program<T, E>,
   options: ListenOptions<C>,
-): Program<[T, InstanceType<C[number]>[]]>
-export function listen<T, W = unknown>(body: Program<T>): Program<[T, W[]]>
+): Program<[T, InstanceType<C[number]>[]], E>
+export function listen<T, W = unknown, E = Untracked>(body: Program<T, E>): Program<[T, W[]], E>
 export function listen<T>(body: Program<T>, options?: ListenOptions): Program<[T, unknown[]]> {
   if (!(body instanceof Program)) {
     throw new TypeError(

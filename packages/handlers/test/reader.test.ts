@@ -1,4 +1,11 @@
-import { program, run, UnhandledEffectError, withHandler, withHandlers } from "@effvm/vm-core"
+import {
+  program,
+  run,
+  UnhandledEffectError,
+  untracked,
+  withHandler,
+  withHandlers,
+} from "@effvm/vm-core"
 import { describe, expect, it } from "vitest"
 import { Ask, ask, attempt, local, MissingKeyError, reader } from "../src/index.js"
 
@@ -72,7 +79,7 @@ describe("reader", () => {
   })
 
   it("leaves Ask unhandled (UnhandledEffectError) when no reader is installed at all", () => {
-    expect(() => run(askUser)).toThrow(UnhandledEffectError)
+    expect(() => run(untracked(askUser))).toThrow(UnhandledEffectError)
   })
 
   it("takes a snapshot of env: later changes to the object are not seen", () => {
@@ -147,7 +154,7 @@ describe("local", () => {
         }),
       )
     })
-    expect(() => run(main)).toThrow(UnhandledEffectError)
+    expect(() => run(untracked(main))).toThrow(UnhandledEffectError)
   })
 
   it("raises MissingKeyError for a key neither it nor any reader has", () => {

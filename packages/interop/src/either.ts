@@ -61,11 +61,11 @@ const attemptProgram = fn(function* attemptEither(
  * run(fromEither(parsePort("8080"))) // 8080
  * ```
  */
-export function fromEither<L, R>(either: E.Either<L, R>): Program<R> {
+export function fromEither<L, R>(either: E.Either<L, R>): Program<R, never> {
   if (!isEither(either)) {
     throw new TypeError(`fromEither() expects an fp-ts Either, got ${describe(either)}`)
   }
-  return eitherProgram(either) as Program<R>
+  return eitherProgram(either) as Program<R, never>
 }
 
 /**
@@ -79,13 +79,13 @@ export function fromEither<L, R>(either: E.Either<L, R>): Program<R> {
  * await runAsync(scheduled(fromTaskEither(fetchUser(1))))
  * ```
  */
-export function fromTaskEither<L, R>(task: TaskEither<L, R>): Program<R> {
+export function fromTaskEither<L, R>(task: TaskEither<L, R>): Program<R, never> {
   if (typeof task !== "function") {
     throw new TypeError(
       `fromTaskEither() expects an fp-ts TaskEither (a function returning a promise of an Either), got ${describe(task)}`,
     )
   }
-  return taskEitherProgram(task) as Program<R>
+  return taskEitherProgram(task) as Program<R, never>
 }
 
 /**
@@ -99,8 +99,8 @@ export function fromTaskEither<L, R>(task: TaskEither<L, R>): Program<R> {
  * const result = run(attemptEither(fromEither(E.left("nope")))) // E.left("nope")
  * ```
  */
-export function attemptEither<T>(body: Program<T>): Program<E.Either<unknown, T>> {
-  return attemptProgram(body) as Program<E.Either<unknown, T>>
+export function attemptEither<T, Fx>(body: Program<T, Fx>): Program<E.Either<unknown, T>, Fx> {
+  return attemptProgram(body) as Program<E.Either<unknown, T>, Fx>
 }
 
 function isEither(value: unknown): value is E.Either<unknown, unknown> {

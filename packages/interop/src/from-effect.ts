@@ -74,11 +74,11 @@ function resultOf<A, E>(fiber: Fiber.Fiber<A, E>): Promise<Settled> {
  * await runAsync(scheduled(main)) // 42
  * ```
  */
-export function fromEffect<A, E>(effect: Effect.Effect<A, E, never>): Program<A> {
+export function fromEffect<A, E>(effect: Effect.Effect<A, E, never>): Program<A, never> {
   if (!Effect.isEffect(effect)) {
     throw new TypeError(
       `fromEffect() expects an Effect-TS Effect, got ${effect === null ? "null" : typeof effect}`,
     )
   }
-  return runEffect(effect as Effect.Effect<unknown, unknown>) as Program<A>
+  return runEffect(effect as Effect.Effect<unknown, unknown>) as Program<A, never>
 }

@@ -1,5 +1,13 @@
-import { type SchedulerOptions, scheduled } from "@effvm/scheduler"
-import { createVM, Program, type RunOptions, type VM } from "@effvm/vm-core"
+import { type SchedulerEffect, type SchedulerOptions, scheduled } from "@effvm/scheduler"
+import {
+  type Answered,
+  type AnyHandler,
+  createVM,
+  type Effect as EffvmEffect,
+  Program,
+  type Remaining,
+  type VM,
+} from "@effvm/vm-core"
 import * as Effect from "effect/Effect"
 import { EffectFailure } from "./effect-failure.js"
 
@@ -15,9 +23,12 @@ import { EffectFailure } from "./effect-failure.js"
  * toEffect(main, options)
  * ```
  */
-export interface ToEffectOptions {
-  /** Handlers installed around the scheduler, the first outermost (as `run`'s `handlers`). */
-  readonly handlers?: RunOptions["handlers"]
+export interface ToEffectOptions<Hs extends readonly AnyHandler[] = readonly AnyHandler[]> {
+  /**
+   * Handlers installed around the scheduler, the first outermost (as `run`'s `handlers`):
+   * with the scheduler, they must answer every effect of the program's type.
+   */
+  readonly handlers?: Hs
   /** Options of the scheduler the program runs under (`clock`, `quanta`, …). */
   readonly scheduler?: SchedulerOptions
 }
@@ -42,9 +53,10 @@ export interface ToEffectOptions {
  * await Effect.runPromise(toEffect(main, { handlers: [reader({ region: "eu" })] }))
  * ```
  */
-export function toEffect<T>(
-  body: Program<T>,
-  options?: ToEffectOptions,
+export function toEffect<T, E, const Hs extends readonly AnyHandler[] = readonly []>(
+  body: Program<T, E> &
+    Answered<Remaining<Exclude<E, SchedulerEffect<unknown, EffvmEffect<unknown>>>, Hs>>,
+  options?: ToEffectOptions<Hs>,
 ): Effect.Effect<T, unknown> {
   if (!(body instanceof Program)) {
     throw new TypeError(
@@ -52,7 +64,7 @@ export function toEffect<T>(
     )
   }
   return Effect.callback<T, unknown>((resume) => {
-    const vm = createVM(scheduled(body, options?.scheduler), {
+    const vm = createVM(scheduled(body as Program<T>, options?.scheduler), {
       handlers: options?.handlers ?? [],
     })
     const ended = drive(vm, (outcome) => resume(outcome))

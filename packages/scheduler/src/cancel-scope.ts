@@ -1,5 +1,6 @@
 import {
   type Continuation,
+  type EffectsOf,
   fn,
   Interrupt,
   type Program,
@@ -117,7 +118,7 @@ export type ScopeResult<T> =
  * const result = yield* cancelScope(body)
  * ```
  */
-export type ScopeBody<T> = (scope: CancelScope) => ProgramGenerator<T>
+export type ScopeBody<T, E = Yielded> = (scope: CancelScope) => ProgramGenerator<T, E>
 
 const scopeIds = new WeakMap<object, number>()
 
@@ -222,13 +223,18 @@ const runCancelScope = fn(function* cancelScope(
  * })
  * ```
  */
-export function cancelScope<T>(body: ScopeBody<T>): Program<ScopeResult<T>> {
+export function cancelScope<T, Y = never>(
+  body: ScopeBody<T, Y>,
+): Program<ScopeResult<T>, EffectsOf<Y> | SchedulerEffect<unknown>> {
   if (typeof body !== "function") {
     throw new TypeError(
       `cancelScope() expects a generator function (function* (scope) { … }), got ${describeInput(body)}`,
     )
   }
-  return runCancelScope(body as ScopeBody<unknown>) as Program<ScopeResult<T>>
+  return runCancelScope(body as ScopeBody<unknown>) as Program<
+    ScopeResult<T>,
+    EffectsOf<Y> | SchedulerEffect<unknown>
+  >
 }
 
 /** A task was spawned while `scope` was the spawner's innermost scope: it joins the scope. */

@@ -1,4 +1,4 @@
-import { type Continuation, type Effect, Transfer, TransferThrow } from "@effvm/vm-core"
+import { type Continuation, Transfer, TransferThrow } from "@effvm/vm-core"
 import { describeInput } from "./describe.js"
 import { SchedulerEffect } from "./effect.js"
 import { Fifo } from "./queues.js"
@@ -315,13 +315,15 @@ function checkChannel(channel: unknown, op: string): void {
  * const results = yield* createChannel<number>(0)
  * ```
  */
-export function createChannel<T = unknown>(capacity = 0): Effect<Channel<T>> {
+export function createChannel<T = unknown>(capacity = 0): SchedulerEffect<Channel<T>> {
   if (!Number.isInteger(capacity) || capacity < 0) {
     throw new TypeError(
       `createChannel(capacity) expects a non-negative integer, got ${describeInput(capacity)}`,
     )
   }
-  return new CreateChannel(capacity) as Effect<Channel<unknown>> as Effect<Channel<T>>
+  return new CreateChannel(capacity) as SchedulerEffect<Channel<unknown>> as SchedulerEffect<
+    Channel<T>
+  >
 }
 
 /**
@@ -334,7 +336,7 @@ export function createChannel<T = unknown>(capacity = 0): Effect<Channel<T>> {
  * yield* send(jobs, "resize photo 1")
  * ```
  */
-export function send<T>(channel: Channel<T>, value: T): Effect<void> {
+export function send<T>(channel: Channel<T>, value: T): SchedulerEffect<void> {
   checkChannel(channel, "send")
   return new Send(channel as Channel<unknown>, value)
 }
@@ -356,11 +358,11 @@ export function send<T>(channel: Channel<T>, value: T): Effect<void> {
  * })
  * ```
  */
-export function receive<T>(channel: Channel<T>): Effect<Received<T>> {
+export function receive<T>(channel: Channel<T>): SchedulerEffect<Received<T>> {
   checkChannel(channel, "receive")
-  return new Receive(channel as Channel<unknown>) as Effect<Received<unknown>> as Effect<
-    Received<T>
-  >
+  return new Receive(channel as Channel<unknown>) as SchedulerEffect<
+    Received<unknown>
+  > as SchedulerEffect<Received<T>>
 }
 
 /**
@@ -374,7 +376,7 @@ export function receive<T>(channel: Channel<T>): Effect<Received<T>> {
  * yield* closeChannel(ch) // the workers' receive loops end once the buffer is drained
  * ```
  */
-export function closeChannel(channel: Channel<unknown>): Effect<void> {
+export function closeChannel(channel: Channel<unknown>): SchedulerEffect<void> {
   checkChannel(channel, "closeChannel")
   return new CloseChannel(channel)
 }

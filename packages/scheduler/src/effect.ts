@@ -3,10 +3,26 @@ import { performLiveOnRerun } from "@effvm/vm-core/internal"
 import type { Scheduler } from "./scheduler.js"
 
 /**
- * Base of the scheduler's own effects. Each effect applies itself to the scheduler run
- * that handles it (double dispatch), so every operation lives beside its effect class.
+ * Base of the scheduler's own effects: what `spawn`, `wait`, `gather`, `sleep` and every
+ * other scheduler operation performs, and what `scheduled(...)` answers. Each effect
+ * applies itself to the scheduler run that handles it (double dispatch), so every operation
+ * lives beside its effect class. In a program's type, `SchedulerEffect<R, E>` is an
+ * operation answering `R` that also runs programs performing `E` as tasks (which the
+ * handlers in scope at the spawn answer): `yield*` of it adds `SchedulerEffect<R>`
+ * and `E` to the caller's effects.
+ *
+ * @example
+ * ```ts
+ * const nap: SchedulerEffect<void> = sleep(10)
+ * const p = program(function* () { yield* nap }) // Program<void, SchedulerEffect<void>>
+ * run(scheduled(p)) // scheduled answers it
+ * ```
  */
-export abstract class SchedulerEffect<R> extends Effect<R> {
+export abstract class SchedulerEffect<R, E extends Effect<unknown> = never> extends Effect<R> {
+  declare protected readonly effectIdentity: unknown
+  /** @internal phantom: a scheduler effect, and the effects of the programs it runs as tasks. */
+  declare readonly effvmPerforms: SchedulerEffect<R> | E
+
   /**
    * @internal Whether the effect is a suspension point: an interruption waiting to be
    * delivered (a cancellation that arrived during a drain) is thrown here instead.

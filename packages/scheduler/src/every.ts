@@ -98,11 +98,11 @@ class Every extends SchedulerEffect<Task<never>> {
  * run(scheduled(main, { clock: new VirtualClock() }))
  * ```
  */
-export function every(
+export function every<E extends Effect<unknown> = never>(
   intervalMs: number,
-  program: Program<unknown>,
+  program: Program<unknown, E>,
   options?: EveryOptions,
-): Effect<Task<never>> {
+): SchedulerEffect<Task<never>, E> {
   if (typeof intervalMs !== "number" || !Number.isFinite(intervalMs) || intervalMs <= 0) {
     throw new TypeError(
       `every(intervalMs, program): intervalMs must be a finite number of milliseconds > 0, got ${describeInput(intervalMs)}`,
@@ -114,5 +114,8 @@ export function every(
     )
   }
   if (options !== undefined) checkSpawnOptions(options, "every")
-  return new Every(intervalMs, program, options, captureSpawnSite(every))
+  return new Every(intervalMs, program, options, captureSpawnSite(every)) as SchedulerEffect<
+    Task<never>,
+    E
+  >
 }

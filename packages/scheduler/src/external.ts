@@ -1,4 +1,4 @@
-import { awaitExternal, type Effect } from "@effvm/vm-core"
+import { type AwaitExternal, awaitExternal } from "@effvm/vm-core"
 import type { Scheduler } from "./scheduler.js"
 import type { Task } from "./task.js"
 import type { Blocker } from "./wait-types.js"
@@ -19,7 +19,7 @@ import type { Blocker } from "./wait-types.js"
  * await runAsync(scheduled(fetchUser(1)))
  * ```
  */
-export function awaitPromise<T>(promise: PromiseLike<T>): Effect<T> {
+export function awaitPromise<T>(promise: PromiseLike<T>): AwaitExternal<T> {
   if (promise === null || typeof promise !== "object" || typeof promise.then !== "function") {
     throw new TypeError(
       `awaitPromise() expects a promise (a thenable), got ${promise === null ? "null" : typeof promise}`,

@@ -1,7 +1,13 @@
-import { type Continuation, type Effect, Program, Transfer, TransferThrow } from "@effvm/vm-core"
+import { type Continuation, Program, Transfer, TransferThrow } from "@effvm/vm-core"
 import { describeInput } from "./describe.js"
 import { SchedulerEffect } from "./effect.js"
-import { checkJoinable, type Joinable, joinInputs, type ResultOf } from "./inputs.js"
+import {
+  checkJoinable,
+  type Joinable,
+  type JoinEffects,
+  joinInputs,
+  type ResultOf,
+} from "./inputs.js"
 import { messageOf } from "./join-any.js"
 import { MultiJoin } from "./joins.js"
 import type { Scheduler } from "./scheduler.js"
@@ -112,7 +118,7 @@ class GatherNOp<R> extends SchedulerEffect<R> {
 export function gatherN<const J extends readonly Joinable[]>(
   n: number,
   ...inputs: J
-): Effect<ResultOf<J[number]>[]> {
+): SchedulerEffect<ResultOf<J[number]>[], JoinEffects<J>> {
   if (!Number.isInteger(n) || n < 1) {
     throw new TypeError(`gatherN(n, ...inputs): n must be an integer >= 1, got ${describeInput(n)}`)
   }

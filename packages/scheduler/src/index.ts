@@ -25,11 +25,12 @@ export {
   send,
 } from "./channel.js"
 export { type Clock, realClock, VirtualClock } from "./clock.js"
+export { SchedulerEffect } from "./effect.js"
 export { type BlockedTask, SchedulerDeadlockError, TaskCancelledError } from "./errors.js"
 export { type EveryOptions, every } from "./every.js"
 export { awaitPromise } from "./external.js"
 export { gatherN } from "./gather-n.js"
-export type { Joinable, ResultOf } from "./inputs.js"
+export type { Joinable, JoinEffects, ResultOf } from "./inputs.js"
 export { any } from "./join-any.js"
 export type { SchedulerOptions } from "./options.js"
 export type { PolicyOptions, SchedulingPolicy } from "./policy.js"

@@ -35,6 +35,22 @@ export type ResultOf<J> =
         ? T
         : never
 
+/**
+ * The effects of the programs among joinables (tasks and promises perform none where they
+ * are joined): what `gather`, `race` and the other joins carry into the caller's effects,
+ * since the programs run as tasks under the handlers in scope at the join.
+ *
+ * @example
+ * ```ts
+ * type E = JoinEffects<[Program<number, Ask<string>>, Task<string>]> // Ask<string>
+ * ```
+ */
+export type JoinEffects<J extends readonly unknown[]> = J[number] extends infer X
+  ? X extends Program<unknown, infer E>
+    ? E
+    : never
+  : never
+
 /** Throws a TypeError for an argument that is neither a task, a promise nor (if allowed) a program. */
 export function checkJoinable(value: unknown, op: string, programs: boolean): void {
   if (value instanceof Task || value instanceof SchedulerPromise) return

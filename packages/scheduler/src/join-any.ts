@@ -1,6 +1,12 @@
-import { type Continuation, type Effect, Program, Transfer, TransferThrow } from "@effvm/vm-core"
+import { type Continuation, Program, Transfer, TransferThrow } from "@effvm/vm-core"
 import { SchedulerEffect } from "./effect.js"
-import { checkJoinable, type Joinable, joinInputs, type ResultOf } from "./inputs.js"
+import {
+  checkJoinable,
+  type Joinable,
+  type JoinEffects,
+  joinInputs,
+  type ResultOf,
+} from "./inputs.js"
 import { MultiJoin } from "./joins.js"
 import type { Scheduler } from "./scheduler.js"
 import { captureSpawnSite, type SpawnSite } from "./site.js"
@@ -81,7 +87,7 @@ class AnyOp<R> extends SchedulerEffect<R> {
  */
 export function any<const J extends readonly Joinable[]>(
   ...inputs: J
-): Effect<ResultOf<J[number]>> {
+): SchedulerEffect<ResultOf<J[number]>, JoinEffects<J>> {
   if (inputs.length === 0) {
     throw new TypeError(
       "any() needs at least one task, promise or program: with no input nothing can succeed.",

@@ -1,4 +1,4 @@
-import { type Continuation, type Effect, Transfer, TransferThrow } from "@effvm/vm-core"
+import { type Continuation, Transfer, TransferThrow } from "@effvm/vm-core"
 import { describeInput } from "./describe.js"
 import { SchedulerEffect } from "./effect.js"
 import type { Scheduler } from "./scheduler.js"
@@ -109,7 +109,7 @@ class SettlePromise extends SchedulerEffect<void> {
  * const done = yield* createPromise<number>()
  * ```
  */
-export function createPromise<T = unknown>(): Effect<SchedulerPromise<T>> {
+export function createPromise<T = unknown>(): SchedulerEffect<SchedulerPromise<T>> {
   return new CreatePromise<T>()
 }
 
@@ -122,7 +122,7 @@ export function createPromise<T = unknown>(): Effect<SchedulerPromise<T>> {
  * yield* completePromise(done, 42)
  * ```
  */
-export function completePromise<T>(promise: SchedulerPromise<T>, value: T): Effect<void> {
+export function completePromise<T>(promise: SchedulerPromise<T>, value: T): SchedulerEffect<void> {
   checkPromise(promise, "completePromise")
   return new SettlePromise(promise, true, value)
 }
@@ -136,7 +136,10 @@ export function completePromise<T>(promise: SchedulerPromise<T>, value: T): Effe
  * yield* failPromise(done, new Error("upstream closed"))
  * ```
  */
-export function failPromise(promise: SchedulerPromise<unknown>, error: unknown): Effect<void> {
+export function failPromise(
+  promise: SchedulerPromise<unknown>,
+  error: unknown,
+): SchedulerEffect<void> {
   checkPromise(promise, "failPromise")
   return new SettlePromise(promise, false, error)
 }

@@ -1,4 +1,12 @@
-import { type Continuation, fn, Interrupt, Program, Transfer, type Yielded } from "@effvm/vm-core"
+import {
+  type Continuation,
+  fn,
+  Interrupt,
+  Program,
+  Transfer,
+  type Untracked,
+  type Yielded,
+} from "@effvm/vm-core"
 import { describeInput } from "./describe.js"
 import { SchedulerEffect } from "./effect.js"
 import type { Scheduler } from "./scheduler.js"
@@ -174,6 +182,14 @@ function* delayAfter(delay: number | Backoff, n: number): Generator<Yielded, num
  * })
  * ```
  */
+export function retry<T, E = Untracked>(
+  program: Program<T, E>,
+  options: RetryOptions & { readonly delay: number | Backoff },
+): Program<T, E | SchedulerEffect<T>>
+export function retry<T, E = Untracked>(
+  program: Program<T, E>,
+  options: RetryOptions,
+): Program<T, E>
 export function retry<T>(program: Program<T>, options: RetryOptions): Program<T> {
   if (!(program instanceof Program)) {
     throw new TypeError(

@@ -1,7 +1,8 @@
-import { fn, Program, withHandler, type Yielded } from "@effvm/vm-core"
+import { type Effect, fn, Program, type Untracked, withHandler, type Yielded } from "@effvm/vm-core"
 import { settle } from "@effvm/vm-core/internal"
 import { closeHeldTasks } from "./abandon.js"
 import { describeInput } from "./describe.js"
+import type { SchedulerEffect } from "./effect.js"
 import { taskMain } from "./internal-effects.js"
 import { checkOptions, type SchedulerOptions } from "./options.js"
 import { Scheduler, SchedulerExit } from "./scheduler.js"
@@ -59,10 +60,16 @@ function* closeAbandoned(scheduler: Scheduler): Generator<Yielded, void, unknown
  * run(scheduled(main, { clock: new VirtualClock() }))
  * ```
  */
-export function scheduled<T>(body: Program<T>, options?: SchedulerOptions): Program<T> {
+export function scheduled<T, E = Untracked>(
+  body: Program<T, E>,
+  options?: SchedulerOptions,
+): Program<T, Exclude<E, SchedulerEffect<unknown, Effect<unknown>>>> {
   if (!(body instanceof Program)) {
     throw new TypeError(`scheduled() expects a program, got ${describeInput(body)}`)
   }
   if (options !== undefined) checkOptions(options)
-  return runScheduled(body, options) as Program<T>
+  return runScheduled(body, options) as Program<
+    T,
+    Exclude<E, SchedulerEffect<unknown, Effect<unknown>>>
+  >
 }

@@ -1,4 +1,4 @@
-import { type Continuation, type Effect, Transfer, TransferThrow } from "@effvm/vm-core"
+import { type Continuation, Transfer, TransferThrow } from "@effvm/vm-core"
 import { describeInput } from "./describe.js"
 import { SchedulerEffect } from "./effect.js"
 import { Fifo } from "./queues.js"
@@ -151,7 +151,7 @@ class Release extends SchedulerEffect<void> {
  * const pool = yield* createSemaphore(3)
  * ```
  */
-export function createSemaphore(permits: number): Effect<Semaphore> {
+export function createSemaphore(permits: number): SchedulerEffect<Semaphore> {
   if (!Number.isInteger(permits) || permits < 0) {
     throw new TypeError(
       `createSemaphore(permits) expects a non-negative integer, got ${describeInput(permits)}`,
@@ -174,7 +174,7 @@ export function createSemaphore(permits: number): Effect<Semaphore> {
  * }
  * ```
  */
-export function acquire(semaphore: Semaphore): Effect<void> {
+export function acquire(semaphore: Semaphore): SchedulerEffect<void> {
   checkSemaphore(semaphore, "acquire")
   return new Acquire(semaphore)
 }
@@ -188,7 +188,7 @@ export function acquire(semaphore: Semaphore): Effect<void> {
  * yield* release(pool)
  * ```
  */
-export function release(semaphore: Semaphore): Effect<void> {
+export function release(semaphore: Semaphore): SchedulerEffect<void> {
   checkSemaphore(semaphore, "release")
   return new Release(semaphore)
 }

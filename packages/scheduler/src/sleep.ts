@@ -1,4 +1,4 @@
-import type { Continuation, Effect } from "@effvm/vm-core"
+import type { Continuation } from "@effvm/vm-core"
 import { describeInput } from "./describe.js"
 import { SchedulerEffect } from "./effect.js"
 import type { Timer, TimerQueue } from "./queues.js"
@@ -51,7 +51,7 @@ class Sleep extends SchedulerEffect<void> {
  * run(scheduled(ticker(), { clock: new VirtualClock() })) // instantly
  * ```
  */
-export function sleep(ms: number): Effect<void> {
+export function sleep(ms: number): SchedulerEffect<void> {
   if (typeof ms !== "number" || !Number.isFinite(ms)) {
     throw new TypeError(
       `sleep(ms) expects a finite number of milliseconds, got ${describeInput(ms)}`,

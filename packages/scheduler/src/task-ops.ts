@@ -2,7 +2,14 @@ import { type Continuation, type Effect, Program, Transfer, TransferThrow } from
 import { CancelScope } from "./cancel-scope.js"
 import { describeInput } from "./describe.js"
 import { SchedulerEffect } from "./effect.js"
-import { checkJoinable, type Joinable, joinInputs, type ResultOf, waitProblem } from "./inputs.js"
+import {
+  checkJoinable,
+  type Joinable,
+  type JoinEffects,
+  joinInputs,
+  type ResultOf,
+  waitProblem,
+} from "./inputs.js"
 import { CancelWait, GatherJoin, RaceJoin, WaitJoin } from "./joins.js"
 import type { SchedulerPromise } from "./promise.js"
 import type { Scheduler } from "./scheduler.js"
@@ -124,7 +131,10 @@ class Cancel extends SchedulerEffect<void> {
  * })
  * ```
  */
-export function spawn<T>(program: Program<T>, options?: SpawnOptions): Effect<Task<T>> {
+export function spawn<T, E extends Effect<unknown> = never>(
+  program: Program<T, E>,
+  options?: SpawnOptions,
+): SchedulerEffect<Task<T>, E> {
   if (!(program instanceof Program)) {
     throw new TypeError(
       `spawn() expects a program (made by fn(), program() or pure()), got ${describeInput(program)}`,
@@ -134,7 +144,7 @@ export function spawn<T>(program: Program<T>, options?: SpawnOptions): Effect<Ta
   const limit = limitStackToCaller()
   const capture = new Error()
   Error.stackTraceLimit = limit
-  return new Spawn(program, options, new SpawnSite(capture))
+  return new Spawn<T>(program, options, new SpawnSite(capture)) as SchedulerEffect<Task<T>, E>
 }
 
 /**
@@ -148,7 +158,7 @@ export function spawn<T>(program: Program<T>, options?: SpawnOptions): Effect<Ta
  * const answer = yield* wait(task) // 42
  * ```
  */
-export function wait<T>(input: Task<T> | SchedulerPromise<T>): Effect<T> {
+export function wait<T>(input: Task<T> | SchedulerPromise<T>): SchedulerEffect<T> {
   checkJoinable(input, "wait", false)
   return new Wait(input)
 }
@@ -166,7 +176,7 @@ export function wait<T>(input: Task<T> | SchedulerPromise<T>): Effect<T> {
  */
 export function gather<const J extends readonly Joinable[]>(
   ...inputs: J
-): Effect<{ -readonly [I in keyof J]: ResultOf<J[I]> }> {
+): SchedulerEffect<{ -readonly [I in keyof J]: ResultOf<J[I]> }, JoinEffects<J>> {
   if (!checkJoinables(inputs, GATHER)) return new Join(inputs, GATHER, null)
   const limit = limitStackToCaller()
   const capture = new Error()
@@ -187,7 +197,7 @@ export function gather<const J extends readonly Joinable[]>(
  */
 export function gatherSettled<const J extends readonly Joinable[]>(
   ...inputs: J
-): Effect<{ -readonly [I in keyof J]: Settled<ResultOf<J[I]>> }> {
+): SchedulerEffect<{ -readonly [I in keyof J]: Settled<ResultOf<J[I]>> }, JoinEffects<J>> {
   if (!checkJoinables(inputs, GATHER_SETTLED)) return new Join(inputs, GATHER_SETTLED, null)
   const limit = limitStackToCaller()
   const capture = new Error()
@@ -207,7 +217,7 @@ export function gatherSettled<const J extends readonly Joinable[]>(
  */
 export function race<const J extends readonly Joinable[]>(
   ...inputs: J
-): Effect<ResultOf<J[number]>> {
+): SchedulerEffect<ResultOf<J[number]>, JoinEffects<J>> {
   if (inputs.length === 0) {
     throw new TypeError(
       "race() needs at least one task, promise or program: an empty race has no winner.",
@@ -235,7 +245,7 @@ export function race<const J extends readonly Joinable[]>(
  * yield* cancel(poller)
  * ```
  */
-export function cancel(task: Task<unknown> | CancelScope): Effect<void> {
+export function cancel(task: Task<unknown> | CancelScope): SchedulerEffect<void> {
   if (task instanceof CancelScope) return new CancelScopeOp(task)
   if (!(task instanceof Task)) {
     throw new TypeError(

@@ -1,4 +1,4 @@
-import { type Continuation, type Effect, Transfer, TransferThrow } from "@effvm/vm-core"
+import { type Continuation, Transfer, TransferThrow } from "@effvm/vm-core"
 import { describeInput } from "./describe.js"
 import { SchedulerEffect } from "./effect.js"
 import { Task } from "./task.js"
@@ -80,7 +80,7 @@ class TaskStatsOf extends SchedulerEffect<TaskStats> {
  * const { activations, overruns } = yield* taskStats(sensor) // 100, 0
  * ```
  */
-export function taskStats(task: Task<unknown>): Effect<TaskStats> {
+export function taskStats(task: Task<unknown>): SchedulerEffect<TaskStats> {
   if (!(task instanceof Task)) {
     throw new TypeError(`taskStats() expects a task (from every), got ${describeInput(task)}`)
   }

@@ -1,4 +1,4 @@
-import type { Continuation, Effect } from "@effvm/vm-core"
+import type { Continuation } from "@effvm/vm-core"
 import { Transfer } from "@effvm/vm-core"
 import { describeInput } from "./describe.js"
 import { SchedulerEffect } from "./effect.js"
@@ -49,7 +49,7 @@ const nowEffect = new Now()
  * })
  * ```
  */
-export function now(): Effect<number> {
+export function now(): SchedulerEffect<number> {
   return nowEffect
 }
 
@@ -67,7 +67,7 @@ export function now(): Effect<number> {
  * }
  * ```
  */
-export function sleepUntil(time: number): Effect<void> {
+export function sleepUntil(time: number): SchedulerEffect<void> {
   if (typeof time !== "number" || !Number.isFinite(time)) {
     throw new TypeError(
       `sleepUntil(time) expects a finite time in milliseconds of the scheduler clock (as now() gives it), got ${describeInput(time)}`,

@@ -1,4 +1,4 @@
-import { type Continuation, fn, Program } from "@effvm/vm-core"
+import { type Continuation, fn, Program, type Untracked } from "@effvm/vm-core"
 import { describeInput } from "./describe.js"
 import { SchedulerEffect } from "./effect.js"
 import { RaceJoin } from "./joins.js"
@@ -91,7 +91,10 @@ const runWithTimeout = fn(function* timeout(
  * })
  * ```
  */
-export function timeout<T>(ms: number, program: Program<T>): Program<T> {
+export function timeout<T, E = Untracked>(
+  ms: number,
+  program: Program<T, E>,
+): Program<T, E | SchedulerEffect<T>> {
   if (typeof ms !== "number" || Number.isNaN(ms) || ms < 0) {
     throw new TypeError(
       `timeout(ms, program) expects a non-negative number of milliseconds, got ${describeInput(ms)}`,
@@ -105,5 +108,5 @@ export function timeout<T>(ms: number, program: Program<T>): Program<T> {
   const limit = limitStackToCaller()
   const capture = new Error()
   Error.stackTraceLimit = limit
-  return runWithTimeout(ms, program, new SpawnSite(capture)) as Program<T>
+  return runWithTimeout(ms, program, new SpawnSite(capture)) as Program<T, E | SchedulerEffect<T>>
 }

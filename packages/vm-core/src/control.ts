@@ -1,5 +1,6 @@
 import { Instruction, TAG_CONTROL } from "./instruction.js"
 import type { Continuation } from "./machine/continuation.js"
+import type { Untracked } from "./typing.js"
 
 /** Control operations, as the machine reads them. */
 export const OP_RESUME = 0
@@ -27,6 +28,8 @@ export const OP_CLOSE = 7
  * ```
  */
 export class Control<R = unknown> extends Instruction<R> {
+  /** @internal phantom: a control value is not an effect; `yield*` of it performs nothing. */
+  declare readonly effvmPerforms: never
   /** @internal */
   constructor(
     /** @internal one of the `OP_` constants. */
@@ -42,20 +45,21 @@ export class Control<R = unknown> extends Instruction<R> {
 Object.defineProperty(Control.prototype, "effvmTag", { value: TAG_CONTROL })
 
 /**
- * Resumes the body with `value`. In a generator handler, `yield* Resume(k, v)` evaluates
- * to the body's final value, so the handler can post-process it; the handler's frame stays
- * alive until then. Returned from a fast-path handler it is a tail resume.
+ * Resumes the body with `value` (of the effect's answer type `R`). In a generator handler,
+ * `yield* Resume(k, v)` evaluates to the body's final value (`T`, as `k` states it), so the
+ * handler can post-process it; the handler's frame stays alive until then. Returned from a
+ * fast-path handler it is a tail resume.
  *
  * @example
  * ```ts
- * handler(function* doubler(eff, k) {
- *   const result = yield* Resume(k, 21)
- *   return (result as number) * 2
- * })
+ * handler(function* doubler(eff, k: Continuation<number, number>) {
+ *   const result = yield* Resume(k, 21) // number: the body's result
+ *   return result * 2
+ * }, { handles: [Half] })
  * ```
  */
-export function Resume<R>(k: Continuation<R>, value: R): Control<unknown> {
-  return new Control(OP_RESUME, k as Continuation<unknown>, value)
+export function Resume<R, T>(k: Continuation<R, T>, value: NoInfer<R>): Control<T> {
+  return new Control<T>(OP_RESUME, k as Continuation<unknown>, value)
 }
 
 /**
@@ -67,7 +71,7 @@ export function Resume<R>(k: Continuation<R>, value: R): Control<unknown> {
  * handler((eff, k) => Transfer(k, 1), { handles: [Tick] })
  * ```
  */
-export function Transfer<R>(k: Continuation<R>, value: R): Control<never> {
+export function Transfer<R>(k: Continuation<R, unknown>, value: NoInfer<R>): Control<never> {
   return new Control<never>(OP_TRANSFER, k as Continuation<unknown>, value)
 }
 
@@ -80,8 +84,8 @@ export function Transfer<R>(k: Continuation<R>, value: R): Control<never> {
  * handler(function* strict(eff, k) { return yield* ResumeThrow(k, new Error("denied")) })
  * ```
  */
-export function ResumeThrow(k: Continuation<unknown>, error: unknown): Control<unknown> {
-  return new Control(OP_RESUME_THROW, k, error)
+export function ResumeThrow<T>(k: Continuation<unknown, T>, error: unknown): Control<T> {
+  return new Control<T>(OP_RESUME_THROW, k as Continuation<unknown>, error)
 }
 
 /**
@@ -92,8 +96,8 @@ export function ResumeThrow(k: Continuation<unknown>, error: unknown): Control<u
  * handler((eff, k) => TransferThrow(k, new Error("denied")), { handles: [Ask] })
  * ```
  */
-export function TransferThrow(k: Continuation<unknown>, error: unknown): Control<never> {
-  return new Control<never>(OP_TRANSFER_THROW, k, error)
+export function TransferThrow(k: Continuation<unknown, unknown>, error: unknown): Control<never> {
+  return new Control<never>(OP_TRANSFER_THROW, k as Continuation<unknown>, error)
 }
 
 const pass = new Control<never>(OP_PASS, null, undefined)
@@ -118,16 +122,17 @@ export function Pass(): Control<never> {
 /**
  * Re-performs the effect to the outer handlers; `yield* Delegate()` evaluates to their
  * answer and the handler then resumes `k` itself. From a fast-path handler it acts like
- * {@link Pass}.
+ * {@link Pass}. Pass `k` to type the answer as the effect's (`Delegate(k)`: `k` is only
+ * read by the compiler); without it the answer is not checked (`any`).
  *
  * @example
  * ```ts
  * handler(function* upper(eff, k) {
- *   const answer = yield* Delegate()
- *   return yield* Transfer(k, String(answer).toUpperCase())
- * }, { handles: [Ask] })
+ *   const answer = yield* Delegate(k) // string: Greeting's answer type
+ *   return yield* Transfer(k, answer.toUpperCase())
+ * }, { handles: [Greeting] })
  * ```
  */
-export function Delegate(): Control<unknown> {
-  return delegate
+export function Delegate<R = Untracked>(_k?: Continuation<R, unknown>): Control<R> {
+  return delegate as Control<R>
 }

@@ -3,21 +3,31 @@ import { Instruction, TAG_EFFECT } from "./instruction.js"
 /**
  * Base class of every effect. `R` is the type of the answer a handler gives.
  *
- * An effect instance is yieldable: `yield* eff` performs it and evaluates to the answer.
- * Effects carry their arguments as fields; handlers recognise them with `instanceof`.
+ * An effect instance is yieldable: `yield* eff` performs it and evaluates to the answer,
+ * and adds the effect's type to the program's effects (`Program<T, E>`). Effects carry
+ * their arguments as fields; handlers recognise them with `instanceof`.
+ *
+ * TypeScript compares classes by their fields, so two effect classes of the same shape
+ * would be one type; the line `declare protected readonly effectIdentity: unknown` gives
+ * a class its own identity (no runtime cost; docs/typed-effects.md).
  *
  * @example
  * ```ts
- * class Ask<T> extends Effect<T> { constructor(readonly key: string) { super() } }
+ * class Ask<T> extends Effect<T> {
+ *   declare protected readonly effectIdentity: unknown
+ *   constructor(readonly key: string) { super() }
+ * }
  * const greet = fn(function* greet(name: string) {
  *   const greeting = yield* new Ask<string>("greeting")
  *   return `${greeting}, ${name}`
- * })
+ * }) // (name: string) => Program<string, Ask<string>>
  * ```
  */
 export abstract class Effect<R = unknown> extends Instruction<R> {
   /** @internal phantom: keeps `R` in the type so `Effect<string>` is not `Effect<number>`. */
-  declare readonly effvmAnswer?: R
+  declare readonly effvmAnswer: R
+  /** @internal phantom: an effect is not structurally any other instruction. */
+  declare protected readonly effvmEffect: undefined
 }
 Object.defineProperty(Effect.prototype, "effvmTag", { value: TAG_EFFECT })
 

@@ -12,6 +12,9 @@ import { Effect } from "./effect.js"
  * ```
  */
 export class AwaitExternal<T = unknown> extends Effect<T> {
+  declare protected readonly effectIdentity: unknown
+  /** @internal phantom: the run itself answers it (`runAsync`), so it is not left unanswered. */
+  declare readonly effvmPerforms: never
   constructor(readonly promise: PromiseLike<T>) {
     super()
   }

@@ -1,8 +1,17 @@
+import type { Control } from "./control.js"
 import type { Effect, EffectClass } from "./effect.js"
-
 import type { Continuation } from "./machine/continuation.js"
 import { multishotRegion } from "./multishot.js"
 import { PROGRAM_WITH_HANDLER, Program, ProgramDef } from "./program.js"
+import type {
+  AnswerOf,
+  HandlerPerforms,
+  HandlerReturns,
+  Remaining,
+  ReturnedByHandlers,
+  Untracked,
+  WithResult,
+} from "./typing.js"
 
 /**
  * What a handler function receives and may return: a control value (the fast path), a
@@ -41,15 +50,27 @@ export interface HandlerOptions<C extends readonly EffectClass[] = readonly Effe
 }
 
 /**
- * An installed-ready handler: its function, what it handles, and its name.
+ * An installed-ready handler: its function, what it handles, and its name. Its type says
+ * what it answers (`H`, removed from the effects of the body it wraps), what its own code
+ * performs (`P`, added to them), what it may return instead of the body's value (`R`), and
+ * the body result its code expects (`T`). `HandlerDef` with no arguments is untracked.
  *
  * @example
  * ```ts
- * const h: HandlerDef = handler((eff, k) => Transfer(k, 1), { handles: [One] })
+ * const h: HandlerDef<One, never, never, unknown> = handler((eff, k) => Transfer(k, 1), { handles: [One] })
  * run(withHandler(h, main()))
  * ```
  */
-export class HandlerDef {
+export class HandlerDef<H = Untracked, P = Untracked, R = Untracked, T = Untracked> {
+  /** @internal phantom: the effects it answers. */
+  declare readonly effvmHandles: H
+  /** @internal phantom: the effects its own code performs. */
+  declare readonly effvmHandlerPerforms: P
+  /** @internal phantom: what it returns instead of the body's value. */
+  declare readonly effvmReturns: R
+  /** @internal phantom: the body result it expects (contravariant). */
+  declare readonly effvmBody: (body: T) => void
+
   /** @internal */
   constructor(
     /** @internal */
@@ -80,12 +101,30 @@ export interface EffectObserver {
 }
 
 /**
+ * A handler for `withHandler`, `withHandlers` and the `handlers` run option: made by
+ * `handler()`, or a bare function (a catch-all that answers nothing in the type).
+ *
+ * @example
+ * ```ts
+ * const handlers: readonly AnyHandler[] = [reader(env), state()]
+ * ```
+ */
+export type AnyHandler = HandlerDef<Untracked, Untracked, Untracked, Untracked> | HandlerFunction
+
+/** What a fast-path catch-all handler declared as `handler<A>(f)` may abort with. */
+type AbortValue = string | number | boolean | bigint | symbol | null | undefined
+
+/**
  * Makes a handler from a function `(effect, k) => …`.
  *
  * The function may be a generator function (full power: `yield* Resume(k, v)` to
  * post-process, `yield* someEffect` to use outer handlers) or a plain function returning a
  * control value directly (the fast path: no generator is allocated). Declaring `handles`
- * lets the machine skip the handler for every other effect without calling it.
+ * lets the machine skip the handler for every other effect without calling it, types `eff`
+ * as those classes' instances and `k` as a continuation of their answer type, and removes
+ * them from the effects of the body it wraps. A catch-all handler removes nothing unless
+ * it names what it answers: `handler<Ask>(f)` (and what its own code performs:
+ * `handler<Ask, Log>(f)`). See docs/typed-effects.md.
  *
  * @example
  * ```ts
@@ -93,11 +132,23 @@ export interface EffectObserver {
  *   handler((eff, k) => Transfer(k, env[eff.key]), { handles: [Ask] })
  * ```
  */
-export function handler<const C extends readonly EffectClass[]>(
-  f: (effect: NoInfer<InstanceType<C[number]>>, k: Continuation<unknown>) => unknown,
+export function handler<const C extends readonly EffectClass[], X, T = unknown>(
+  f: (effect: InstanceType<C[number]>, k: Continuation<AnswerOf<InstanceType<C[number]>>, T>) => X,
   options: { readonly handles: C; readonly name?: string; readonly multishot?: boolean },
-): HandlerDef
-export function handler(f: HandlerFunction, options?: HandlerOptions): HandlerDef
+): HandlerDef<InstanceType<C[number]>, HandlerPerforms<X>, HandlerReturns<X>, T>
+// Three type parameters, none defaulted: `handler<Ask>(f)` and `handler<Ask, Log>(f)` skip this
+// overload (and its contextual typing) for the next one, where they are what is answered.
+export function handler<X, T, _Inferred extends never>(
+  f: (effect: Effect<unknown>, k: Continuation<unknown, T>) => X,
+  options?: { readonly name?: string; readonly multishot?: boolean },
+): HandlerDef<never, HandlerPerforms<X>, HandlerReturns<X>, T>
+export function handler<H extends Effect<unknown>, P extends Effect<unknown> = never>(
+  f: (
+    effect: Effect<unknown>,
+    k: Continuation<unknown>,
+  ) => Generator<P, unknown, unknown> | Control<unknown> | AbortValue,
+  options?: { readonly name?: string; readonly multishot?: boolean },
+): HandlerDef<H, P, unknown, unknown>
 export function handler(f: HandlerFunction, options?: HandlerOptions): HandlerDef {
   if (typeof f !== "function") {
     throw new TypeError(`handler() expects a function (effect, k) => ..., got ${typeof f}`)
@@ -119,7 +170,7 @@ export function handler(f: HandlerFunction, options?: HandlerOptions): HandlerDe
 }
 
 /** Accepts a `HandlerDef` or a bare handler function. */
-function asHandler(h: HandlerDef | HandlerFunction): HandlerDef {
+function asHandler(h: AnyHandler): HandlerDef {
   if (h instanceof HandlerDef) return h
   if (typeof h === "function") return handler(h)
   throw new TypeError(`withHandler expects a handler (made by handler()), got ${typeof h}`)
@@ -127,14 +178,23 @@ function asHandler(h: HandlerDef | HandlerFunction): HandlerDef {
 
 /**
  * Installs one handler around `body`. Handlers are deep: the handler stays installed for
- * everything the body performs, also after a resume.
+ * everything the body performs, also after a resume. The result's effects are the body's
+ * minus what the handler answers plus what its own code performs.
  *
  * @example
  * ```ts
  * run(withHandler(reader({ greeting: "hi" }), greet("ada"))) // "hi, ada"
  * ```
  */
-export function withHandler<T>(h: HandlerDef | HandlerFunction, body: Program<T>): Program<T> {
+export function withHandler<T, E = Untracked, H = Untracked, P = Untracked, R = Untracked>(
+  h: HandlerDef<H, P, R, NoInfer<T>>,
+  body: Program<T, E>,
+): Program<WithResult<T, R>, Exclude<E, H> | P>
+export function withHandler<T, E = Untracked, X = unknown>(
+  h: (effect: Effect<unknown>, k: Continuation<unknown, NoInfer<T>>) => X,
+  body: Program<T, E>,
+): Program<WithResult<T, HandlerReturns<X>>, E | HandlerPerforms<X>>
+export function withHandler<T>(h: AnyHandler, body: Program<T>): Program<unknown> {
   const def = asHandler(h)
   if (!(body instanceof Program)) {
     throw new TypeError(
@@ -153,21 +213,27 @@ export function withHandler<T>(h: HandlerDef | HandlerFunction, body: Program<T>
 }
 
 /**
- * Installs several handlers around `body`, the first outermost.
+ * Installs several handlers around `body`, the first outermost. The effects compose as
+ * nested `withHandler`s do: each handler, from the innermost out, removes what it answers
+ * and adds what its own code performs.
  *
  * @example
  * ```ts
  * run(withHandlers([logger, reader(env)], main()))
  * ```
  */
+export function withHandlers<const Hs extends readonly AnyHandler[], T, E = Untracked>(
+  handlers: Hs,
+  body: Program<T, E>,
+): Program<WithResult<T, ReturnedByHandlers<Hs>>, Remaining<E, Hs>>
 export function withHandlers<T>(
-  handlers: readonly (HandlerDef | HandlerFunction)[],
+  handlers: readonly AnyHandler[],
   body: Program<T>,
-): Program<T> {
+): Program<unknown> {
   if (!Array.isArray(handlers)) {
     throw new TypeError(`withHandlers expects an array of handlers, got ${typeof handlers}`)
   }
-  let wrapped = body
+  let wrapped: Program<unknown> = body
   for (let i = handlers.length - 1; i >= 0; i--) wrapped = withHandler(handlers[i]!, wrapped)
   return wrapped
 }

@@ -33,6 +33,7 @@ export {
 } from "./errors/traceback.js"
 export { AwaitExternal, awaitExternal } from "./external.js"
 export {
+  type AnyHandler,
   HandlerDef,
   type HandlerFunction,
   type HandlerOptions,
@@ -40,12 +41,12 @@ export {
   withHandler,
   withHandlers,
 } from "./handler.js"
-export type { Instruction, ProgramGenerator, Yielded } from "./instruction.js"
+export type { Instruction, PerformedBy, ProgramGenerator, Yielded } from "./instruction.js"
 export { Continuation } from "./machine/continuation.js"
 export type { ContinuationFrame } from "./machine/where.js"
 export { intercept, observe } from "./observe.js"
 export { type RunOutcome, runOutcome, runOutcomeAsync } from "./outcome.js"
-export { fn, Program, program, pure } from "./program.js"
+export { fn, Program, program, pure, untracked } from "./program.js"
 export {
   createVM,
   type RunOptions,
@@ -63,3 +64,10 @@ export type {
   TraceEvent,
   TraceLevel,
 } from "./trace/events.js"
+export type {
+  Answered,
+  AnswerOf,
+  EffectsOf,
+  Remaining,
+  Untracked,
+} from "./typing.js"

@@ -61,12 +61,27 @@ export abstract class Instruction<R> {
   /** @internal which kind of instruction this is (see the `TAG_` constants). */
   declare readonly effvmTag: number;
 
-  [Symbol.iterator](): Iterator<Instruction<unknown>, R, unknown> {
+  // The iterator's yield type is what `yield*` of this instruction adds to the enclosing
+  // generator's yield type: the effect itself, a program's effects, nothing for a control
+  // value. That is how `fn` and `program` infer a program's effects (docs/typed-effects.md).
+  [Symbol.iterator](): Iterator<PerformedBy<this>, R, unknown> {
     if (liveCapture.machine !== null) captureOpened()
     opened = this
-    return cursor as Iterator<Instruction<unknown>, R, unknown>
+    return cursor as Iterator<PerformedBy<this>, R, unknown>
   }
 }
+
+/**
+ * What `yield* x` adds to a program's effects: `x`'s declared `effvmPerforms` (a program's
+ * `E`, nothing for a control value), else `x` itself (an effect).
+ *
+ * @example
+ * ```ts
+ * type A = PerformedBy<Ask<string>> // Ask<string>
+ * type B = PerformedBy<Program<number, Ask<string> | Log>> // Ask<string> | Log
+ * ```
+ */
+export type PerformedBy<I> = I extends { readonly effvmPerforms: infer E } ? E : I
 
 /**
  * What a program generator may yield.
@@ -81,17 +96,18 @@ export abstract class Instruction<R> {
 export type Yielded = Instruction<unknown>
 
 /**
- * The generator type of a program body returning `T`.
+ * The generator type of a program body returning `T` and performing `E`. Without `E` the
+ * body's effects are not tracked (`Yielded`): see docs/typed-effects.md.
  *
  * @example
  * ```ts
- * function* countdown(n: number): ProgramGenerator<void> {
+ * function* countdown(n: number): ProgramGenerator<void, Log> {
  *   while (n-- > 0) yield* log(n)
  * }
- * const p = program(() => countdown(3))
+ * const p = program(() => countdown(3)) // Program<void, Log>
  * ```
  */
-export type ProgramGenerator<T> = Generator<Yielded, T, unknown>
+export type ProgramGenerator<T, E = Yielded> = Generator<E, T, unknown>
 
 /** Reads the tag of any yielded value; `undefined` for values that are not instructions. */
 export function tagOf(value: unknown): number | undefined {

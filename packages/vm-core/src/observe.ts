@@ -6,6 +6,7 @@ import type { Machine } from "./machine/machine.js"
 import { startObserving } from "./machine/observers.js"
 import { fn, Program } from "./program.js"
 import { markUntraced } from "./trace/tracer.js"
+import type { EffectsOf, Untracked } from "./typing.js"
 
 /** Performed where an observed region starts: its own handler switches observation on. */
 class StartObserving extends Effect<void> {}
@@ -65,8 +66,11 @@ function describeArg(value: unknown): string {
  * seen // ["Ask", …]
  * ```
  */
-export function observe<T>(f: (effect: Effect<unknown>) => void, program: Program<T>): Program<T> {
-  return region("observe", f, program, false)
+export function observe<T, E = Untracked>(
+  f: (effect: Effect<unknown>) => void,
+  program: Program<T, E>,
+): Program<T, E> {
+  return region("observe", f, program, false) as Program<T, E>
 }
 
 /**
@@ -86,9 +90,9 @@ export function observe<T>(f: (effect: Effect<unknown>) => void, program: Progra
  * )
  * ```
  */
-export function intercept<T>(
-  f: (effect: Effect<unknown>) => Effect<unknown>,
-  program: Program<T>,
-): Program<T> {
-  return region("intercept", f, program, true)
+export function intercept<T, E = Untracked, R extends Effect<unknown> = Effect<unknown>>(
+  f: (effect: Effect<unknown>) => R,
+  program: Program<T, E>,
+): Program<T, E | EffectsOf<R>> {
+  return region("intercept", f, program, true) as Program<T, E | EffectsOf<R>>
 }

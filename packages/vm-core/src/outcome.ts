@@ -1,5 +1,6 @@
 import { driveToEnd } from "./drive.js"
 import { escapedFrom } from "./errors/escape.js"
+import type { AnyHandler } from "./handler.js"
 import type { JournalPort } from "./machine/journal-port.js"
 import { advance, type Machine } from "./machine/machine.js"
 import { MODE_DONE } from "./machine/modes.js"
@@ -7,6 +8,7 @@ import type { Program } from "./program.js"
 import { machineFor, type RunOptions } from "./run.js"
 import { finalError, StopError } from "./stop.js"
 import { throwTraceFailure } from "./trace/attach.js"
+import type { Answered, Remaining, Untracked } from "./typing.js"
 
 /**
  * How a run ended, as {@link runOutcome} and {@link runOutcomeAsync} report it: finished
@@ -55,7 +57,10 @@ export type RunOutcome<T> =
  * if (outcome.status === "stopped") console.log(`stopped after ${outcome.steps} steps`)
  * ```
  */
-export function runOutcome<T>(program: Program<T>, options?: RunOptions): RunOutcome<T> {
+export function runOutcome<T, E = Untracked, const Hs extends readonly AnyHandler[] = readonly []>(
+  program: Program<T, E> & Answered<Remaining<E, Hs>>,
+  options?: RunOptions<Hs>,
+): RunOutcome<T> {
   let m: Machine
   try {
     m = machineFor(program, options, "runOutcome", true)
@@ -80,9 +85,13 @@ export function runOutcome<T>(program: Program<T>, options?: RunOptions): RunOut
  * outcome.status // "stopped"
  * ```
  */
-export async function runOutcomeAsync<T>(
-  program: Program<T>,
-  options?: RunOptions,
+export async function runOutcomeAsync<
+  T,
+  E = Untracked,
+  const Hs extends readonly AnyHandler[] = readonly [],
+>(
+  program: Program<T, E> & Answered<Remaining<E, Hs>>,
+  options?: RunOptions<Hs>,
 ): Promise<RunOutcome<T>> {
   let m: Machine
   try {

@@ -1,6 +1,7 @@
 import { type CapturedSite, captureSite } from "./errors/site.js"
 import type { HandlerDef } from "./handler.js"
-import { Instruction, type ProgramGenerator, TAG_PROGRAM } from "./instruction.js"
+import { Instruction, TAG_PROGRAM, type Yielded } from "./instruction.js"
+import type { EffectsOf, Untracked } from "./typing.js"
 
 /** How the machine starts a program: a generator body, a handler around a body, a value. */
 export const PROGRAM_BODY = 0
@@ -16,19 +17,27 @@ export class ProgramDef {
 }
 
 /**
- * A lazy, re-runnable description of a computation returning `T`. Nothing runs until a
- * machine starts it; `yield* p` runs it as a new frame of the running machine.
+ * A lazy, re-runnable description of a computation returning `T` that may perform the
+ * effects `E` without answering them itself. Nothing runs until a machine starts it;
+ * `yield* p` runs it as a new frame of the running machine and adds `E` to the caller's
+ * effects. `fn` and `program` infer `E`; handlers remove what they answer; `run` accepts a
+ * program only when nothing is left. `Program<T>` (one parameter) leaves the effects
+ * untracked: any program returning `T` is one, and every run accepts it
+ * (docs/typed-effects.md).
  *
  * @example
  * ```ts
  * const double = fn(function* double(n: number) {
  *   return n * 2
  * })
- * const p: Program<number> = double(21) // nothing runs yet
+ * const p: Program<number, never> = double(21) // nothing runs yet, nothing performed
  * run(p) // 42, and again: run(p) // 42
  * ```
  */
-export class Program<T> extends Instruction<T> {
+export class Program<T, E = Untracked> extends Instruction<T> {
+  /** @internal phantom: the effects `yield*` of this program adds to its caller's. */
+  declare readonly effvmPerforms: E
+
   /** @internal */
   constructor(
     /** @internal PROGRAM_BODY, PROGRAM_WITH_HANDLER or PROGRAM_PURE. */
@@ -53,8 +62,8 @@ export class Program<T> extends Instruction<T> {
   }
 
   /** @internal starts a fresh generator for this program. */
-  start(): ProgramGenerator<T> {
-    return (this.body as (...args: unknown[]) => ProgramGenerator<T>).apply(
+  start(): Generator<unknown, T, unknown> {
+    return (this.body as (...args: unknown[]) => Generator<unknown, T, unknown>).apply(
       undefined,
       this.args as unknown[],
     )
@@ -64,33 +73,35 @@ Object.defineProperty(Program.prototype, "effvmTag", { value: TAG_PROGRAM })
 
 /**
  * Turns a generator function into a factory of programs. Each call gives a lazy
- * `Program<T>`; each run of it starts a fresh generator. The function's name and
- * definition site are recorded for tracebacks.
+ * `Program<T, E>`, `E` inferred from what the body performs; each run of it starts a fresh
+ * generator. The function's name and definition site are recorded for tracebacks.
  *
  * Recursion must call the factory (the `const`), not the generator function's own name:
- * the factory makes a machine frame, the raw generator would nest natively.
+ * the factory makes a machine frame, the raw generator would nest natively. TypeScript
+ * cannot infer a type that refers to itself, so a recursive body states its return type,
+ * effects included: `ProgramGenerator<T, E>` (docs/typed-effects.md).
  *
  * @example
  * ```ts
- * const countdown = fn(function* countdownStep(n: number): Generator<Yielded, number> {
+ * const countdown = fn(function* countdownStep(n: number): ProgramGenerator<number, never> {
  *   if (n === 0) return 0
  *   return 1 + (yield* countdown(n - 1))
  * })
  * run(countdown(1_000_000)) // 1000000, no stack overflow
  * ```
  */
-export function fn<A extends unknown[], T>(
-  body: (...args: A) => ProgramGenerator<T>,
-): (...args: A) => Program<T> {
+export function fn<A extends unknown[], T, Y = Yielded>(
+  body: (...args: A) => Generator<Y, T, unknown>,
+): (...args: A) => Program<T, EffectsOf<Y>> {
   if (typeof body !== "function") {
     throw new TypeError(`fn() expects a generator function, got ${typeof body}`)
   }
   const def = new ProgramDef(body.name || "(anonymous)", captureSite())
-  return (...args: A) => new Program<T>(PROGRAM_BODY, body, args, def)
+  return (...args: A) => new Program<T, EffectsOf<Y>>(PROGRAM_BODY, body, args, def)
 }
 
 /**
- * A program with no arguments.
+ * A program with no arguments; its effects `E` are inferred from the body.
  *
  * @example
  * ```ts
@@ -99,16 +110,35 @@ export function fn<A extends unknown[], T>(
  * })
  * ```
  */
-export function program<T>(body: () => ProgramGenerator<T>): Program<T> {
+export function program<T, Y = Yielded>(
+  body: () => Generator<Y, T, unknown>,
+): Program<T, EffectsOf<Y>> {
   if (typeof body !== "function") {
     throw new TypeError(`program() expects a generator function, got ${typeof body}`)
   }
-  return new Program<T>(
+  return new Program<T, EffectsOf<Y>>(
     PROGRAM_BODY,
     body,
     [],
     new ProgramDef(body.name || "program", captureSite()),
   )
+}
+
+/**
+ * The escape hatch of typed effects: the same program (not a copy, no runtime cost), typed
+ * `Program<T>`, whose effects are not tracked, so every run accepts it and every program
+ * that performs it stops being tracked too. For gradual adoption, and for a program that
+ * is meant to meet an unhandled effect (docs/typed-effects.md).
+ *
+ * @example
+ * ```ts
+ * const lonely = program(function* () { return yield* new Ask<string>("db") })
+ * run(lonely) // compile error: Ask<string> is unhandled
+ * run(untracked(lonely)) // compiles; throws UnhandledEffectError at runtime
+ * ```
+ */
+export function untracked<T>(program: Program<T, unknown>): Program<T> {
+  return program
 }
 
 const pureDef = new ProgramDef("pure", undefined)
@@ -121,6 +151,6 @@ const pureDef = new ProgramDef("pure", undefined)
  * run(pure(42)) // 42
  * ```
  */
-export function pure<T>(value: T): Program<T> {
-  return new Program<T>(PROGRAM_PURE, value, undefined, pureDef)
+export function pure<T>(value: T): Program<T, never> {
+  return new Program<T, never>(PROGRAM_PURE, value, undefined, pureDef)
 }

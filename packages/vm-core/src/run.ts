@@ -1,7 +1,7 @@
 import { driveToEnd, resultOf } from "./drive.js"
 import { describeValue } from "./effect.js"
 import { type CaptureStacks, captureModeOf } from "./errors/live-lines.js"
-import type { HandlerDef, HandlerFunction } from "./handler.js"
+import type { AnyHandler } from "./handler.js"
 import { withHandlers } from "./handler.js"
 import { advance, Machine } from "./machine/machine.js"
 import { MODE_DONE, MODE_EXTERNAL, MODE_FAILED, type ModeName, modeNames } from "./machine/modes.js"
@@ -9,9 +9,11 @@ import { Program } from "./program.js"
 import { finalError as finalErrorOf, requestStop } from "./stop.js"
 import { attachTracer, throwTraceFailure } from "./trace/attach.js"
 import type { EventListener, TraceLevel } from "./trace/events.js"
+import type { Answered, Remaining, Untracked } from "./typing.js"
 
 /**
- * Options of {@link run}, {@link runAsync} and {@link createVM}.
+ * Options of {@link run}, {@link runAsync} and {@link createVM}. `Hs` is the type of the
+ * `handlers` list, which the run functions read to check the program's effects.
  *
  * @example
  * ```ts
@@ -19,9 +21,12 @@ import type { EventListener, TraceLevel } from "./trace/events.js"
  * run(main(), options)
  * ```
  */
-export interface RunOptions {
-  /** Handlers installed around the program, the first outermost. */
-  readonly handlers?: readonly (HandlerDef | HandlerFunction)[]
+export interface RunOptions<Hs extends readonly AnyHandler[] = readonly AnyHandler[]> {
+  /**
+   * Handlers installed around the program, the first outermost. What they answer is
+   * removed from the program's effects; whatever is left is a compile error.
+   */
+  readonly handlers?: Hs
   /** `runAsync`, `runOutcomeAsync`: aborting it stops the run (see `StopError`). */
   readonly signal?: AbortSignal
   /** Events reported to `onEvent`: `"none"` (default), `"min"` or `"full"` (docs/determinism.md). */
@@ -216,7 +221,8 @@ export function rootOf<T>(
 }
 
 /**
- * Makes a steppable machine for `program`.
+ * Makes a steppable machine for `program`. Like {@link run}, it accepts a program only when
+ * the `handlers` option answers every effect its type says it may perform.
  *
  * @example
  * ```ts
@@ -224,7 +230,10 @@ export function rootOf<T>(
  * while (vm.step() === "continue") console.log(vm.mode)
  * ```
  */
-export function createVM<T>(program: Program<T>, options?: RunOptions): VM<T> {
+export function createVM<T, E = Untracked, const Hs extends readonly AnyHandler[] = readonly []>(
+  program: Program<T, E> & Answered<Remaining<E, Hs>>,
+  options?: RunOptions<Hs>,
+): VM<T> {
   const m = machineFor(program, options, "createVM", false)
   return new SteppableVM<T>(m)
 }
@@ -232,13 +241,18 @@ export function createVM<T>(program: Program<T>, options?: RunOptions): VM<T> {
 /**
  * Runs `program` to the end synchronously: returns its value or throws its error. A
  * program that waits on a JS promise fails with an error pointing to {@link runAsync}.
+ * A program whose type says it may perform an effect that neither it nor the `handlers`
+ * option answers does not compile; the message names the effect (docs/typed-effects.md).
  *
  * @example
  * ```ts
  * run(withHandler(reader({ greeting: "hi" }), greet("ada"))) // "hi, ada"
  * ```
  */
-export function run<T>(program: Program<T>, options?: RunOptions): T {
+export function run<T, E = Untracked, const Hs extends readonly AnyHandler[] = readonly []>(
+  program: Program<T, E> & Answered<Remaining<E, Hs>>,
+  options?: RunOptions<Hs>,
+): T {
   const m = machineFor(program, options, "run", true)
   advance(m, Number.POSITIVE_INFINITY)
   throwTraceFailure(m)
@@ -254,7 +268,11 @@ export function run<T>(program: Program<T>, options?: RunOptions): T {
  * await runAsync(program(function* () { return yield* awaitExternal(fetchUser()) }))
  * ```
  */
-export async function runAsync<T>(program: Program<T>, options?: RunOptions): Promise<T> {
+export async function runAsync<
+  T,
+  E = Untracked,
+  const Hs extends readonly AnyHandler[] = readonly [],
+>(program: Program<T, E> & Answered<Remaining<E, Hs>>, options?: RunOptions<Hs>): Promise<T> {
   const m = machineFor(program, options, "runAsync", false)
   await driveToEnd(m, options?.signal)
   throwTraceFailure(m)

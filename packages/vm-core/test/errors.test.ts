@@ -13,6 +13,7 @@ import {
   runAsync,
   Transfer,
   UnhandledEffectError,
+  untracked,
   withHandler,
   withHandlers,
   type Yielded,
@@ -162,7 +163,7 @@ describe("handler errors", () => {
       { handles: [Ask] },
     )
 
-    const outcome = run(withHandler(needsLog, guardedAsk))
+    const outcome = run(untracked(withHandler(needsLog, guardedAsk)))
 
     expect(outcome).toMatch(/^caught at perform site: /)
     expect(outcome).toContain("Log")
@@ -240,7 +241,7 @@ describe("UnhandledEffectError", () => {
       }
     })
 
-    expect(run(withHandler(ticksNamedCache, body))).toBe("recovered")
+    expect(run(untracked(withHandler(ticksNamedCache, body)))).toBe("recovered")
     expect(caught).toBeInstanceOf(UnhandledEffectError)
   })
 

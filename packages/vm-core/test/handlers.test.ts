@@ -14,6 +14,7 @@ import {
   Transfer,
   TransferThrow,
   UnhandledEffectError,
+  untracked,
   withHandler,
   withHandlers,
   type Yielded,
@@ -749,7 +750,7 @@ describe("handler names", () => {
   it("handler(f, { name }) gives the handler its name in messages", () => {
     const ticks = handler((_eff, k) => Transfer(k, 0), { handles: [Tick], name: "tickSource" })
 
-    expect(() => run(withHandler(ticks, askMissing))).toThrow(/tickSource/)
+    expect(() => run(untracked(withHandler(ticks, askMissing)))).toThrow(/tickSource/)
   })
 
   it("without a name option a handler is named after its function", () => {
@@ -760,7 +761,7 @@ describe("handler names", () => {
       { handles: [Tick] },
     )
 
-    expect(() => run(withHandler(ticks, askMissing))).toThrow(/answerTicksByFunction/)
+    expect(() => run(untracked(withHandler(ticks, askMissing)))).toThrow(/answerTicksByFunction/)
   })
 
   it("the name option wins over the function's name", () => {
@@ -773,7 +774,7 @@ describe("handler names", () => {
 
     let message = ""
     try {
-      run(withHandler(ticks, askMissing))
+      run(untracked(withHandler(ticks, askMissing)))
     } catch (error) {
       expect(error).toBeInstanceOf(UnhandledEffectError)
       message = (error as Error).message

@@ -96,7 +96,7 @@ describe("types", () => {
       return name.repeat(count)
     })
 
-    expectTypeOf(typed).toEqualTypeOf<Program<string>>()
+    expectTypeOf(typed).toEqualTypeOf<Program<string, Ask<string> | Ask<number>>>()
     expect(run(withHandler(askReader({ name: "ab", count: 3 }), typed))).toBe("ababab")
   })
 
@@ -117,8 +117,8 @@ describe("types", () => {
       return text
     })
 
-    expectTypeOf(double).toEqualTypeOf<(n: number) => Program<number>>()
-    expectTypeOf(double).returns.toEqualTypeOf<Program<number>>()
+    expectTypeOf(double).toEqualTypeOf<(n: number) => Program<number, Ask<number>>>()
+    expectTypeOf(double).returns.toEqualTypeOf<Program<number, Ask<number>>>()
     expect(run(withHandler(askReader({ factor: 2, prefix: "n=" }), caller))).toBe("n=42")
   })
 })

@@ -12,6 +12,7 @@ import {
   runAsync,
   type TraceEvent,
   Transfer,
+  untracked,
   withHandlers,
 } from "../src/index.js"
 
@@ -120,10 +121,10 @@ describe("trace outside a scheduler", () => {
   })
 
   it("bad trace options are TypeErrors naming the value", () => {
-    expect(() => run(greet, { trace: "all" as never, onEvent: () => {} })).toThrow(
+    expect(() => run(untracked(greet), { trace: "all" as never, onEvent: () => {} })).toThrow(
       /trace must be "none", "min" or "full", got "all"/,
     )
-    expect(() => run(greet, { trace: "full" })).toThrow(/needs onEvent/)
+    expect(() => run(untracked(greet), { trace: "full" })).toThrow(/needs onEvent/)
   })
 
   it("an onEvent that throws stops the reporting; the run ends, then fails with that error", () => {

@@ -15,6 +15,7 @@ import {
   type TracebackFrame,
   Transfer,
   TransferThrow,
+  untracked,
   withHandler,
   withHandlers,
   type Yielded,
@@ -131,7 +132,9 @@ describe("every error a user can reach carries a traceback", () => {
   })
 
   it("an unhandled effect: the frame performing it, the effect, and every handler that passed it", () => {
-    const error = thrownBy(() => run(withHandlers([passing("state"), passing("cache")], query)))
+    const error = thrownBy(() =>
+      run(untracked(withHandlers([passing("state"), passing("cache")], query))),
+    )
 
     const [frame] = framesOf(error)
     expect(frame).toMatchObject({ call: "query()", effect: 'Query("select 1")' })

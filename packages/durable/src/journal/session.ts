@@ -359,16 +359,17 @@ class JournalSession implements JournalPort {
 
   /** The handler installed for outside handler `i`: same name, same declared effects. */
   #standIn(h: OutsideHandler, i: number, original: HandlerDef | null): HandlerDef {
-    const session = this
     const handles = original?.handles ?? null
     const accepts = original !== null || h.handles === null ? null : new Set<string>(h.handles)
-    return handler(
-      function journaled(effect: Effect<unknown>, k: Continuation<unknown>): unknown {
-        if (accepts !== null && !hasClassNamed(effect, accepts)) return Pass()
-        return session.answer(i, original, effect, k)
-      },
-      handles === null ? { name: h.name } : { name: h.name, handles },
-    )
+    // biome-ignore lint/suspicious/noExplicitAny: a stand-in answers whatever its original answered
+    const journaled = (effect: Effect<unknown>, k: Continuation<unknown>): any => {
+      if (accepts !== null && !hasClassNamed(effect, accepts)) return Pass()
+      return this.answer(i, original, effect, k)
+    }
+    Object.defineProperty(journaled, "name", { value: "journaled" })
+    return handles === null
+      ? handler(journaled, { name: h.name })
+      : handler(journaled, { name: h.name, handles })
   }
 
   /** Outside handler `i` (`original`, null in a replay without it) is offered `effect`. */

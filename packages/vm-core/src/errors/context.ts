@@ -55,6 +55,9 @@ export class ExecutionContext {
  * ```
  */
 export class GetExecutionContext extends Effect<ExecutionContext> {
+  declare protected readonly effectIdentity: unknown
+  /** @internal phantom: never unhandled (it evaluates to its own context), so never left unanswered. */
+  declare readonly effvmPerforms: never
   constructor(
     readonly error: unknown,
     readonly context: ExecutionContext = new ExecutionContext(),

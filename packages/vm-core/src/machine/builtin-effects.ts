@@ -54,7 +54,9 @@ function deliver(vm: Machine, f: Frame, value: unknown): void {
  * Performed by the machine when a step budget set by a scheduler is spent (SPEC §7):
  * catch-all handlers pass it, and when nobody answers it evaluates to `undefined`.
  */
-export class Preempt extends Effect<void> {}
+export class Preempt extends Effect<void> {
+  declare protected readonly effectIdentity: unknown
+}
 
 /** Parks the machine until `promise` settles, then resumes `f` with the outcome. */
 function park(vm: Machine, f: Frame, effect: AwaitExternal<unknown>): void {

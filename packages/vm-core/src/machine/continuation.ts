@@ -7,7 +7,8 @@ export const K_RESUMED = 1
 export const K_ABANDONED = 2
 
 /**
- * The rest of the computation from a perform site up to the handler that holds it:
+ * The rest of the computation from a perform site up to the handler that holds it, taking
+ * the effect's answer `R` and ending with the `withHandler` body's result `T`:
  * frames `top` … `bottom`, where `bottom` is that handler's prompt. One-shot: `state`
  * leaves `K_LIVE` exactly once, and the continuation object is the single owner of that
  * fact (no registry elsewhere).
@@ -20,9 +21,11 @@ export const K_ABANDONED = 2
  * })
  * ```
  */
-export class Continuation<R = unknown> {
-  /** @internal phantom answer type. */
-  declare readonly effvmAnswer?: R
+export class Continuation<R = unknown, T = unknown> {
+  /** @internal phantom answer type: what resuming it takes. */
+  declare readonly effvmAnswer: R
+  /** @internal phantom: the `withHandler` body's result, what `yield* Resume(k, v)` gives. */
+  declare readonly effvmBody: T
   /** @internal */
   state = K_LIVE
   /** @internal how each handler treated the effect so far (tracebacks); null until needed. */

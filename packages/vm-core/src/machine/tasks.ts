@@ -20,7 +20,9 @@ import { DISARMED } from "./modes.js"
  */
 
 /** The placeholder effect of a task's first continuation (nothing was performed yet). */
-export class TaskStart extends Effect<void> {}
+export class TaskStart extends Effect<void> {
+  declare protected readonly effectIdentity: unknown
+}
 const taskStart = new TaskStart()
 
 /**
