@@ -5,6 +5,12 @@ Usage:
   effvm run <module> [options]   run the module's default export
   effvm replay <journal>         replay a journal written by run --record: the same
                                  result or traceback, without the outside or waiting
+  effvm replay --database URL --id ID
+                                 replay a run a worker ran, its journal fetched
+                                 from the database (docs/distributed.md)
+  effvm worker --database URL [--concurrency N] [--handlers MODULE] [--lease S]
+                                 run the durable runs submitted to the database's
+                                 queue until SIGTERM (docs/distributed.md)
   effvm --help                   show this help
   effvm --version                show the version
 
