@@ -236,7 +236,16 @@ function workerStore(store: Store, meta: Record<string, StoredJson>, worker: str
         id: claim.id,
         run: claim.run,
         append: (position, entries) => claim.append(position, entries),
-        finish: (outcome) => claim.finish({ ...(outcome as Record<string, StoredJson>), worker }),
+        finish: (outcome) => {
+          const o: Record<string, StoredJson> = {
+            ...(outcome as Record<string, StoredJson>),
+            worker,
+          }
+          if (typeof o.traceback === "string") {
+            o.traceback = `Run ${JSON.stringify(id)} failed on worker ${worker}:\n${o.traceback}`
+          }
+          return claim.finish(o)
+        },
         release: () => claim.release(),
       }
     },

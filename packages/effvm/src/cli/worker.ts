@@ -73,7 +73,9 @@ export async function workerMain(argv: readonly string[]): Promise<number> {
     process.on("SIGINT", stop)
   })
   process.stdout.write(`effvm worker ${worker.name}: stopped after ${worker.finished} runs\n`)
-  return 0
+  // The handlers module may hold resources of its own (a connection pool): the runs are let
+  // go, so the process ends here rather than when they time out.
+  process.exit(0)
 }
 
 function parseWorker(argv: readonly string[]): WorkerCommand {
