@@ -7,8 +7,8 @@
 // workloads (`--smoke` with `pnpm bench:smoke`). Prints a markdown table and writes
 // bench/results/distributed[-smoke].json.
 import { spawn } from "node:child_process"
-import { cpus } from "node:os"
 import { mkdirSync, writeFileSync } from "node:fs"
+import { cpus } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { workQueue } from "@effvm/durable"
@@ -28,16 +28,34 @@ const option = (name, fallback) => {
   return i === -1 ? fallback : args[i + 1]
 }
 const runs = Number(option("--runs", smoke ? 20 : 400))
-const workerCounts = option("--workers", smoke ? "1" : "1,2,4").split(",").map(Number)
+const workerCounts = option("--workers", smoke ? "1" : "1,2,4")
+  .split(",")
+  .map(Number)
 const concurrency = Number(option("--concurrency", 4))
 
 // As deployed: every commit is synced to disk.
-const SETTINGS = { fsync: "on", full_page_writes: "on", synchronous_commit: "on", max_connections: "200" }
+const SETTINGS = {
+  fsync: "on",
+  full_page_writes: "on",
+  synchronous_commit: "on",
+  max_connections: "200",
+}
 
 function startWorker(connectionString, name) {
   const child = spawn(
     process.execPath,
-    [cli, "worker", "--database", connectionString, "--concurrency", String(concurrency), "--handlers", handlers, "--name", name],
+    [
+      cli,
+      "worker",
+      "--database",
+      connectionString,
+      "--concurrency",
+      String(concurrency),
+      "--handlers",
+      handlers,
+      "--name",
+      name,
+    ],
     { stdio: ["ignore", "pipe", "inherit"] },
   )
   return new Promise((resolve, reject) => {
@@ -49,7 +67,8 @@ function startWorker(connectionString, name) {
   })
 }
 
-const exited = (child) => new Promise((r) => (child.exitCode !== null ? r(child.exitCode) : child.once("exit", r)))
+const exited = (child) =>
+  new Promise((r) => (child.exitCode !== null ? r(child.exitCode) : child.once("exit", r)))
 
 async function measure(server, workers, index) {
   const database = `dist_${index}`
@@ -62,13 +81,18 @@ async function measure(server, workers, index) {
   const connectionString = url.href
   // The queue first, so that the workers find its schema made.
   const q = await workQueue({ connectionString })
-  const children = await Promise.all(Array.from({ length: workers }, (_, i) => startWorker(connectionString, `bench-${i}`)))
+  const children = await Promise.all(
+    Array.from({ length: workers }, (_, i) => startWorker(connectionString, `bench-${i}`)),
+  )
   const pool = new pg.Pool({ connectionString, max: 1 })
+  pool.on("error", () => {})
   try {
     const started = performance.now()
     for (let n = 0; n < runs; n++) await q.submit(`${flows}#order`, [n], { id: `order-${n}` })
     for (;;) {
-      const { rows } = await pool.query("SELECT count(*) AS n FROM effvm_runs WHERE outcome IS NOT NULL")
+      const { rows } = await pool.query(
+        "SELECT count(*) AS n FROM effvm_runs WHERE outcome IS NOT NULL",
+      )
       if (Number(rows[0].n) === runs) break
       await new Promise((r) => setTimeout(r, 10))
     }
@@ -79,11 +103,21 @@ async function measure(server, workers, index) {
       const outcome = JSON.parse(row.outcome)
       const n = Number(row.id.slice("order-".length))
       if (outcome.status !== "done" || outcome.value !== expected(n)) {
-        throw new Error(`run ${row.id} ended with ${row.outcome}, expected the value ${expected(n)}`)
+        throw new Error(
+          `run ${row.id} ended with ${row.outcome}, expected the value ${expected(n)}`,
+        )
       }
       by.set(outcome.worker, (by.get(outcome.worker) ?? 0) + 1)
     }
-    return { workers, concurrency, runs, seconds, runsPerSecond: runs / seconds, effectsPerSecond: (runs * EFFECTS_PER_RUN) / seconds, perWorker: Object.fromEntries(by) }
+    return {
+      workers,
+      concurrency,
+      runs,
+      seconds,
+      runsPerSecond: runs / seconds,
+      effectsPerSecond: (runs * EFFECTS_PER_RUN) / seconds,
+      perWorker: Object.fromEntries(by),
+    }
   } finally {
     for (const child of children) child.kill("SIGTERM")
     await Promise.all(children.map(exited))
@@ -98,7 +132,9 @@ try {
   for (const [i, workers] of workerCounts.entries()) {
     const r = await measure(server, workers, i)
     results.push(r)
-    console.error(`[distributed] ${workers} worker(s) × ${concurrency}: ${r.runs} runs in ${r.seconds.toFixed(2)} s`)
+    console.error(
+      `[distributed] ${workers} worker(s) × ${concurrency}: ${r.runs} runs in ${r.seconds.toFixed(2)} s`,
+    )
   }
 } finally {
   await server.stop()
@@ -111,12 +147,20 @@ const lines = [
   "",
   "| workers | runs/s | effects/s | × 1 worker | runs per worker |",
   "| ------- | ------ | --------- | ---------- | --------------- |",
-  ...results.map((r) => `| ${r.workers} | ${fmt(r.runsPerSecond)} | ${fmt(r.effectsPerSecond)} | ${(r.runsPerSecond / results[0].runsPerSecond).toFixed(2)} | ${Object.values(r.perWorker).join(", ")} |`),
+  ...results.map(
+    (r) =>
+      `| ${r.workers} | ${fmt(r.runsPerSecond)} | ${fmt(r.effectsPerSecond)} | ${(r.runsPerSecond / results[0].runsPerSecond).toFixed(2)} | ${Object.values(r.perWorker).join(", ")} |`,
+  ),
   "",
-  `PostgreSQL settings: ${Object.entries(SETTINGS).map(([k, v]) => `${k}=${v}`).join(", ")}`,
+  `PostgreSQL settings: ${Object.entries(SETTINGS)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(", ")}`,
 ]
 console.log(lines.join("\n"))
 mkdirSync(join(here, "..", "results"), { recursive: true })
 const file = join(here, "..", "results", smoke ? "distributed-smoke.json" : "distributed.json")
-writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, settings: SETTINGS, results }, null, 2)}\n`)
+writeFileSync(
+  file,
+  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, settings: SETTINGS, results }, null, 2)}\n`,
+)
 console.log(`bench distributed${smoke ? " smoke" : ""}: ${results.length} passed, 0 failed`)
