@@ -1,6 +1,6 @@
 // The distributed benchmark: runs per second and effects per second through the pg-boss
 // queue with 1, 2 and 4 `effvm worker` processes on one PostgreSQL server.
-//   node bench/distributed/run.mjs [--smoke] [--runs N] [--workers 1,2,4] [--concurrency C]
+//   node bench/distributed/run.mjs [--smoke] [--runs N] [--workers 1,2,4] [--concurrency C] [--fsync off]
 // Each configuration gets a fresh database on the server, starts its workers (and waits
 // until they run), submits the runs, and times from the first submit until every run's
 // outcome is stored; every outcome is then checked. `pnpm bench` runs it after the
@@ -33,10 +33,12 @@ const workerCounts = option("--workers", smoke ? "1" : "1,2,4")
   .map(Number)
 const concurrency = Number(option("--concurrency", 4))
 
-// As deployed: every commit is synced to disk.
+// As deployed: every commit is synced to disk (`--fsync off`: a server that skips the
+// syncs, to see what the workers themselves cost).
+const fsync = option("--fsync", "on")
 const SETTINGS = {
-  fsync: "on",
-  full_page_writes: "on",
+  fsync,
+  full_page_writes: fsync,
   synchronous_commit: "on",
   max_connections: "200",
 }
