@@ -13,6 +13,7 @@ const entries = {
   "@effvm/interop": "packages/interop/src/index.ts",
   "@effvm/durable": "packages/durable/src/index.ts",
   "@effvm/durable/journal": "packages/durable/src/journal/index.ts",
+  "@effvm/timeline": "packages/timeline/src/index.ts",
 } as const
 // The internal entry is for effvm's own packages: a doc comment is required, an example not.
 const exampleOptional = new Set(["@effvm/vm-core/internal"])

@@ -139,8 +139,14 @@ export async function startPostgres(options = {}) {
       await exitPromise
       clearTimeout(timer)
     }
+    // The postmaster removes its pid file last, once its children are gone: wait for that
+    // before removing the directory (a shutdown checkpoint may still be writing).
+    const gone = Date.now() + 10_000
+    while (existsSync(join(dataDir, "postmaster.pid")) && Date.now() < gone) {
+      await new Promise((r) => setTimeout(r, 25))
+    }
     killLeftovers(dataDir)
-    cleanupDir()
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 })
   }
 
   const deadline = Date.now() + (options.startTimeoutMs ?? 30_000)

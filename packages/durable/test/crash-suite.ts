@@ -179,7 +179,7 @@ export function crashSuite(subject: CrashSubject): void {
     } finally {
       await store.close()
     }
-  }, 120_000)
+  }, 240_000)
 
   it("two processes resuming one run at once: one runs it, the other is refused; nothing is lost or doubled", async () => {
     const first = start(subject, "contended")
@@ -214,5 +214,5 @@ export function crashSuite(subject: CrashSubject): void {
     for (const [key, runs] of byKey) {
       if (runs.length > 1) expect(positionOf(key)).toBeGreaterThanOrEqual(storedBefore)
     }
-  }, 60_000)
+  }, 120_000)
 }

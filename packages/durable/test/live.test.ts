@@ -206,3 +206,49 @@ describe("beforeOutside", () => {
     expect(resumed).toEqual(firstRun.slice(1))
   })
 })
+
+describe("an asynchronous sink with every shape of outside handler", () => {
+  it("generator, throwing and passing handlers journal the same entries as with no sink", async () => {
+    const { awaitExternal, Pass, ResumeThrow } = await import("@effvm/vm-core")
+    const gen = handler(
+      function* gen(eff: Fetch, k) {
+        const body = yield* awaitExternal(Promise.resolve(`async ${eff.url}`))
+        if (eff.url === "/bad") return yield* ResumeThrow(k, new Error("bad url"))
+        return yield* Transfer(k, body)
+      },
+      { handles: [Fetch], name: "gen" },
+    )
+    const passer = handler(function passer() {
+      return Pass()
+    })
+    const flow = program(function* flow() {
+      const a = yield* new Fetch("/a")
+      let b = "none"
+      try {
+        yield* new Fetch("/bad")
+      } catch (e) {
+        b = (e as Error).message
+      }
+      return `${a} | ${b}`
+    })
+    const plain = await runJournaled(flow, { handlers: [gen, passer] })
+    const written: JournalEntry[] = []
+    const slow = await runJournaled(flow, {
+      handlers: [gen, passer],
+      sink: (entry) =>
+        new Promise<void>((resolve) =>
+          setTimeout(() => {
+            written.push(entry)
+            resolve()
+          }, 1),
+        ),
+    })
+    expect(slow.outcome).toMatchObject({ status: "done", value: "async /a | bad url" })
+    expect(summary(slow.outcome)).toEqual(summary(plain.outcome))
+    // The same entries (the errors' stacks name the lines of two different runs).
+    const withoutStacks = (entries: readonly JournalEntry[]) =>
+      JSON.stringify(entries).replace(/"stack":"(?:[^"\\]|\\.)*"/g, '"stack":""')
+    expect(withoutStacks(slow.entries)).toBe(withoutStacks(plain.entries))
+    expect(withoutStacks(written)).toBe(withoutStacks(plain.entries))
+  })
+})

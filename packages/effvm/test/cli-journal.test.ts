@@ -132,6 +132,17 @@ describe("effvm run --record and effvm replay", () => {
     )
   })
 
+  it("replay --timeline FILE writes the replayed run's timeline page", () => {
+    const file = join(dir, "for-timeline.json")
+    const page = join(dir, "replayed.html")
+    effvm("run", fixture, "--env", "region=eu", "--record", file)
+    const r = effvm("replay", file, "--timeline", page)
+    expect(r.status).toBe(1)
+    const html = readFileSync(page, "utf8")
+    expect(html).toContain("<html")
+    expect(html).toContain("quote widget")
+  })
+
   it("a missing journal file", () => {
     const r = effvm("replay", join(dir, "nowhere.json"))
     expect(r.status).toBe(2)
@@ -155,6 +166,7 @@ describe("parseArguments for journals", () => {
       kind: "replay",
       file: "run.json",
       captureStacks: undefined,
+      timeline: undefined,
     })
     expect(parseArguments(["replay", "run.json", "--capture-stacks", "full"])).toMatchObject({
       captureStacks: "full",

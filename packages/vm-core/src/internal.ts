@@ -23,6 +23,7 @@ export {
   performedInside,
   Settlement,
 } from "./machine/journal-port.js"
+export { Signal, WaitSignal } from "./machine/signal.js"
 export { stopMachine, stopRequestedBy, takeMachineStop } from "./machine/stop-hooks.js"
 export {
   currentTask,

@@ -492,10 +492,7 @@ class JournalSession implements JournalPort {
       r = original.fn(effect, k)
     } catch (error) {
       this.#putAnswer(i, effect, "throw", error)
-      if (this.#pending !== null)
-        return this.#flushThen(() => {
-          throw error
-        })
+      if (this.#pending !== null) return this.#flushThen(false, error)
       throw error
     }
     if (r instanceof Control) {
@@ -513,19 +510,23 @@ class JournalSession implements JournalPort {
       }
       const how = this.#controlHow(i, r, k)
       this.#putAnswer(i, effect, how, how === "pass" ? undefined : r.value)
-      if (this.#pending !== null) return this.#flushThen(() => r)
+      if (this.#pending !== null) return this.#flushThen(true, r)
       return r
     }
     if (isGenerator(r)) return this.#journaledGenerator(i, effect, k, r)
     this.#putAnswer(i, effect, "abort", r)
-    if (this.#pending !== null) return this.#flushThen(() => r)
+    if (this.#pending !== null) return this.#flushThen(true, r)
     return r
   }
 
-  /** A generator handler that waits for the sink, then acts as `then()` says. */
-  *#flushThen(then: () => unknown): Generator<unknown, unknown, unknown> {
+  /**
+   * A generator handler that waits for the sink, then answers with `r` (a control or an
+   * abort value), or throws it. (No closures in `#liveAnswer`: one there would make every
+   * call allocate a context.)
+   */
+  *#flushThen(ok: boolean, r: unknown): Generator<unknown, unknown, unknown> {
     yield* this.#flush()
-    const r = then()
+    if (!ok) throw r
     if (r instanceof Control) return yield* r as unknown as Generator<unknown, unknown, unknown>
     return r
   }

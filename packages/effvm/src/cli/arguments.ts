@@ -18,6 +18,8 @@ export interface RunCommand {
   readonly virtualClock: boolean
   /** `--quanta N`: machine steps before a busy task is preempted. */
   readonly quanta: number | undefined
+  /** `--timeline FILE`: trace the run and write its timeline page to FILE. */
+  readonly timeline: string | undefined
   /** `--record FILE`: write the run's journal there (`@effvm/durable`). */
   readonly record?: string | undefined
 }
@@ -29,6 +31,8 @@ export interface ReplayCommand {
   readonly file: string
   /** `--capture-stacks full`, as for run. */
   readonly captureStacks: "full" | undefined
+  /** `--timeline FILE`, as for run: the replayed run's timeline. */
+  readonly timeline: string | undefined
 }
 
 /** What one invocation asks for. */
@@ -52,6 +56,7 @@ const OPTIONS_WITH_VALUE = new Set([
   "--capture-stacks",
   "--quanta",
   "--record",
+  "--timeline",
 ])
 
 /**
@@ -81,6 +86,7 @@ export function parseArguments(argv: readonly string[]): Command {
 function parseReplay(args: readonly string[]): Command {
   let file: string | undefined
   let captureStacks: "full" | undefined
+  let timeline: string | undefined
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!
     if (arg === "--help" || arg === "-h") return { kind: "help" }
@@ -95,19 +101,25 @@ function parseReplay(args: readonly string[]): Command {
     }
     const eq = arg.indexOf("=")
     const name = eq > 0 ? arg.slice(0, eq) : arg
-    if (name !== "--capture-stacks") {
+    if (name !== "--capture-stacks" && name !== "--timeline") {
       throw new UsageError(
         `unknown option ${JSON.stringify(name)} for replay: see \`effvm --help\``,
       )
     }
     const value = eq > 0 ? arg.slice(eq + 1) : args[++i]
+    if (name === "--timeline") {
+      if (value === undefined) throw new UsageError("--timeline needs a value")
+      if (value === "") throw new UsageError("--timeline needs the path of the HTML file to write")
+      timeline = value
+      continue
+    }
     if (value !== "full") {
       throw new UsageError(`--capture-stacks accepts only "full", got ${JSON.stringify(value)}`)
     }
     captureStacks = "full"
   }
   if (file === undefined) throw new UsageError("missing journal file: `effvm replay <journal>`")
-  return { kind: "replay", file, captureStacks }
+  return { kind: "replay", file, captureStacks, timeline }
 }
 
 function parseRun(args: readonly string[]): Command {
@@ -118,6 +130,7 @@ function parseRun(args: readonly string[]): Command {
   let virtualClock = false
   let quanta: number | undefined
   let record: string | undefined
+  let timeline: string | undefined
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!
     if (arg === "--help" || arg === "-h") return { kind: "help" }
@@ -162,6 +175,9 @@ function parseRun(args: readonly string[]): Command {
     } else if (name === "--record") {
       if (value === "") throw new UsageError("--record needs the path of the journal file to write")
       record = value
+    } else if (name === "--timeline") {
+      if (value === "") throw new UsageError("--timeline needs the path of the HTML file to write")
+      timeline = value
     } else {
       quanta = parseQuanta(value)
     }
@@ -177,6 +193,7 @@ function parseRun(args: readonly string[]): Command {
     captureStacks,
     virtualClock,
     quanta,
+    timeline,
   } as const
   return record === undefined ? command : { ...command, record }
 }

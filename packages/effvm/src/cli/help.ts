@@ -5,6 +5,7 @@ Usage:
   effvm run <module> [options]   run the module's default export
   effvm replay <journal>         replay a journal written by run --record: the same
                                  result or traceback, without the outside or waiting
+                                 (options: --capture-stacks full, --timeline FILE)
   effvm replay --database URL --id ID
                                  replay a run a worker ran, its journal fetched
                                  from the database (docs/distributed.md)
@@ -27,6 +28,7 @@ Options:
   --quanta N             machine steps before a busy task is preempted (0: never)
   --record FILE          write the run's journal to FILE (also when it fails), for
                          effvm replay FILE (docs/durable.md)
+  --timeline FILE        trace the run and write its timeline (one HTML page) to FILE
 
 Exit codes:
   0  the program finished; its value was printed

@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs"
 import { resolve } from "node:path"
 import { record } from "@effvm/durable"
 import { checksumOf } from "@effvm/durable/journal"
+import type { TimelineOutcome } from "@effvm/timeline"
 import type { Program, RunOptions } from "@effvm/vm-core"
 import { EXIT_BAD_INPUT } from "./exit-codes.js"
 import { type RunSetup, reportFailure, reportValue } from "./run-module.js"
@@ -17,7 +18,7 @@ export async function recordRun(
   setup: RunSetup,
   file: string,
   signal: () => string | null,
-): Promise<number> {
+): Promise<{ readonly outcome: TimelineOutcome; readonly code: number }> {
   const { outcome, journal } = await record(root, options)
   const meta = {
     module: resolve(setup.module),
@@ -40,8 +41,8 @@ export async function recordRun(
     process.stderr.write(
       `effvm: cannot write the journal to ${JSON.stringify(file)}: ${(error as Error).message}\n`,
     )
-    return EXIT_BAD_INPUT
+    return { outcome, code: EXIT_BAD_INPUT }
   }
-  if (outcome.status === "done") return reportValue(outcome.value)
+  if (outcome.status === "done") return { outcome, code: reportValue(outcome.value) }
   return reportFailure(outcome.error, signal())
 }

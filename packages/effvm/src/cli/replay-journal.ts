@@ -1,9 +1,18 @@
 import { readFileSync } from "node:fs"
 import { type Journal, JournalDivergenceError, replay } from "@effvm/durable"
 import { checkJournal } from "@effvm/durable/journal"
+import type { TraceEvent } from "@effvm/vm-core"
 import type { ReplayCommand } from "./arguments.js"
 import { EXIT_BAD_INPUT, EXIT_FAILED } from "./exit-codes.js"
-import { loadOrReport, type RunSetup, reportFailure, reportValue, setUpRun } from "./run-module.js"
+import {
+  loadOrReport,
+  type RunSetup,
+  reportFailure,
+  reportValue,
+  setUpRun,
+  tracing,
+  writeTimelineOf,
+} from "./run-module.js"
 
 /**
  * `effvm replay FILE`: reads a journal `effvm run --record` wrote, loads the module it
@@ -24,11 +33,13 @@ export async function replayJournal(command: ReplayCommand): Promise<number> {
   const body = await loadOrReport(setup)
   if (typeof body === "number") return body
   const { root, handlers } = setUpRun(body, setup)
+  const events: TraceEvent[] | null = command.timeline === undefined ? null : []
   let outcome: Awaited<ReturnType<typeof replay>>
   try {
     outcome = await replay(root, journal, {
       handlers,
       ...(setup.captureStacks === "full" ? { captureStacks: "full" } : {}),
+      ...tracing(events),
     })
   } catch (error) {
     if (error instanceof JournalDivergenceError) {
@@ -40,8 +51,9 @@ export async function replayJournal(command: ReplayCommand): Promise<number> {
     process.stderr.write(`effvm: ${(error as Error).message}\n`)
     return EXIT_BAD_INPUT
   }
-  if (outcome.status === "done") return reportValue(outcome.value)
-  return reportFailure(outcome.error, null)
+  const code =
+    outcome.status === "done" ? reportValue(outcome.value) : reportFailure(outcome.error, null).code
+  return writeTimelineOf(events, outcome, command.timeline, code)
 }
 
 /** The journal in `file`, or why it cannot be read as one. */

@@ -1,6 +1,7 @@
 import { inspect } from "node:util"
 import { defaultHandlers } from "@effvm/handlers"
 import { realClock, scheduled, VirtualClock } from "@effvm/scheduler"
+import type { TimelineOutcome } from "@effvm/timeline"
 import {
   formatTraceback,
   getTraceback,
@@ -8,6 +9,7 @@ import {
   type RunOptions,
   runAsync,
   StopError,
+  type TraceEvent,
 } from "@effvm/vm-core"
 import type { RunCommand } from "./arguments.js"
 import { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK } from "./exit-codes.js"
@@ -27,7 +29,8 @@ export interface RunSetup {
 /**
  * `effvm run`: loads the program, runs it under the scheduler and the default handlers with
  * `runAsync`, prints its value (stdout) or its traceback (stderr), and returns the exit code.
- * With `--record FILE` it runs through `record` and writes the journal there.
+ * With `--record FILE` it runs through `record` and writes the journal there; with
+ * `--timeline FILE` it traces the run and writes its timeline page.
  */
 export async function runModule(command: RunCommand): Promise<number> {
   const body = await loadOrReport(command)
@@ -36,22 +39,51 @@ export async function runModule(command: RunCommand): Promise<number> {
   // captureStacks rides along for a vm-core that reads it as a run option; the
   // EFFVM_CAPTURE_STACKS variable (set before vm-core loaded) covers the rest.
   const stop = stopOnSignals()
+  const events: TraceEvent[] | null = command.timeline === undefined ? null : []
   const options: RunOptions = {
     handlers,
     signal: stop.signal,
     ...(command.captureStacks === "full" ? { captureStacks: "full" } : {}),
+    ...tracing(events),
   }
+  let outcome: TimelineOutcome
+  let code: number
   try {
     if (command.record !== undefined) {
       const { recordRun } = await import("./record-run.js")
-      return await recordRun(root, options, command, command.record, stop.received)
+      ;({ outcome, code } = await recordRun(root, options, command, command.record, stop.received))
+    } else {
+      try {
+        const value = await runAsync(root, options)
+        outcome = { status: "done", value }
+        code = reportValue(value)
+      } catch (error) {
+        ;({ outcome, code } = reportFailure(error, stop.received()))
+      }
     }
-    return reportValue(await runAsync(root, options))
-  } catch (error) {
-    return reportFailure(error, stop.received())
   } finally {
     stop.detach()
   }
+  return writeTimelineOf(events, outcome, command.timeline, code)
+}
+
+/** Run options that collect a full trace into `events` (none when it is null). */
+export function tracing(events: TraceEvent[] | null): Partial<RunOptions> {
+  return events === null
+    ? {}
+    : { trace: "full", onEvent: (event: TraceEvent) => events.push(event) }
+}
+
+/** Writes the timeline page when one was asked for; returns the exit code. */
+export async function writeTimelineOf(
+  events: readonly TraceEvent[] | null,
+  outcome: TimelineOutcome,
+  file: string | undefined,
+  code: number,
+): Promise<number> {
+  if (events === null || file === undefined) return code
+  const { writeTimeline } = await import("./timeline.js")
+  return writeTimeline(events, outcome, file) ? code : EXIT_BAD_INPUT
 }
 
 /** Loads the command's program, or prints why it cannot and returns the exit code. */
@@ -94,14 +126,17 @@ export function reportValue(result: unknown): number {
   return EXIT_OK
 }
 
-/** Prints why a run failed (or that a signal stopped it); returns the exit code. */
-export function reportFailure(error: unknown, signal: string | null): number {
+/** Prints why a run failed (or that a signal stopped it); returns how it ended and the exit code. */
+export function reportFailure(
+  error: unknown,
+  signal: string | null,
+): { readonly outcome: TimelineOutcome; readonly code: number } {
   if (signal !== null && error instanceof StopError) {
     process.stderr.write(`effvm: stopped by ${signal}\n`)
-    return EXIT_INTERRUPTED
+    return { outcome: { status: "stopped", error }, code: EXIT_INTERRUPTED }
   }
   process.stderr.write(`${describeFailure(error)}\n`)
-  return EXIT_FAILED
+  return { outcome: { status: "failed", error }, code: EXIT_FAILED }
 }
 
 function render(value: unknown): string {
