@@ -88,7 +88,7 @@ export async function replayStored(argv: readonly string[]): Promise<number> {
     )
   }
   if (outcome.status === "done") return reportValue(outcome.value)
-  return reportFailure(outcome.error, null)
+  return reportFailure(outcome.error, null).code
 }
 
 async function loadRef(ref: string, args: unknown[]): Promise<unknown> {
