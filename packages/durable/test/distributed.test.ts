@@ -173,6 +173,8 @@ describe("distributed runs on pg-boss", () => {
       expect(await Promise.all(workers.slice(1).map(exited))).toEqual([0, 0])
     } finally {
       await q.close()
+      // After a failure, no worker of this test may take the next test's runs.
+      for (const w of workers) if (w.exitCode === null && w.signalCode === null) w.kill("SIGKILL")
     }
   }, 90_000)
 
@@ -215,6 +217,7 @@ describe("distributed runs on pg-boss", () => {
       expect(await exited(second)).toBe(0)
     } finally {
       await q.close()
+      for (const w of children) if (w.exitCode === null && w.signalCode === null) w.kill("SIGKILL")
     }
   }, 60_000)
 
