@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { type PostgresServer, startPostgres } from "../../../scripts/services/postgres.mjs"
 import { type DistributedOutcome, workQueue } from "../src/distributed/queue.js"
 import { record } from "../src/record.js"
+import { postgresStore } from "../src/store/postgres.js"
 // @ts-expect-error: a plain JS fixture
 import { answerOf, Cleanup, Step } from "./fixtures/dist-effects.mjs"
 // @ts-expect-error: a plain JS fixture
@@ -27,6 +28,10 @@ beforeAll(async () => {
     "CREATE TABLE dist_effects (id bigserial PRIMARY KEY, key text, run text, pid int)",
   )
   await pool.query("CREATE TABLE dist_cleanups (run text, pid int)")
+  // The store's schema, which the test queries before the workers have made it.
+  const store = postgresStore(server.connectionString)
+  await store.load("none")
+  await store.close()
 }, 60_000)
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null) child.kill("SIGKILL")

@@ -14,6 +14,16 @@ export interface RunJob {
   readonly id: string
 }
 
+const QUEUE_OPTIONS: PgBoss.Queue = {
+  name: RUN_QUEUE,
+  policy: "standard",
+  retryLimit: RETRY_LIMIT,
+  retryDelay: 1,
+  retryBackoff: true,
+  // Until the worker that fetched a job renews it with its own lease (at once).
+  expireInSeconds: 60,
+}
+
 let loading: Promise<typeof PgBoss> | undefined
 
 /** pg-boss, loaded on first use (a process that never distributes runs does not load it). */
@@ -41,15 +51,19 @@ export async function startBoss(
   // listener an EventEmitter would throw them. The next fetch or write reports them.
   boss.on("error", () => {})
   await boss.start()
-  await boss.createQueue(RUN_QUEUE, {
-    name: RUN_QUEUE,
-    policy: "standard",
-    retryLimit: RETRY_LIMIT,
-    retryDelay: 1,
-    retryBackoff: true,
-    // Until the worker that fetched a job renews it with its own lease (at once).
-    expireInSeconds: 60,
-  })
+  // Workers started together on a new database race to create the queue (pg-boss makes a
+  // partition table per queue): whoever loses a deadlock or a duplicate looks again.
+  for (let attempt = 0; ; attempt++) {
+    if ((await boss.getQueue(RUN_QUEUE)) !== null) break
+    try {
+      await boss.createQueue(RUN_QUEUE, QUEUE_OPTIONS)
+      break
+    } catch (error) {
+      const code = (error as { code?: string }).code
+      if (attempt >= 10 || !["40P01", "23505", "42P07", "40001"].includes(code ?? "")) throw error
+      await new Promise((r) => setTimeout(r, 20 + Math.random() * 80))
+    }
+  }
   return boss
 }
 
