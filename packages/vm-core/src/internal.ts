@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 
-export { settle } from "./errors/context.js"
+export { attachContext, settle } from "./errors/context.js"
 export { type EscapedFrom, escapedFrom, noteEscape } from "./errors/escape.js"
 export { originOf, recordOrigin } from "./errors/origin.js"
 export {
