@@ -4,6 +4,9 @@
 //
 //   node bench/run.mjs [--smoke] [--only W1,W3] [--runtime effvm,floor]
 //
+// After the workloads it runs the distributed benchmark (bench/distributed/run.mjs;
+// `--only DIST` selects it alone).
+//
 // Needs the TypeScript build (`pnpm build` at the root compiles bench/ to bench/dist/).
 import { spawnSync } from "node:child_process"
 import { existsSync, mkdirSync, writeFileSync } from "node:fs"
@@ -199,6 +202,9 @@ async function main() {
     }
   }
 
+  if (jobs.length === 0 && failures.length === 0 && opts.only?.join() === "DIST") {
+    process.exit(runDistributed(opts) ? 0 : 1)
+  }
   if (jobs.length === 0 && failures.length === 0) {
     console.error("bench: nothing selected (check --only and --runtime)")
     process.exit(2)
@@ -241,13 +247,32 @@ async function main() {
   const result = { ...meta, mode: opts.smoke ? "smoke" : "full", measurements, targets }
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`)
 
+  const distributedOk =
+    (opts.only !== undefined && !opts.only.includes("DIST")) ||
+    (opts.runtimes !== undefined && !opts.runtimes.includes("effvm"))
+      ? true
+      : runDistributed(opts)
   const ok = measurements.filter(passed).length
-  const failed = measurements.length - ok + failures.length
+  const failed = measurements.length - ok + failures.length + (distributedOk ? 0 : 1)
   const secs = ((Date.now() - started) / 1000).toFixed(1)
   console.log("")
   console.log(`results: ${file} (${secs} s)`)
   console.log(`bench${opts.smoke ? " smoke" : ""}: ${ok} passed, ${failed} failed`)
   process.exit(failed === 0 ? 0 : 1)
+}
+
+/**
+ * The distributed benchmark (bench/distributed/run.mjs: runs per second through the queue
+ * with 1, 2 and 4 worker processes) runs after the workloads, in a process of its own
+ * (`--only DIST` runs only it). Whether it passed.
+ */
+function runDistributed(opts) {
+  const script = join(here, "distributed", "run.mjs")
+  const r = spawnSync(process.execPath, [script, ...(opts.smoke ? ["--smoke"] : [])], {
+    stdio: "inherit",
+    timeout: (opts.smoke ? 120 : 900) * 1000,
+  })
+  return r.status === 0
 }
 
 await main()

@@ -1,5 +1,7 @@
 import {
   type Effect,
+  formatTraceback,
+  getTraceback,
   type HandlerDef,
   type HandlerFunction,
   handler,
@@ -37,6 +39,7 @@ type StoredOutcome =
       readonly error: Encoded
       readonly taskId?: number
       readonly taskName?: string
+      readonly traceback?: string
     }
 
 // The run id and journal position of each effect offered to an outside handler of a live
@@ -275,6 +278,11 @@ function storedOutcome(
   const stored: { [key: string]: StoredJson } = { status: "failed", error }
   if (outcome.taskId !== undefined) stored.taskId = outcome.taskId
   if (outcome.taskName !== undefined) stored.taskName = outcome.taskName
+  // The rendered traceback, for whoever reads the outcome from the store (another process,
+  // another machine), where the error comes back without the machine's frames.
+  if ((getTraceback(outcome.error)?.sections.length ?? 0) > 0) {
+    stored.traceback = formatTraceback(outcome.error)
+  }
   return stored
 }
 

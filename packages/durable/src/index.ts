@@ -5,6 +5,13 @@
  */
 
 export { JournalDivergenceError } from "@effvm/vm-core"
+export {
+  type DistributedOutcome,
+  type WorkQueue,
+  type WorkQueueOptions,
+  workQueue,
+} from "./distributed/queue.js"
+export { startWorker, type Worker, type WorkerOptions } from "./distributed/worker.js"
 export { type DurableOptions, durable, effectKey } from "./durable.js"
 export type {
   AnswerHow,

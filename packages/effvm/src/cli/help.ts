@@ -6,6 +6,12 @@ Usage:
   effvm replay <journal>         replay a journal written by run --record: the same
                                  result or traceback, without the outside or waiting
                                  (options: --capture-stacks full, --timeline FILE)
+  effvm replay --database URL --id ID
+                                 replay a run a worker ran, its journal fetched
+                                 from the database (docs/distributed.md)
+  effvm worker --database URL [--concurrency N] [--handlers MODULE] [--lease S]
+                                 run the durable runs submitted to the database's
+                                 queue until SIGTERM (docs/distributed.md)
   effvm --help                   show this help
   effvm --version                show the version
 

@@ -10,6 +10,14 @@ import { helpText } from "./help.js"
 import { packageVersion } from "./version.js"
 
 async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === "worker") {
+    const { workerMain } = await import("./worker.js")
+    return workerMain(argv.slice(1))
+  }
+  if (argv[0] === "replay" && argv.some((a) => a === "--database" || a.startsWith("--database="))) {
+    const { replayStored } = await import("./replay-stored.js")
+    return replayStored(argv.slice(1))
+  }
   let command: Command
   try {
     command = parseArguments(argv)
