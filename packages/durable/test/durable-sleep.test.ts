@@ -44,7 +44,9 @@ describe("durable sleeps on the real clock", () => {
     await second.exit
     expect(second.stamps.map((s) => s.step)).toEqual([2])
     const woke = second.stamps[0]!.at
-    expect(woke).toBeGreaterThanOrEqual(wake)
+    // Wall time, read in two processes: allow the few milliseconds a loaded machine's
+    // Date.now() was once seen to lag the reading that found the timer due.
+    expect(woke).toBeGreaterThanOrEqual(wake - 5)
     // Started again from the resumption, the sleep would end some 500 ms later.
     expect(woke - wake).toBeLessThan(250)
   }, 20_000)
