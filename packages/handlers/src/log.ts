@@ -22,6 +22,10 @@ const severity: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 
  * ```
  */
 export class Log extends Effect<void> {
+  /** What the unhandled-effect message suggests. */
+  static readonly unhandledHint =
+    "logger() answers Log: run with { handlers: [logger()] } or defaultHandlers()."
+
   constructor(
     readonly level: LogLevel,
     readonly args: readonly unknown[],

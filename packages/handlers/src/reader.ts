@@ -22,6 +22,10 @@ import { answerFromOutside } from "./missing.js"
  * ```
  */
 export class Ask<T = unknown> extends Effect<T> {
+  /** What the unhandled-effect message suggests. */
+  static readonly unhandledHint =
+    "reader(env) answers Ask: run with { handlers: [reader({ ... })] } or defaultHandlers({ env })."
+
   constructor(readonly key: string) {
     super()
   }

@@ -11,6 +11,10 @@ import { perTaskState } from "./per-task-state.js"
  * ```
  */
 export class Get<T = unknown> extends Effect<T> {
+  /** What the unhandled-effect message suggests. */
+  static readonly unhandledHint =
+    "state(initial) answers Get: run with { handlers: [state({ ... })] } or defaultHandlers({ state })."
+
   constructor(readonly key: string) {
     super()
   }
@@ -25,6 +29,10 @@ export class Get<T = unknown> extends Effect<T> {
  * ```
  */
 export class Put<T = unknown> extends Effect<void> {
+  /** What the unhandled-effect message suggests. */
+  static readonly unhandledHint =
+    "state(initial) answers Put: run with { handlers: [state({ ... })] } or defaultHandlers({ state })."
+
   constructor(
     readonly key: string,
     readonly value: T,
@@ -42,6 +50,10 @@ export class Put<T = unknown> extends Effect<void> {
  * ```
  */
 export class Modify<T = unknown> extends Effect<T> {
+  /** What the unhandled-effect message suggests. */
+  static readonly unhandledHint =
+    "state(initial) answers Modify: run with { handlers: [state({ ... })] } or defaultHandlers({ state })."
+
   constructor(
     readonly key: string,
     readonly f: (old: T) => T,

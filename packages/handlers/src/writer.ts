@@ -8,6 +8,7 @@ import {
   Transfer,
   withHandler,
 } from "@effvm/vm-core"
+import { notAProgramHint } from "@effvm/vm-core/internal"
 
 /**
  * Appends `value` to the output of the nearest writer. Answers `undefined`.
@@ -18,6 +19,10 @@ import {
  * ```
  */
 export class Tell<W = unknown> extends Effect<void> {
+  /** What the unhandled-effect message suggests. */
+  static readonly unhandledHint =
+    "writer() answers Tell: run with { handlers: [writer()] } or defaultHandlers(), or collect with listen(body)."
+
   constructor(readonly value: W) {
     super()
   }
@@ -115,9 +120,7 @@ const listenProgram = fn(function* listen(body: Program<unknown>) {
  */
 export function listen<T, W = unknown>(body: Program<T>): Program<[T, W[]]> {
   if (!(body instanceof Program)) {
-    throw new TypeError(
-      "listen(body) expects a program. Did you pass the factory instead of calling it?",
-    )
+    throw new TypeError(`listen(body) expects a program, got ${notAProgramHint(body)}.`)
   }
   return listenProgram(body) as Program<[T, W[]]>
 }

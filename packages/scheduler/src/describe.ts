@@ -1,9 +1,24 @@
-/** A short rendering of a bad argument for messages. */
+import { describeValue, notAProgramHint } from "@effvm/vm-core/internal"
+
+/**
+ * A short rendering of a bad argument for messages: `an array [1, "x"]`, `a Map`, `an object
+ * { a: 1 }`; a function says what to do when it is an uncalled program factory.
+ */
 export function describeInput(value: unknown): string {
   if (value === null) return "null"
-  if (typeof value === "object")
-    return value.constructor?.name ? `a ${value.constructor.name}` : "an object"
-  if (typeof value === "function")
-    return `function ${value.name || "(anonymous)"} (did you pass the factory instead of calling it?)`
+  if (Array.isArray(value)) return `an array ${describeValue(value)}`
+  if (typeof value === "object") {
+    const name = value.constructor?.name
+    if (!name || name === "Object") return `an object ${describeValue(value)}`
+    if (Object.prototype.toString.call(value) === "[object Generator]")
+      return notAProgramHint(value)
+    return `${/^[AEIOU]/.test(name) ? "an" : "a"} ${name}`
+  }
+  if (typeof value === "function") {
+    const hint = notAProgramHint(value)
+    return hint.startsWith("the program factory")
+      ? `${hint} (did you pass the factory instead of calling it?)`
+      : `function ${value.name || "(anonymous)"}`
+  }
   return typeof value === "string" ? JSON.stringify(value) : String(value)
 }

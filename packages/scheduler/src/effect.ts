@@ -6,6 +6,10 @@ import type { Scheduler } from "./scheduler.js"
  * that handles it (double dispatch), so every operation lives beside its effect class.
  */
 export abstract class SchedulerEffect<R> extends Effect<R> {
+  /** What the unhandled-effect message suggests. */
+  static readonly unhandledHint =
+    "The scheduler answers it: wrap the program in scheduled(...), e.g. run(scheduled(main))."
+
   /**
    * @internal Whether the effect is a suspension point: an interruption waiting to be
    * delivered (a cancellation that arrived during a drain) is thrown here instead.

@@ -1,7 +1,7 @@
 import { type Continuation, type Effect, Program, Transfer, TransferThrow } from "@effvm/vm-core"
 import { describeInput } from "./describe.js"
 import { SchedulerEffect } from "./effect.js"
-import { checkJoinable, type Joinable, joinInputs, type ResultOf } from "./inputs.js"
+import { checkJoinable, countOf, type Joinable, joinInputs, type ResultOf } from "./inputs.js"
 import { messageOf } from "./join-any.js"
 import { MultiJoin } from "./joins.js"
 import type { Scheduler } from "./scheduler.js"
@@ -79,6 +79,11 @@ class GatherNJoin extends MultiJoin {
 }
 
 class GatherNOp<R> extends SchedulerEffect<R> {
+  /** How messages and tracebacks show it. */
+  override toString(): string {
+    return `gatherN(${this.n} of ${countOf(this.items)})`
+  }
+
   constructor(
     readonly n: number,
     readonly items: readonly Joinable[],

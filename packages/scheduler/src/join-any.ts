@@ -1,6 +1,6 @@
 import { type Continuation, type Effect, Program, Transfer, TransferThrow } from "@effvm/vm-core"
 import { SchedulerEffect } from "./effect.js"
-import { checkJoinable, type Joinable, joinInputs, type ResultOf } from "./inputs.js"
+import { checkJoinable, countOf, type Joinable, joinInputs, type ResultOf } from "./inputs.js"
 import { MultiJoin } from "./joins.js"
 import type { Scheduler } from "./scheduler.js"
 import { captureSpawnSite, type SpawnSite } from "./site.js"
@@ -54,6 +54,11 @@ export function messageOf(error: unknown): string {
 }
 
 class AnyOp<R> extends SchedulerEffect<R> {
+  /** How messages and tracebacks show it. */
+  override toString(): string {
+    return `any(${countOf(this.items)})`
+  }
+
   constructor(
     readonly items: readonly Joinable[],
     readonly site: SpawnSite | null,

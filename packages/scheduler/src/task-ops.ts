@@ -25,6 +25,11 @@ export type Settled<T> =
   | { readonly ok: false; readonly error: unknown }
 
 class Spawn<T> extends SchedulerEffect<Task<T>> {
+  /** How messages and tracebacks show it. */
+  override toString(): string {
+    return `spawn(${this.program.name}${this.options?.name === undefined ? "" : `, "${this.options.name}"`})`
+  }
+
   constructor(
     readonly program: Program<T>,
     readonly options: SpawnOptions | undefined,
@@ -86,6 +91,11 @@ class Join<R> extends SchedulerEffect<R> {
 }
 
 class Cancel extends SchedulerEffect<void> {
+  /** How messages and tracebacks show it. */
+  override toString(): string {
+    return `cancel(${this.task})`
+  }
+
   constructor(readonly task: Task<unknown>) {
     super()
   }

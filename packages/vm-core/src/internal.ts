@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 
+export { describeValue } from "./effect.js"
 export { settle } from "./errors/context.js"
 export { type EscapedFrom, escapedFrom, noteEscape } from "./errors/escape.js"
 export { originOf, recordOrigin } from "./errors/origin.js"
@@ -32,5 +33,6 @@ export {
   TaskStart,
   TransferEnrich,
 } from "./machine/tasks.js"
+export { factoryDef, notAProgramHint } from "./program.js"
 export { choiceLogOf, setChoiceLog, tracerOf, wantsChoices } from "./trace/internal.js"
 export { markUntraced, type Tracer } from "./trace/tracer.js"

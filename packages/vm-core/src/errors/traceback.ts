@@ -2,7 +2,8 @@ import { describeEffect, describeValue, type Effect } from "../effect.js"
 import { type Continuation, K_RESUMED, type Verdict } from "../machine/continuation.js"
 import { argsOf, FRAME_PROGRAM, FRAME_PROMPT, type PromptFrame } from "../machine/frames.js"
 import { getExecutionContext } from "./context.js"
-import { type OriginSite, originOf, type Performing } from "./origin.js"
+import { UnhandledEffectError } from "./errors.js"
+import { type OriginSite, originOf, type Performing, thrownValueOrigin } from "./origin.js"
 import { firstUserLocation, isInternalFile, type SourceLocation, shortPath } from "./site.js"
 
 /**
@@ -34,14 +35,25 @@ export interface TracebackFrame {
   readonly file: string | undefined
   readonly line: number | undefined
   /**
-   * `"raise"`: the line that threw (from the JS stack); `"live"`: the line the frame was
-   * suspended at (`captureStacks: "full"`); `"definition"`: the program's definition site.
+   * `"raise"`: the line that threw (from the JS stack); `"live"`: the line the frame stood
+   * at (a call into a helper function, or the suspension under `captureStacks: "full"`);
+   * `"definition"`: the program's definition site (rendered as `(defined at)`).
    */
   readonly lineKind: "raise" | "live" | "definition"
+  /**
+   * `true` for a plain function (not a program) read from the error's JS stack: a helper
+   * the raising frame called, or the user code an error with no program frames came from.
+   */
+  readonly plain?: boolean
   /** The effect the frame was performing when the error reached it, e.g. `Ask("db")`. */
   readonly effect?: string
   /** The handlers that saw that effect, in the order they saw it, with their verdicts. */
   readonly handlers?: readonly TracebackVerdict[]
+  /**
+   * For an unhandled effect: the handlers in scope that were not offered it (their
+   * `handles` did not match), innermost first, so the traceback and the message agree.
+   */
+  readonly notOffered?: readonly string[]
 }
 
 /**
@@ -83,8 +95,11 @@ export interface Traceback {
 }
 
 /**
- * The structured traceback of an error that went through an effvm machine, or `undefined`
- * for a value that is not an object. An error the machine never saw has no sections.
+ * The structured traceback of an error (SPEC §6). An error that never went through a
+ * machine (or whose program frames are all effvm's own) gets one section of the user
+ * frames of its JS stack. A thrown value that is not an object has a traceback when the
+ * machine saw it thrown, else `undefined`; its `errorType` is `"thrown value"` and its
+ * `message` its content, as for an object that is not an `Error`.
  *
  * @example
  * ```ts
@@ -92,7 +107,8 @@ export interface Traceback {
  * ```
  */
 export function getTraceback(error: unknown, seen = new Set<unknown>()): Traceback | undefined {
-  if (error === null || typeof error !== "object" || seen.has(error)) return undefined
+  if (error === null || typeof error !== "object") return thrownValueTraceback(error)
+  if (seen.has(error)) return undefined
   seen.add(error)
   const origin = originOf(error)
   const boundaries = (getExecutionContext(error)?.entries ?? []).filter(
@@ -104,9 +120,15 @@ export function getTraceback(error: unknown, seen = new Set<unknown>()): Traceba
     const sites: OriginSite[] = [origin, ...origin.crossings]
     sites.forEach((site, i) => {
       sections.unshift({
-        frames: framesOf(site, i === 0 ? (error as Error) : undefined),
+        frames: framesOf(site, i === 0 ? error : undefined),
         boundary: boundaries[i] ?? undefined,
       })
+    })
+  }
+  if (sections.every((s) => s.frames.length === 0)) {
+    sections.splice(0, sections.length, {
+      frames: stackFrames(error),
+      boundary: sections.at(-1)?.boundary,
     })
   }
   const e = error as {
@@ -116,13 +138,35 @@ export function getTraceback(error: unknown, seen = new Set<unknown>()): Traceba
     errors?: unknown
     suppressed?: unknown
   }
+  const errorLike = error instanceof Error || typeof e.message === "string"
   return {
     sections,
-    errorType: typeof e.name === "string" ? e.name : (error.constructor?.name ?? "Error"),
-    message: typeof e.message === "string" ? e.message : describeValue(error),
+    errorType: !errorLike
+      ? THROWN_VALUE
+      : typeof e.name === "string"
+        ? e.name
+        : (error.constructor?.name ?? "Error"),
+    message: errorLike ? String(e.message ?? "") : describeValue(error, THROWN_VALUE_BUDGET),
     cause: getTraceback(e.cause, seen),
     errors: tracebacksOf(e.errors, seen),
     suppressed: tracebacksOf(e.suppressed, seen),
+  }
+}
+
+/** How a traceback names a thrown value that is not an error, and how much of it it shows. */
+const THROWN_VALUE = "thrown value"
+const THROWN_VALUE_BUDGET = 120
+
+function thrownValueTraceback(value: unknown): Traceback | undefined {
+  const origin = thrownValueOrigin(value)
+  if (origin === undefined) return undefined
+  return {
+    sections: [{ frames: framesOf(origin, undefined), boundary: undefined }],
+    errorType: THROWN_VALUE,
+    message: describeValue(value, THROWN_VALUE_BUDGET),
+    cause: undefined,
+    errors: [],
+    suppressed: [],
   }
 }
 
@@ -132,7 +176,7 @@ function tracebacksOf(list: unknown, seen: Set<unknown>): Traceback[] {
 }
 
 /** The program frames from the site outwards to its task's root, outermost first. */
-function framesOf(site: OriginSite, raised: Error | undefined): TracebackFrame[] {
+function framesOf(site: OriginSite, raised: object | undefined): TracebackFrame[] {
   const out: TracebackFrame[] = []
   let innermost = true
   for (let f = site.frame; f !== null; f = f.parent) {
@@ -141,14 +185,21 @@ function framesOf(site: OriginSite, raised: Error | undefined): TracebackFrame[]
     const p = f.def
     const defSite = p.site
     if (defSite?.internal) continue // effvm's own programs (scheduler, built-in handlers)
-    const args = argsOf(f)?.map(describeValue).join(", ") ?? ""
+    const args =
+      argsOf(f)
+        ?.map((v) => describeValue(v))
+        .join(", ") ?? ""
     const call = `${p.name}(${args})`
     let where: SourceLocation | undefined
     let lineKind: TracebackFrame["lineKind"] = "definition"
+    let helpers: TracebackFrame[] = []
     // An error thrown at a perform site was raised by a handler or the machine, not here.
-    if (innermost && raised !== undefined && site.performing === null)
-      where = raiseLocation(raised, p.name)
-    if (where !== undefined) lineKind = "raise"
+    if (innermost && raised !== undefined && site.performing === null) {
+      const raise = raiseLocation(raised, p.name)
+      where = raise?.own
+      helpers = raise?.helpers ?? []
+    }
+    if (where !== undefined) lineKind = helpers.length > 0 ? "live" : "raise"
     else {
       const live = site.live?.get(f)
       where = live ? firstUserLocation(live) : undefined
@@ -161,13 +212,12 @@ function framesOf(site: OriginSite, raised: Error | undefined): TracebackFrame[]
       line: where?.line,
       lineKind,
     }
+    // Built innermost first and reversed at the end: the helpers, innermost first, go in
+    // before the frame that called them.
+    out.push(...helpers)
     out.push(
       innermost && site.performing !== null && site.frame === f
-        ? {
-            ...frame,
-            effect: describeEffect(site.performing.effect),
-            handlers: verdictsOf(site.performing),
-          }
+        ? performingFrame(frame, site.performing, raised)
         : frame,
     )
     innermost = false
@@ -175,30 +225,51 @@ function framesOf(site: OriginSite, raised: Error | undefined): TracebackFrame[]
   return out.reverse()
 }
 
+function performingFrame(
+  frame: TracebackFrame,
+  performing: Performing,
+  raised: object | undefined,
+): TracebackFrame {
+  const handlers = verdictsOf(performing)
+  const withEffect = { ...frame, effect: describeEffect(performing.effect), handlers }
+  if (!(raised instanceof UnhandledEffectError) || raised.effect !== performing.effect)
+    return withEffect
+  const offered = new Set(handlers.map((h) => h.handler))
+  const notOffered = raised.handlersInScope.filter((name) => !offered.has(name))
+  return notOffered.length > 0 ? { ...withEffect, notOffered } : withEffect
+}
+
 const stackEntry = /^\s*at (?:(.*?) \()?(.*?)(?::(\d+):(\d+))?\)?$/
 const generatorStep = /\.(?:next|throw|return)$/
 
 /**
- * The line the error was thrown from, when the frame's own code threw it: the user
- * locations on top of its stack, down to the generator step that ran them. An error made by
- * the machine or by a handler (an unhandled effect, a bad yield, a handler's throw) has no
- * generator step under its user locations, so it has no raise line.
+ * Where the error was thrown, when the frame's own code threw it: the user locations on
+ * top of its stack, down to the generator step that ran them. `own` is the line in the
+ * program's generator; `helpers` the user's plain functions it called on the way to the
+ * `throw`, innermost first. An error made by the machine or by a handler (an unhandled
+ * effect, a bad yield, a handler's throw) has no generator step under its user locations,
+ * so it has no raise line.
  */
-function raiseLocation(error: Error, programName: string): SourceLocation | undefined {
-  const stack = typeof error.stack === "string" ? error.stack.split("\n") : []
+function raiseLocation(
+  error: object,
+  programName: string,
+): { own: SourceLocation; helpers: TracebackFrame[] } | undefined {
   const userTop: SourceLocation[] = []
-  for (const text of stack) {
+  let reachedStep = false
+  for (const text of stackLines(error)) {
     const m = stackEntry.exec(text)
     if (!m || !text.trimStart().startsWith("at ")) continue
     const fnName = m[1]
     if (m[3] === undefined) {
       // `at walk.next (<anonymous>)`: the generator step; what stood above it is the raise.
-      if (fnName !== undefined && generatorStep.test(fnName)) break
+      if (fnName !== undefined && generatorStep.test(fnName)) {
+        reachedStep = true
+        break
+      }
       continue
     }
-    let file = m[2] ?? ""
-    if (file.startsWith("file://")) file = decodeURI(file.slice("file://".length))
-    if (isInternalFile(file)) return ownLine(userTop, programName)
+    const file = fileOf(m[2] ?? "")
+    if (isInternalFile(file)) break
     userTop.push({
       functionName: fnName || undefined,
       file,
@@ -206,13 +277,59 @@ function raiseLocation(error: Error, programName: string): SourceLocation | unde
       column: Number(m[4]),
     })
   }
-  if (userTop.length === 0) return undefined
-  return ownLine(userTop, programName) ?? userTop[userTop.length - 1]
+  const ownIndex = userTop.findIndex((loc) => loc.functionName?.split(".").pop() === programName)
+  const at = ownIndex >= 0 ? ownIndex : reachedStep ? userTop.length - 1 : -1
+  if (at < 0) return undefined
+  const helpers = userTop
+    .slice(0, at)
+    .filter((loc) => isUserFile(loc.file))
+    .map((loc, i) => plainFrame(loc, i === 0 ? "raise" : "live"))
+  return { own: userTop[at]!, helpers }
 }
 
-/** Among user locations, the one in the program's own generator function. */
-function ownLine(userTop: SourceLocation[], programName: string): SourceLocation | undefined {
-  return userTop.find((loc) => loc.functionName?.split(".").pop() === programName)
+/** The user frames of an error's JS stack, outermost first (an error no machine saw). */
+function stackFrames(error: object): TracebackFrame[] {
+  const out: TracebackFrame[] = []
+  for (const text of stackLines(error)) {
+    const m = stackEntry.exec(text)
+    if (!m || !text.trimStart().startsWith("at ") || m[3] === undefined) continue
+    const file = fileOf(m[2] ?? "")
+    if (!isUserFile(file)) continue
+    const loc = { functionName: m[1] || undefined, file, line: Number(m[3]), column: Number(m[4]) }
+    out.push(plainFrame(loc, out.length === 0 ? "raise" : "live"))
+  }
+  return out.reverse()
+}
+
+function plainFrame(loc: SourceLocation, lineKind: TracebackFrame["lineKind"]): TracebackFrame {
+  const name = (loc.functionName ?? "").replace(/^(?:Object|Module|async)\.?\s*/, "")
+  return {
+    call: `${name || "<anonymous>"}()`,
+    file: shortPath(loc.file),
+    line: loc.line,
+    lineKind,
+    plain: true,
+  }
+}
+
+function stackLines(error: object): string[] {
+  const stack = (error as { stack?: unknown }).stack
+  return typeof stack === "string" ? stack.split("\n") : []
+}
+
+function fileOf(text: string): string {
+  return text.startsWith("file://") ? decodeURI(text.slice("file://".length)) : text
+}
+
+/** User code: not effvm's own, not Node's, not a dependency in `node_modules`. */
+function isUserFile(file: string): boolean {
+  return (
+    file !== "" &&
+    file !== "<anonymous>" &&
+    !isInternalFile(file) &&
+    !file.includes("/node_modules/") &&
+    !file.startsWith("node:")
+  )
 }
 
 /**
