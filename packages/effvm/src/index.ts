@@ -21,3 +21,4 @@
 export * from "@effvm/handlers"
 export * from "@effvm/scheduler"
 export * from "@effvm/vm-core"
+export { runMain } from "./run-main.js"

@@ -57,8 +57,7 @@ class Wait<T> extends SchedulerEffect<T> {
     return s.block(k, new WaitJoin(s, s.current!, input))
   } /** How messages and tracebacks show it. */
   override toString(): string {
-    const id = (this.input as { id?: unknown }).id
-    return id === undefined ? "wait(promise)" : `wait(task ${String(id)})`
+    return `wait(${String(this.input)})`
   }
 }
 

@@ -1,4 +1,5 @@
 import { driveToEnd, resultOf } from "./drive.js"
+import { showTraceback } from "./errors/shown.js"
 import { type CaptureStacks, captureModeOf } from "./errors/live-lines.js"
 import type { HandlerDef, HandlerFunction } from "./handler.js"
 import { withHandlers } from "./handler.js"
@@ -191,8 +192,10 @@ export function rootOf<T>(
   caller: string,
 ): Program<T> {
   if (!(program instanceof Program)) {
-    throw new TypeError(
-      `${caller}() expects a program (made by fn(), program(), pure() or withHandler()), got ${notAProgramHint(program)}.`,
+    throw showTraceback(
+      new TypeError(
+        `${caller}() expects a program (made by fn(), program(), pure() or withHandler()), got ${notAProgramHint(program)}.`,
+      ),
     )
   }
   const handlers = options?.handlers

@@ -1,7 +1,7 @@
 import { inspect } from "node:util"
 import { defaultHandlers } from "@effvm/handlers"
 import { realClock, scheduled, VirtualClock } from "@effvm/scheduler"
-import { formatTraceback, getTraceback, type RunOptions, runAsync, StopError } from "@effvm/vm-core"
+import { formatTraceback, type RunOptions, runAsync, StopError } from "@effvm/vm-core"
 import type { RunCommand } from "./arguments.js"
 import { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK } from "./exit-codes.js"
 import { EXIT_INTERRUPTED, stopOnSignals } from "./interrupt.js"
@@ -64,9 +64,10 @@ function render(value: unknown): string {
   return typeof value === "string" ? value : inspect(value, { depth: 8, colors: false })
 }
 
-/** The traceback of an error that went through the machine, else its JS stack. */
+/**
+ * The traceback of the error: its program frames when it went through the machine, else
+ * (a module that failed to load, say) the user frames of its JS stack.
+ */
 function describeFailure(error: unknown): string {
-  if (getTraceback(error) !== undefined) return formatTraceback(error)
-  if (error instanceof Error && typeof error.stack === "string") return error.stack
-  return String(error)
+  return formatTraceback(error)
 }

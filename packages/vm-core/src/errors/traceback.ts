@@ -3,6 +3,7 @@ import { type Continuation, K_RESUMED, type Verdict } from "../machine/continuat
 import { argsOf, FRAME_PROGRAM, FRAME_PROMPT, type PromptFrame } from "../machine/frames.js"
 import { getExecutionContext } from "./context.js"
 import { UnhandledEffectError } from "./errors.js"
+import { jsStackOf } from "./shown.js"
 import { type OriginSite, originOf, type Performing, thrownValueOrigin } from "./origin.js"
 import { firstUserLocation, isInternalFile, type SourceLocation, shortPath } from "./site.js"
 
@@ -313,7 +314,7 @@ function plainFrame(loc: SourceLocation, lineKind: TracebackFrame["lineKind"]): 
 }
 
 function stackLines(error: object): string[] {
-  const stack = (error as { stack?: unknown }).stack
+  const stack = jsStackOf(error)
   return typeof stack === "string" ? stack.split("\n") : []
 }
 
