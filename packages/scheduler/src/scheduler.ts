@@ -184,6 +184,7 @@ export class Scheduler {
     k: Continuation<unknown>,
   ): Task<unknown> {
     const parent = this.current!
+    site.noteCaller(k.top)
     const task = new Task(
       this,
       this.#nextTaskId++,

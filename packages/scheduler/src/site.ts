@@ -3,7 +3,13 @@
  * function's name in front. Captured at every `spawn` (SPEC §7), parsed only when a
  * traceback reads it.
  */
-import { CapturedSite, captureCallerStack, type SourceLocation } from "@effvm/vm-core/internal"
+import {
+  CapturedSite,
+  callOf,
+  captureCallerStack,
+  type Frame,
+  type SourceLocation,
+} from "@effvm/vm-core/internal"
 
 /**
  * A resolved source location.
@@ -26,6 +32,16 @@ export type SiteLocation = SourceLocation
  * ```
  */
 export class SpawnSite extends CapturedSite {
+  // The spawning program frame, kept until the site is first rendered: it names the call
+  // with its arguments (`batchWorker(1)`); the JS stack has only the function's name.
+  #caller: Frame | null = null
+  #call: string | undefined = undefined
+
+  /** @internal records the program frame that spawned (`k.top` of the spawn). */
+  noteCaller(frame: Frame): void {
+    if (this.#caller === null && this.#call === undefined) this.#caller = frame
+  }
+
   /** The function that spawned, e.g. `orchestrator`. */
   get functionName(): string | undefined {
     return this.location?.functionName
@@ -46,8 +62,12 @@ export class SpawnSite extends CapturedSite {
    * it), or `<unknown>`.
    */
   override toString(): string {
-    const name = this.location?.functionName
-    return name ? `${name}() ${super.toString()}` : super.toString()
+    if (this.#caller !== null) {
+      this.#call = callOf(this.#caller)
+      this.#caller = null
+    }
+    const name = this.#call ?? (this.location?.functionName ? `${this.location.functionName}()` : "")
+    return name ? `${name} ${super.toString()}` : super.toString()
   }
 }
 

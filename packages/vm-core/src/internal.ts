@@ -7,6 +7,7 @@
 export { describeValue } from "./effect.js"
 export { settle } from "./errors/context.js"
 export { type EscapedFrom, escapedFrom, noteEscape } from "./errors/escape.js"
+export { callOf } from "./errors/traceback.js"
 export { originOf, recordOrigin } from "./errors/origin.js"
 export {
   CapturedSite,
@@ -17,6 +18,7 @@ export {
 export { Preempt } from "./machine/builtin-effects.js"
 export { CloseContinuation, regionClosing } from "./machine/close-request.js"
 export { Continuation } from "./machine/continuation.js"
+export type { Frame } from "./machine/frames.js"
 export { stopMachine, stopRequestedBy, takeMachineStop } from "./machine/stop-hooks.js"
 export {
   currentTask,

@@ -1,6 +1,6 @@
 import { describeEffect, describeValue, type Effect } from "../effect.js"
 import { type Continuation, K_RESUMED, type Verdict } from "../machine/continuation.js"
-import { argsOf, FRAME_PROGRAM, FRAME_PROMPT, type PromptFrame } from "../machine/frames.js"
+import { argsOf, FRAME_PROGRAM, FRAME_PROMPT, type Frame, type PromptFrame } from "../machine/frames.js"
 import { getExecutionContext } from "./context.js"
 import { UnhandledEffectError } from "./errors.js"
 import { jsStackOf } from "./shown.js"
@@ -174,6 +174,16 @@ function thrownValueTraceback(value: unknown): Traceback | undefined {
 function tracebacksOf(list: unknown, seen: Set<unknown>): Traceback[] {
   if (!Array.isArray(list)) return []
   return list.map((x) => getTraceback(x, seen)).filter((t): t is Traceback => t !== undefined)
+}
+
+/**
+ * @internal How a traceback names a program frame: `leafWorker("1-2")`; `undefined` for a
+ * frame that is not a user program's (a handler, a boundary, effvm's own programs).
+ */
+export function callOf(f: Frame): string | undefined {
+  if (f.kind !== FRAME_PROGRAM || f.def === null || f.def.site?.internal) return undefined
+  const args = argsOf(f)?.map((v) => describeValue(v)).join(", ") ?? ""
+  return `${f.def.name}(${args})`
 }
 
 /** The program frames from the site outwards to its task's root, outermost first. */
