@@ -37,5 +37,5 @@ function nextMacrotask(): Promise<void> {
 /** The value of an ended run, or throws its error (`StopError` for a stopped run). */
 export function resultOf<T>(m: Machine): T {
   if (m.mode === MODE_DONE && m.stopError === null) return m.result as T
-  throw showTraceback(finalError(m))
+  throw showTraceback(finalError(m), new Error())
 }

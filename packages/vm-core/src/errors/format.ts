@@ -58,9 +58,7 @@ function render(tb: Traceback): string[] {
       lines.push("", `  ── in task ${String(b.taskId)}${name}${site} ──`)
     }
     for (const [frame, count] of folded(section.frames)) {
-      const where = `${frame.file ?? "<unknown>"}${frame.line ? `:${frame.line}` : ""}`
-      const marker = frame.lineKind === "definition" ? `${DEFINED_AT} ` : ""
-      lines.push("", `  ${frame.call}  ${marker}${where}`)
+      lines.push("", `  ${frame.call}  ${whereOf(frame)}`)
       const text = sourceLine(frame)
       if (text) lines.push(`    ${text}`)
       if (count > 1) lines.push(`    [×${count}]`)
@@ -74,6 +72,13 @@ function render(tb: Traceback): string[] {
   })
   lines.push("", `${tb.errorType}: ${tb.message}`)
   return lines
+}
+
+/** `file:line`, marked when it is a definition site; a handler's frame says it is one. */
+function whereOf(frame: TracebackFrame): string {
+  if (frame.file === undefined && frame.handler) return "(handler)"
+  const where = `${frame.file ?? "<unknown>"}${frame.line ? `:${frame.line}` : ""}`
+  return frame.lineKind === "definition" ? `${DEFINED_AT} ${where}` : where
 }
 
 /** The effect a frame was performing and each handler's verdict on it. */

@@ -14,10 +14,18 @@ import { formatTraceback } from "./format.js"
 const jsStackKey: unique symbol = Symbol.for("effvm.jsStack") as never
 const inspectKey = Symbol.for("nodejs.util.inspect.custom")
 
-/** @internal makes `error` show its traceback when inspected or when its stack is read. */
-export function showTraceback<E>(error: E): E {
+const runSiteKey: unique symbol = Symbol("effvm.runSite") as never
+
+/**
+ * @internal makes `error` show its traceback when inspected or when its stack is read.
+ * `runSite`, a capture made where the run ended, stands in for an error whose own stack has
+ * no user frame (one raised deep in the scheduler, its user callers cut off by V8's limit).
+ */
+export function showTraceback<E>(error: E, runSite?: Error): E {
   if (!(error instanceof Error) || jsStackKey in error) return error
   try {
+    if (runSite !== undefined)
+      Object.defineProperty(error, runSiteKey, { value: runSite, configurable: true })
     const jsStack = (error as { stack?: unknown }).stack
     let shown: unknown
     Object.defineProperty(error, jsStackKey, {
@@ -65,4 +73,9 @@ export function jsStackOf(error: object): unknown {
   return jsStackKey in error
     ? (error as { [jsStackKey]?: unknown })[jsStackKey]
     : (error as { stack?: unknown }).stack
+}
+
+/** @internal the capture made where the run that `error` left ended, if any. */
+export function runSiteOf(error: object): Error | undefined {
+  return (error as { [runSiteKey]?: Error })[runSiteKey]
 }

@@ -1,9 +1,17 @@
 import { describeEffect, describeValue, type Effect } from "../effect.js"
 import { type Continuation, K_RESUMED, type Verdict } from "../machine/continuation.js"
-import { argsOf, FRAME_PROGRAM, FRAME_PROMPT, type Frame, type PromptFrame } from "../machine/frames.js"
+import {
+  argsOf,
+  FRAME_HANDLER,
+  FRAME_PROGRAM,
+  FRAME_PROMPT,
+  type Frame,
+  type HandlerFrame,
+  type PromptFrame,
+} from "../machine/frames.js"
 import { getExecutionContext } from "./context.js"
 import { UnhandledEffectError } from "./errors.js"
-import { jsStackOf } from "./shown.js"
+import { jsStackOf, runSiteOf } from "./shown.js"
 import { type OriginSite, originOf, type Performing, thrownValueOrigin } from "./origin.js"
 import { firstUserLocation, isInternalFile, type SourceLocation, shortPath } from "./site.js"
 
@@ -46,6 +54,8 @@ export interface TracebackFrame {
    * the raising frame called, or the user code an error with no program frames came from.
    */
   readonly plain?: boolean
+  /** `true` for a handler's frame (`cache(Ask("db"), k)`): an error raised at its own step. */
+  readonly handler?: boolean
   /** The effect the frame was performing when the error reached it, e.g. `Ask("db")`. */
   readonly effect?: string
   /** The handlers that saw that effect, in the order they saw it, with their verdicts. */
@@ -98,7 +108,7 @@ export interface Traceback {
 /**
  * The structured traceback of an error (SPEC §6). An error that never went through a
  * machine (or whose program frames are all effvm's own) gets one section of the user
- * frames of its JS stack. A thrown value that is not an object has a traceback when the
+ * frames of its JS stack, or, when that has none, of the code that ran it (`run(...)`). A thrown value that is not an object has a traceback when the
  * machine saw it thrown, else `undefined`; its `errorType` is `"thrown value"` and its
  * `message` its content, as for an object that is not an `Error`.
  *
@@ -127,8 +137,10 @@ export function getTraceback(error: unknown, seen = new Set<unknown>()): Traceba
     })
   }
   if (sections.every((s) => s.frames.length === 0)) {
+    const own = stackFrames(error)
+    const runSite = runSiteOf(error)
     sections.splice(0, sections.length, {
-      frames: stackFrames(error),
+      frames: own.length > 0 || runSite === undefined ? own : stackFrames(runSite, "live"),
       boundary: sections.at(-1)?.boundary,
     })
   }
@@ -192,6 +204,13 @@ function framesOf(site: OriginSite, raised: object | undefined): TracebackFrame[
   let innermost = true
   for (let f = site.frame; f !== null; f = f.parent) {
     if (f.kind === FRAME_PROMPT && (f as PromptFrame).taskRoot) break
+    // An error raised at a handler's own step (a continuation resumed twice) shows that
+    // handler: its frame is where the mistake is.
+    if (f === site.frame && f.kind === FRAME_HANDLER) {
+      out.push(handlerFrame(f as HandlerFrame, site))
+      innermost = false
+      continue
+    }
     if (f.kind !== FRAME_PROGRAM || f.def === null) continue
     const p = f.def
     const defSite = p.site
@@ -234,6 +253,18 @@ function framesOf(site: OriginSite, raised: object | undefined): TracebackFrame[
     innermost = false
   }
   return out.reverse()
+}
+
+function handlerFrame(f: HandlerFrame, site: OriginSite): TracebackFrame {
+  const live = site.live?.get(f)
+  const where = live ? firstUserLocation(live) : undefined
+  return {
+    call: `${f.via.handler.name}(${describeEffect(f.k.effect)}, k)`,
+    file: where ? shortPath(where.file) : undefined,
+    line: where?.line,
+    lineKind: where ? "live" : "definition",
+    handler: true,
+  }
 }
 
 function performingFrame(
@@ -299,7 +330,10 @@ function raiseLocation(
 }
 
 /** The user frames of an error's JS stack, outermost first (an error no machine saw). */
-function stackFrames(error: object): TracebackFrame[] {
+function stackFrames(
+  error: object,
+  innermost: TracebackFrame["lineKind"] = "raise",
+): TracebackFrame[] {
   const out: TracebackFrame[] = []
   for (const text of stackLines(error)) {
     const m = stackEntry.exec(text)
@@ -307,7 +341,7 @@ function stackFrames(error: object): TracebackFrame[] {
     const file = fileOf(m[2] ?? "")
     if (!isUserFile(file)) continue
     const loc = { functionName: m[1] || undefined, file, line: Number(m[3]), column: Number(m[4]) }
-    out.push(plainFrame(loc, out.length === 0 ? "raise" : "live"))
+    out.push(plainFrame(loc, out.length === 0 ? innermost : "live"))
   }
   return out.reverse()
 }
