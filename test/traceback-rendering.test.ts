@@ -8,7 +8,7 @@ import { join } from "node:path"
 import { pathToFileURL } from "node:url"
 import { inspect } from "node:util"
 import { Ask, Get, reader, Tell } from "@effvm/handlers"
-import { attemptEither, fromEither, fromEffect } from "@effvm/interop"
+import { attemptEither, fromEffect, fromEither } from "@effvm/interop"
 import {
   acquire,
   any,
@@ -34,7 +34,7 @@ import {
   Resume,
   run,
   runAsync,
-  UnhandledEffectError,
+  type UnhandledEffectError,
   withHandler,
   type Yielded,
 } from "@effvm/vm-core"
@@ -85,7 +85,9 @@ describe("every section names its task", () => {
 
     const text = formatTraceback(thrownBy(() => run(virtual(main))))
 
-    expect(text).toMatch(/^ {2}── in task 2 "leaf 1-0" \(spawned at main\(\) test\/traceback-rendering\.test\.ts:\d+\) ──$/m)
+    expect(text).toMatch(
+      /^ {2}── in task 2 "leaf 1-0" \(spawned at main\(\) test\/traceback-rendering\.test\.ts:\d+\) ──$/m,
+    )
     expect(text.indexOf('── in task 2 "leaf 1-0"')).toBeLessThan(text.indexOf('leaf("1-0")'))
   })
 
@@ -179,7 +181,9 @@ describe("frames from the JS stack", () => {
 
     expect(frames.map((f) => f.call)).toEqual(["configure()", "parsePort()", "checkedNumber()"])
     expect(frames.map((f) => f.lineKind)).toEqual(["live", "live", "raise"])
-    expect(text).toContain("    if (!Number.isInteger(n)) throw new RangeError(`not a number: ${text}`)")
+    expect(text).toContain(
+      "    if (!Number.isInteger(n)) throw new RangeError(`not a number: ${text}`)",
+    )
   })
 
   it("never shows a helper frame from node_modules, only the user's own", async () => {
@@ -223,9 +227,11 @@ describe("frames from the JS stack", () => {
 describe("interop frames never show", () => {
   it("fromEither and attemptEither frames are effvm's own", () => {
     const load = program(function* load() {
-      yield* attemptEither(program(function* probe() {
-        return 1
-      }))
+      yield* attemptEither(
+        program(function* probe() {
+          return 1
+        }),
+      )
       return yield* fromEither(E.left(new Error("not found")))
     })
 
@@ -266,7 +272,10 @@ describe("thrown values that are not errors", () => {
       throw { items: Array.from({ length: 500 }, (_, i) => i), note: "x".repeat(500) }
     })
 
-    const last = formatTraceback(thrownBy(() => run(rejects))).trimEnd().split("\n").at(-1)!
+    const last = formatTraceback(thrownBy(() => run(rejects)))
+      .trimEnd()
+      .split("\n")
+      .at(-1)!
 
     expect(last.startsWith("thrown value: { items: [0, 1, 2")).toBe(true)
     expect(last.length).toBeLessThan(200)
@@ -292,33 +301,45 @@ const refuse = handler(function* refuse(): Generator<Yielded, never, unknown> {
 
 function performingLineOf(body: Program<unknown>): string {
   const text = formatTraceback(thrownBy(() => run(virtual(body))))
-  return text.split("\n").find((l) => l.startsWith("    performing "))!.trim()
+  return text
+    .split("\n")
+    .find((l) => l.startsWith("    performing "))!
+    .trim()
 }
 
 describe("built-in effects read as what they do", () => {
   it("cancel names the task", () => {
     const main = program(function* main() {
       const task = yield* spawn(leaf("1-1"), { name: "leaf 1-1" })
-      yield* withHandler(refuse, program(function* cancelling() {
-        yield* cancel(task)
-      }))
+      yield* withHandler(
+        refuse,
+        program(function* cancelling() {
+          yield* cancel(task)
+        }),
+      )
     })
 
     expect(performingLineOf(main)).toBe('performing cancel(task 2 "leaf 1-1")')
   })
 
   it("sleep shows its milliseconds", () => {
-    const main = withHandler(refuse, program(function* napping() {
-      yield* sleep(50)
-    }))
+    const main = withHandler(
+      refuse,
+      program(function* napping() {
+        yield* sleep(50)
+      }),
+    )
 
     expect(performingLineOf(main)).toBe("performing sleep(50 ms)")
   })
 
   it("any counts its inputs", () => {
-    const main = withHandler(refuse, program(function* anyOf() {
-      yield* any(leaf("a"), leaf("b"), leaf("c"))
-    }))
+    const main = withHandler(
+      refuse,
+      program(function* anyOf() {
+        yield* any(leaf("a"), leaf("b"), leaf("c"))
+      }),
+    )
 
     expect(performingLineOf(main)).toBe("performing any(3 items)")
   })
@@ -326,9 +347,12 @@ describe("built-in effects read as what they do", () => {
   it("acquire names the semaphore", () => {
     const main = program(function* main() {
       const sem = yield* createSemaphore(1)
-      yield* withHandler(refuse, program(function* acquiring() {
-        yield* acquire(sem)
-      }))
+      yield* withHandler(
+        refuse,
+        program(function* acquiring() {
+          yield* acquire(sem)
+        }),
+      )
     })
 
     expect(performingLineOf(main)).toBe("performing acquire(semaphore #1)")
@@ -402,8 +426,9 @@ describe("messages", () => {
       return 1
     })
 
-    const message = (thrownBy(() => scheduled(body, { policy: { replay: [1, "x"] as never } })) as Error)
-      .message
+    const message = (
+      thrownBy(() => scheduled(body, { policy: { replay: [1, "x"] as never } })) as Error
+    ).message
 
     expect(message).toContain('got an array [1, "x"]')
     expect(message).not.toContain("a Array")
@@ -428,7 +453,9 @@ describe("messages", () => {
 
     const message = (thrownBy(() => run(greet as never)) as Error).message
 
-    expect(message).toContain("got the program factory greet (made by fn()), not a program: call it")
+    expect(message).toContain(
+      "got the program factory greet (made by fn()), not a program: call it",
+    )
   })
 
   it("a ContinuationError's traceback shows the handler's frame", () => {

@@ -66,7 +66,8 @@ export class SpawnSite extends CapturedSite {
       this.#call = callOf(this.#caller)
       this.#caller = null
     }
-    const name = this.#call ?? (this.location?.functionName ? `${this.location.functionName}()` : "")
+    const name =
+      this.#call ?? (this.location?.functionName ? `${this.location.functionName}()` : "")
     return name ? `${name} ${super.toString()}` : super.toString()
   }
 }

@@ -155,7 +155,9 @@ describe("sleeping on realClock under run()", () => {
       /under run\(\) scheduled\(body, \{ clock: new VirtualClock\(\) \}\)/,
     )
     const text = formatTraceback(error)
-    expect(text).toMatch(/ {2}napper\(\) {2}\(defined at\) packages\/scheduler\/test\/clock\.test\.ts:\d+/)
+    expect(text).toMatch(
+      / {2}napper\(\) {2}\(defined at\) packages\/scheduler\/test\/clock\.test\.ts:\d+/,
+    )
     expect(text).toContain("performing sleep(10 ms)")
   })
 })

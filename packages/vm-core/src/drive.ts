@@ -1,6 +1,6 @@
+import { showTraceback } from "./errors/shown.js"
 import { advance, type Machine } from "./machine/machine.js"
 import { MODE_DONE, MODE_FAILED } from "./machine/modes.js"
-import { showTraceback } from "./errors/shown.js"
 import { finalError, stopOnAbort } from "./stop.js"
 
 /**

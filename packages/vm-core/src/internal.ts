@@ -7,7 +7,6 @@
 export { describeValue } from "./effect.js"
 export { settle } from "./errors/context.js"
 export { type EscapedFrom, escapedFrom, noteEscape } from "./errors/escape.js"
-export { callOf } from "./errors/traceback.js"
 export { originOf, recordOrigin } from "./errors/origin.js"
 export {
   CapturedSite,
@@ -15,6 +14,7 @@ export {
   type SourceLocation,
   type StackCapture,
 } from "./errors/site.js"
+export { callOf } from "./errors/traceback.js"
 export { Preempt } from "./machine/builtin-effects.js"
 export { CloseContinuation, regionClosing } from "./machine/close-request.js"
 export { Continuation } from "./machine/continuation.js"

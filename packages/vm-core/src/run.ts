@@ -1,6 +1,6 @@
 import { driveToEnd, resultOf } from "./drive.js"
-import { showTraceback } from "./errors/shown.js"
 import { type CaptureStacks, captureModeOf } from "./errors/live-lines.js"
+import { showTraceback } from "./errors/shown.js"
 import type { HandlerDef, HandlerFunction } from "./handler.js"
 import { withHandlers } from "./handler.js"
 import { advance, Machine } from "./machine/machine.js"

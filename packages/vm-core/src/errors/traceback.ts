@@ -11,8 +11,8 @@ import {
 } from "../machine/frames.js"
 import { getExecutionContext } from "./context.js"
 import { UnhandledEffectError } from "./errors.js"
-import { jsStackOf, runSiteOf } from "./shown.js"
 import { type OriginSite, originOf, type Performing, thrownValueOrigin } from "./origin.js"
+import { jsStackOf, runSiteOf } from "./shown.js"
 import { firstUserLocation, isInternalFile, type SourceLocation, shortPath } from "./site.js"
 
 /**
@@ -194,7 +194,10 @@ function tracebacksOf(list: unknown, seen: Set<unknown>): Traceback[] {
  */
 export function callOf(f: Frame): string | undefined {
   if (f.kind !== FRAME_PROGRAM || f.def === null || f.def.site?.internal) return undefined
-  const args = argsOf(f)?.map((v) => describeValue(v)).join(", ") ?? ""
+  const args =
+    argsOf(f)
+      ?.map((v) => describeValue(v))
+      .join(", ") ?? ""
   return `${f.def.name}(${args})`
 }
 
@@ -343,6 +346,9 @@ function stackFrames(
     const loc = { functionName: m[1] || undefined, file, line: Number(m[3]), column: Number(m[4]) }
     out.push(plainFrame(loc, out.length === 0 ? innermost : "live"))
   }
+  // The outermost nameless frame is a module's top-level code, as Python's `<module>`.
+  const outermost = out[out.length - 1]
+  if (outermost?.call === "<anonymous>()") out[out.length - 1] = { ...outermost, call: "<module>" }
   return out.reverse()
 }
 
