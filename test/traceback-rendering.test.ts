@@ -7,7 +7,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { pathToFileURL } from "node:url"
 import { inspect } from "node:util"
-import { Ask, Get, reader, Tell } from "@effvm/handlers"
+import { Ask, Get, Tell } from "@effvm/handlers"
 import { attemptEither, fromEffect, fromEither } from "@effvm/interop"
 import {
   acquire,
@@ -182,6 +182,7 @@ describe("frames from the JS stack", () => {
     expect(frames.map((f) => f.call)).toEqual(["configure()", "parsePort()", "checkedNumber()"])
     expect(frames.map((f) => f.lineKind)).toEqual(["live", "live", "raise"])
     expect(text).toContain(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text of the throw
       "    if (!Number.isInteger(n)) throw new RangeError(`not a number: ${text}`)",
     )
   })
