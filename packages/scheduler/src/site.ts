@@ -32,14 +32,14 @@ export type SiteLocation = SourceLocation
  * ```
  */
 export class SpawnSite extends CapturedSite {
-  // The spawning program frame, kept until the site is first rendered: it names the call
-  // with its arguments (`batchWorker(1)`); the JS stack has only the function's name.
-  #caller: Frame | null = null
-  #call: string | undefined = undefined
+  // The spawning program frame, until the site is first rendered; then how it reads
+  // (`batchWorker(1)`: the JS stack has only the function's name). One field: a site is
+  // made per spawn.
+  #caller: Frame | string | null = null
 
   /** @internal records the program frame that spawned (`k.top` of the spawn). */
   noteCaller(frame: Frame): void {
-    if (this.#caller === null && this.#call === undefined) this.#caller = frame
+    if (this.#caller === null) this.#caller = frame
   }
 
   /** The function that spawned, e.g. `orchestrator`. */
@@ -62,12 +62,10 @@ export class SpawnSite extends CapturedSite {
    * it), or `<unknown>`.
    */
   override toString(): string {
-    if (this.#caller !== null) {
-      this.#call = callOf(this.#caller)
-      this.#caller = null
-    }
-    const name =
-      this.#call ?? (this.location?.functionName ? `${this.location.functionName}()` : "")
+    if (this.#caller !== null && typeof this.#caller !== "string")
+      this.#caller = callOf(this.#caller) ?? ""
+    const fallback = this.location?.functionName ? `${this.location.functionName}()` : ""
+    const name = this.#caller || fallback
     return name ? `${name} ${super.toString()}` : super.toString()
   }
 }

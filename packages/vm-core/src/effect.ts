@@ -5,10 +5,16 @@ import { Instruction, TAG_EFFECT } from "./instruction.js"
  *
  * An effect instance is yieldable: `yield* eff` performs it and evaluates to the answer.
  * Effects carry their arguments as fields; handlers recognise them with `instanceof`.
+ * Messages and tracebacks show an effect as `Name(field, …)`, or by its `toString()` when
+ * its class defines one. A class may carry a static `unhandledHint`, the advice an
+ * unhandled-effect message ends with (subclasses inherit it).
  *
  * @example
  * ```ts
- * class Ask<T> extends Effect<T> { constructor(readonly key: string) { super() } }
+ * class Ask<T> extends Effect<T> {
+ *   static readonly unhandledHint = "Run with { handlers: [reader({ ... })] }."
+ *   constructor(readonly key: string) { super() }
+ * }
  * const greet = fn(function* greet(name: string) {
  *   const greeting = yield* new Ask<string>("greeting")
  *   return `${greeting}, ${name}`
