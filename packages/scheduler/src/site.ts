@@ -62,10 +62,14 @@ export class SpawnSite extends CapturedSite {
    * it), or `<unknown>`.
    */
   override toString(): string {
-    if (this.#caller !== null && typeof this.#caller !== "string")
-      this.#caller = callOf(this.#caller) ?? ""
-    const fallback = this.location?.functionName ? `${this.location.functionName}()` : ""
-    const name = this.#caller || fallback
+    const fnName = this.location?.functionName?.split(".").pop()
+    if (this.#caller !== null && typeof this.#caller !== "string") {
+      // The program frame's call, when that program's own code called spawn; a plain helper
+      // that called it (the JS stack's function) is named as the JS stack names it.
+      const call = callOf(this.#caller) ?? ""
+      this.#caller = fnName !== undefined && call.startsWith(`${fnName}(`) ? call : ""
+    }
+    const name = this.#caller || (fnName ? `${this.location?.functionName}()` : "")
     return name ? `${name} ${super.toString()}` : super.toString()
   }
 }
