@@ -35,6 +35,7 @@ export {
   TaskStart,
   TransferEnrich,
 } from "./machine/tasks.js"
+export { performLiveOnRerun } from "./multishot.js"
 export { factoryDef, notAProgramHint } from "./program.js"
 export { choiceLogOf, setChoiceLog, tracerOf, wantsChoices } from "./trace/internal.js"
 export { markUntraced, type Tracer } from "./trace/tracer.js"
