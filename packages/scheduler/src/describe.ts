@@ -1,4 +1,4 @@
-import { describeValue, notAProgramHint } from "@effvm/vm-core/internal"
+import { describeValue, factoryDef, notAProgramHint } from "@effvm/vm-core/internal"
 
 /**
  * A short rendering of a bad argument for messages: `an array [1, "x"]`, `a Map`, `an object
@@ -15,10 +15,11 @@ export function describeInput(value: unknown): string {
     return `${/^[AEIOU]/.test(name) ? "an" : "a"} ${name}`
   }
   if (typeof value === "function") {
-    const hint = notAProgramHint(value)
-    return hint.startsWith("the program factory")
-      ? `${hint} (did you pass the factory instead of calling it?)`
-      : `function ${value.name || "(anonymous)"}`
+    const factory = factoryDef(value)
+    const name = `function ${value.name || factory?.name || "(anonymous)"}`
+    return factory === undefined
+      ? name
+      : `${name}, a program factory made by fn() (did you pass the factory instead of calling it? call it, e.g. ${factory.name}(...))`
   }
   return typeof value === "string" ? JSON.stringify(value) : String(value)
 }

@@ -19,6 +19,7 @@ export { Preempt } from "./machine/builtin-effects.js"
 export { CloseContinuation, regionClosing } from "./machine/close-request.js"
 export { Continuation } from "./machine/continuation.js"
 export type { Frame } from "./machine/frames.js"
+export { Signal, WaitSignal } from "./machine/signal.js"
 export { stopMachine, stopRequestedBy, takeMachineStop } from "./machine/stop-hooks.js"
 export {
   currentTask,
