@@ -18,6 +18,8 @@ import {
   enterTask,
   forkTaskLocals,
   handlersBetween,
+  type JournalPort,
+  journalOf,
   noteEscape,
   Preempt,
   recordOrigin,
@@ -43,6 +45,7 @@ import {
 } from "./errors.js"
 import { ExternalWait } from "./external.js"
 import { ParkOn, schedulerIdle, taskMain } from "./internal-effects.js"
+import { type JournaledClock, JournaledReady, journaledClock } from "./journaled.js"
 import { DEFAULT_QUANTA, MIN_QUANTA, type SchedulerOptions } from "./options.js"
 import { type PolicyOptions, randomSourceFor } from "./policy.js"
 import { TimerQueue } from "./queues.js"
@@ -90,7 +93,8 @@ export class SchedulerExit {
  */
 export class Scheduler {
   readonly handler: HandlerDef
-  readonly clock: Clock
+  /** Replaced once, at the root's start, by the journal's reading of it (journaled.ts). */
+  clock: Clock
   readonly quanta: number
   /** Random numbers for the programs it runs (retry jitter), seeded under `{ random: seed }`. */
   readonly random: () => number
@@ -107,6 +111,10 @@ export class Scheduler {
   inbox: ExternalWait[] = []
   /** External waits registered and not yet settled or detached. */
   pendingExternal = 0
+  /** The run's journal port (`@effvm/durable`), null when the run is not journaled. */
+  journal: JournalPort | null = null
+  /** Settlements that arrived while the journal was replaying, taken in once it is live. */
+  held: ExternalWait[] = []
   nextPromiseId = 1
   nextSemaphoreId = 1
   #nextTaskId = 1
@@ -524,6 +532,7 @@ export class Scheduler {
       if (this.#exit !== null) return this.#leave()
       if (this.timers.size > 0) this.#wakeDueTimers()
       if (this.inbox.length > 0) this.#drainInbox()
+      if (this.journal !== null) this.#journaledInbox(this.journal)
       const next = this.rounds === null ? this.ready.pop() : this.#nextInRound()
       if (next !== undefined) return this.#resume(next)
       const virtual = this.clock.advanceTo !== undefined
@@ -570,8 +579,38 @@ export class Scheduler {
       if (wait.detached) continue
       wait.detached = true
       this.pendingExternal--
-      this.makeReady(wait.task, wait.ok ? RESUME_VALUE : RESUME_THROW, wait.value)
+      if (this.journal !== null) {
+        const taken = this.journal.settled(wait.task.id, wait.ok, wait.value)
+        this.makeReady(wait.task, taken.ok ? RESUME_VALUE : RESUME_THROW, taken.value)
+      } else this.makeReady(wait.task, wait.ok ? RESUME_VALUE : RESUME_THROW, wait.value)
     }
+  }
+
+  /**
+   * A journaled run: while replaying, the settlements the journal holds at this point are
+   * taken in (the real ones are held back); once live, the held ones join the inbox.
+   */
+  #journaledInbox(port: JournalPort): void {
+    if (port.replaying) {
+      for (let next = port.nextSettled(); next !== null; next = port.nextSettled()) {
+        let wait: ExternalWait | null = null
+        for (const task of this.live) {
+          if (task.id === next.taskId && task.blocker instanceof ExternalWait) wait = task.blocker
+        }
+        if (wait === null || wait.detached) {
+          this.#raiseFault(port.divergence(`no JS promise awaited by task ${next.taskId}`))
+          return
+        }
+        wait.detached = true
+        this.pendingExternal--
+        this.makeReady(wait.task, next.ok ? RESUME_VALUE : RESUME_THROW, next.value)
+      }
+      return
+    }
+    if (this.held.length === 0) return
+    this.inbox.push(...this.held)
+    this.held = []
+    this.#drainInbox()
   }
 
   /**
@@ -682,6 +721,13 @@ export class Scheduler {
     this.#machineK = k
     this.ready = startRecording(this.ready, k)
     this.#trace = startTaskTrace(k, this.clock, this.root)
+    const journal = journalOf(k)
+    if (journal !== null) {
+      this.journal = journal
+      this.ready = new JournaledReady(this.ready, journal)
+      if (this.clock.advanceTo === undefined)
+        this.clock = journaledClock(this.clock === realClock ? null : this.clock, journal)
+    }
     this.#outerTask = currentTask(k)
     this.root.locals = forkTaskLocals(this.#outerTask)
     enterTask(k, this.root)
@@ -737,7 +783,9 @@ export class Scheduler {
   /** A promise that settles when an external wait settles or the next real timer is due. */
   #wakeSignal(): Promise<void> {
     const due = this.clock.advanceTo === undefined ? this.timers.nextDue() : undefined
-    return this.#wake.next(due === undefined ? undefined : due - this.clock.now())
+    if (due === undefined) return this.#wake.next(undefined)
+    const clock = this.clock as Partial<JournaledClock>
+    return this.#wake.next(due - (clock.unjournaled?.() ?? this.clock.now()))
   }
 
   /** The running task has a watchdog: fault the run if its activation ran over. */

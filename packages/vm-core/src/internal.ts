@@ -19,6 +19,13 @@ export { Preempt } from "./machine/builtin-effects.js"
 export { CloseContinuation, regionClosing } from "./machine/close-request.js"
 export { Continuation } from "./machine/continuation.js"
 export type { Frame } from "./machine/frames.js"
+export {
+  insideRegion,
+  type JournalPort,
+  journalOf,
+  performedInside,
+  Settlement,
+} from "./machine/journal-port.js"
 export { Signal, WaitSignal } from "./machine/signal.js"
 export { stopMachine, stopRequestedBy, takeMachineStop } from "./machine/stop-hooks.js"
 export {
@@ -37,6 +44,7 @@ export {
   TransferEnrich,
 } from "./machine/tasks.js"
 export { performLiveOnRerun } from "./multishot.js"
+export { journaledOutcome } from "./outcome.js"
 export { factoryDef, notAProgramHint } from "./program.js"
 export { choiceLogOf, setChoiceLog, tracerOf, wantsChoices } from "./trace/internal.js"
 export { markUntraced, type Tracer } from "./trace/tracer.js"

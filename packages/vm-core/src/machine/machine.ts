@@ -25,6 +25,7 @@ import {
   LIVE,
   MARKED,
 } from "./frames.js"
+import type { JournalPort } from "./journal-port.js"
 import {
   CLOSE,
   MODE_DELIVER,
@@ -74,6 +75,8 @@ export class Machine {
   taskSlot: object | null = null
   /** `captureStacks: "full"`: each frame keeps the line it is suspended at (tracebacks). */
   liveStacks = false
+  /** The journal of a recorded, replayed or durable run (`@effvm/durable`); null otherwise. */
+  journal: JournalPort | null = null
   /** Set once an `observe`/`intercept` region started: performs look for observers (observers.ts). */
   observed = false
   /**
