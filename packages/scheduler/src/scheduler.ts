@@ -25,6 +25,7 @@ import {
   recordOrigin,
   regionClosing,
   spawnContinuation,
+  stopRequestedBy,
   type TaskLocalsHolder,
   takeMachineStop,
   WaitSignal,
@@ -35,7 +36,7 @@ import { adoptIntoScope } from "./cancel-scope.js"
 import { type ReadyTasks, readyQueueFor, reportChoices, startRecording } from "./choice-queue.js"
 import { type Clock, realClock } from "./clock.js"
 import { SchedulerEffect } from "./effect.js"
-import { enrichWithBoundaries, takeIncoming } from "./enrichment.js"
+import { enrichWithBoundaries, stampEscape, takeIncoming } from "./enrichment.js"
 import {
   type BlockedTask,
   cancellationOf,
@@ -76,6 +77,17 @@ import type { WatchdogError } from "./watchdog.js"
 
 /** After a fault, how often blocked cleanup gets the fault's error before it is abandoned. */
 const MAX_FAULT_ROUNDS = 100
+
+/**
+ * Whether `error`, escaping a task, ends the whole run: an `Interrupt` that is no
+ * cancellation (`TaskCancelledError`) and no stop of this run (a `StopError` the machine
+ * was asked for).
+ */
+function escapesRun(error: unknown, k: Continuation<unknown> | null): boolean {
+  if (!(error instanceof Interrupt) || error instanceof TaskCancelledError) return false
+  if (error instanceof StopError) return k === null || stopRequestedBy(k) !== error
+  return true
+}
 
 /** What the scheduler hands to `scheduled` when the run ends (the value of its `withHandler`). */
 export class SchedulerExit {
@@ -228,11 +240,22 @@ export class Scheduler {
   }
 
   /** The current task's body ended with `ok`/`value` (TaskEnded). */
-  taskEnded(ok: boolean, value: unknown, late: readonly unknown[] | null): unknown {
+  taskEnded(endedOk: boolean, endedWith: unknown, late: readonly unknown[] | null): unknown {
+    let ok = endedOk
+    let value = endedWith
     const task = this.current!
     if (!ok) {
       if (value instanceof StopError) stopSeenAtEnd(this, this.#machineK)
       else if (!(value instanceof Interrupt)) noteEscape(value, task.id, task.name)
+      if (task !== this.root && escapesRun(value, this.#machineK)) {
+        // An interrupt that is not the task's own cancellation (a user subclass of
+        // Interrupt, a StopError thrown by hand) is no task failure: it ends the run, like
+        // KeyboardInterrupt escaping an asyncio task. Waiters see the task cancelled.
+        task.cancelError ??= cancellationOf(task.id, task.name)
+        this.#raiseFault(value, task)
+        ok = false
+        value = task.cancelError
+      }
     }
     task.settledOk = ok
     task.settledValue = value
@@ -326,6 +349,7 @@ export class Scheduler {
     task.settledOk = ok
     task.settledValue = value
     if (this.#trace !== null) this.#trace.ended(task)
+    if (state === S_FAILED && task !== this.root) stampEscape(task, value)
     // Only a failure crossing from the task reads its spawn site again (cancellations are
     // never enriched): the handles a program keeps after the tasks ended (W4 keeps 100,000)
     // then hold no captured stack.
@@ -620,7 +644,8 @@ export class Scheduler {
    */
   #stuck(): void {
     if (this.#fault === null) this.#raiseFault(this.#deadlock())
-    else if (this.#faultRounds++ < MAX_FAULT_ROUNDS) this.#interruptAll(this.#fault.error)
+    else if (this.#faultRounds++ < MAX_FAULT_ROUNDS)
+      this.#interruptAll(this.#fault.error, null, true)
     else this.#abandon()
   }
 
@@ -646,11 +671,15 @@ export class Scheduler {
     this.#interruptAll(error, spare)
   }
 
-  /** Cancels every unfinished task; one already cancelled gets `error` thrown in instead. */
-  #interruptAll(error: unknown, spare: Task<unknown> | null = null): void {
+  /**
+   * Cancels every unfinished task. A task already cancelled is left to its cleanup (never
+   * cut short), unless `stuck`: its cleanup blocked with nothing left to wake it, so it
+   * gets `error` thrown in instead.
+   */
+  #interruptAll(error: unknown, spare: Task<unknown> | null = null, stuck = false): void {
     for (const task of [...this.live]) {
       if (task === spare || task.state === S_ENDING || task.state >= S_DONE) continue
-      if (!this.cancelTask(task, true) && task.state < S_DONE)
+      if (!this.cancelTask(task, true) && stuck && task.state < S_DONE)
         this.interrupt(task, RESUME_THROW, error, true)
     }
   }
@@ -796,7 +825,9 @@ export class Scheduler {
   ): Control | null {
     // Off after a fault or a stop (the teardown is not an activation to bound), and never
     // inside an error's enrichment.
-    if (this.#fault !== null || this.stopping !== null) return null
+    // A cleanup already under way when the stop came stays bounded by its watchdog.
+    if (this.#fault !== null || (this.stopping !== null && task.cancelError === this.stopping))
+      return null
     if (effect instanceof GetExecutionContext) return null
     const over = task.watchdog!.check(k, task.id, task.name)
     return over === null ? null : this.#watchdogFault(task, over, k)

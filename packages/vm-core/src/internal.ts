@@ -5,7 +5,7 @@
  */
 
 export { describeValue } from "./effect.js"
-export { settle } from "./errors/context.js"
+export { attachContext, settle } from "./errors/context.js"
 export { type EscapedFrom, escapedFrom, noteEscape } from "./errors/escape.js"
 export { originOf, recordOrigin } from "./errors/origin.js"
 export {

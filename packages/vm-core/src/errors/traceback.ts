@@ -65,6 +65,13 @@ export interface TracebackFrame {
    * `handles` did not match), innermost first, so the traceback and the message agree.
    */
   readonly notOffered?: readonly string[]
+  /**
+   * A recursion folded (deep or runaway recursion): this frame ends a block of `cycle`
+   * frames (1 when absent) that stood `repeated` times back to back; the block is shown
+   * once, with the arguments of its outermost call.
+   */
+  readonly repeated?: number
+  readonly cycle?: number
 }
 
 /**
@@ -204,25 +211,17 @@ export function callOf(f: Frame): string | undefined {
 /** The program frames from the site outwards to its task's root, outermost first. */
 function framesOf(site: OriginSite, raised: object | undefined): TracebackFrame[] {
   const out: TracebackFrame[] = []
-  let innermost = true
-  for (let f = site.frame; f !== null; f = f.parent) {
-    if (f.kind === FRAME_PROMPT && (f as PromptFrame).taskRoot) break
-    // An error raised at a handler's own step (a continuation resumed twice) shows that
-    // handler: its frame is where the mistake is.
-    if (f === site.frame && f.kind === FRAME_HANDLER) {
-      out.push(handlerFrame(f as HandlerFrame, site))
-      innermost = false
-      continue
-    }
-    if (f.kind !== FRAME_PROGRAM || f.def === null) continue
-    const p = f.def
+  const shown = foldRepeats(programFramesOf(site), site.live)
+  // An error raised at a handler's own step (a continuation resumed twice) shows that
+  // handler: its frame is where the mistake is.
+  const atHandler = site.frame !== null && site.frame.kind === FRAME_HANDLER
+  if (atHandler) out.push(handlerFrame(site.frame as HandlerFrame, site))
+  for (let i = shown.length - 1; i >= 0; i--) {
+    const { frame: f, times, cycle } = shown[i]!
+    const innermost = i === shown.length - 1 && !atHandler
+    const p = f.def!
     const defSite = p.site
-    if (defSite?.internal) continue // effvm's own programs (scheduler, built-in handlers)
-    const args =
-      argsOf(f)
-        ?.map((v) => describeValue(v))
-        .join(", ") ?? ""
-    const call = `${p.name}(${args})`
+    const call = callOf(f)!
     let where: SourceLocation | undefined
     let lineKind: TracebackFrame["lineKind"] = "definition"
     let helpers: TracebackFrame[] = []
@@ -239,12 +238,13 @@ function framesOf(site: OriginSite, raised: object | undefined): TracebackFrame[
       if (where !== undefined) lineKind = "live"
       else where = defSite?.location
     }
-    const frame: TracebackFrame = {
+    let frame: TracebackFrame = {
       call,
       file: where ? shortPath(where.file) : undefined,
       line: where?.line,
       lineKind,
     }
+    if (times > 1) frame = { ...frame, repeated: times, ...(cycle > 1 ? { cycle } : {}) }
     // Built innermost first and reversed at the end: the helpers, innermost first, go in
     // before the frame that called them.
     out.push(...helpers)
@@ -253,7 +253,6 @@ function framesOf(site: OriginSite, raised: object | undefined): TracebackFrame[
         ? performingFrame(frame, site.performing, raised)
         : frame,
     )
-    innermost = false
   }
   return out.reverse()
 }
@@ -282,6 +281,73 @@ function performingFrame(
   const offered = new Set(handlers.map((h) => h.handler))
   const notOffered = raised.handlersInScope.filter((name) => !offered.has(name))
   return notOffered.length > 0 ? { ...withEffect, notOffered } : withEffect
+}
+
+/** The user's program frames from the site out to its task's root, outermost first. */
+function programFramesOf(site: OriginSite): Frame[] {
+  const chain: Frame[] = []
+  for (let f = site.frame; f !== null; f = f.parent) {
+    if (f.kind === FRAME_PROMPT && (f as PromptFrame).taskRoot) break
+    if (f.kind !== FRAME_PROGRAM || f.def === null) continue
+    if (f.def.site?.internal) continue // effvm's own programs (scheduler, built-in handlers)
+    chain.push(f)
+  }
+  return chain.reverse()
+}
+
+/** A frame to show; `times > 1`: it ends a block of `cycle` frames repeated `times` times. */
+interface Shown {
+  readonly frame: Frame
+  readonly times: number
+  readonly cycle: number
+}
+
+/** The longest block of frames (mutual recursion: isEven, isOdd) folded as one. */
+const MAX_CYCLE = 4
+
+/**
+ * Folds repeated calls (a deep or runaway recursion) before any frame is described, so a
+ * stack of a million frames costs a walk, not a million traceback entries: a block of up
+ * to four frames of the same programs repeated back to back is shown once, its last frame
+ * carrying the count. The innermost frame (the raising one) is never folded.
+ */
+function foldRepeats(chain: Frame[], live: OriginSite["live"]): Shown[] {
+  const keys = chain.map((f) => foldKey(f, live))
+  const n = chain.length - 1 // the innermost frame stays on its own
+  const out: Shown[] = []
+  let i = 0
+  while (i < n) {
+    let best = 1
+    let bestTimes = 1
+    for (let cycle = 1; cycle <= MAX_CYCLE && i + 2 * cycle <= n; cycle++) {
+      let times = 1
+      while (i + (times + 1) * cycle <= n && sameBlock(keys, i, i + times * cycle, cycle)) times++
+      if (times > 1 && times * cycle > best * bestTimes) {
+        best = cycle
+        bestTimes = times
+      }
+    }
+    for (let j = 0; j < best; j++) {
+      const last = j === best - 1
+      out.push({ frame: chain[i + j]!, times: last ? bestTimes : 1, cycle: best })
+    }
+    i += best * bestTimes
+  }
+  if (chain.length > 0) out.push({ frame: chain[chain.length - 1]!, times: 1, cycle: 1 })
+  return out
+}
+
+function sameBlock(keys: readonly unknown[], a: number, b: number, length: number): boolean {
+  for (let j = 0; j < length; j++) if (keys[a + j] !== keys[b + j]) return false
+  return true
+}
+
+/** Frames fold together when they are calls of the same program shown at the same place. */
+function foldKey(f: Frame, live: OriginSite["live"]): unknown {
+  const capture = live?.get(f)
+  if (capture === undefined) return f.def
+  const at = firstUserLocation(capture)
+  return `${f.def!.name}@${at?.file}:${at?.line}`
 }
 
 const stackEntry = /^\s*at (?:(.*?) \()?(.*?)(?::(\d+):(\d+))?\)?$/
