@@ -97,7 +97,7 @@ describe("§6 the formatted layout", () => {
     expect(seps[0]).toContain(`spawned at orchestrator() `)
     expect(seps[0]).toContain(`${FILE}:${lineOf("SPAWN-BATCH")}`)
     expect(seps[1]).toContain('"leaf 1-2"')
-    expect(seps[1]).toContain(`spawned at batchWorker() `)
+    expect(seps[1]).toContain(`spawned at batchWorker(1) `)
     expect(seps[1]).toContain(`${FILE}:${lineOf("SPAWN-LEAF")}`)
     // the failing frame's section follows the innermost separator
     expect(text.indexOf('leafWorker("1-2")')).toBeGreaterThan(text.indexOf(seps[1]!))

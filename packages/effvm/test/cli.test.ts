@@ -78,8 +78,8 @@ describe("effvm run", () => {
     const full = effvm("run", "examples/cli/crash.ts", "--capture-stacks", "full")
 
     // By default the outer frames show their definition sites…
-    expect(byDefault.stderr).toContain("startServer()  examples/cli/crash.ts:16")
-    expect(byDefault.stderr).toContain("loadSettings()  examples/cli/crash.ts:12")
+    expect(byDefault.stderr).toContain("startServer()  (defined at) examples/cli/crash.ts:16")
+    expect(byDefault.stderr).toContain("loadSettings()  (defined at) examples/cli/crash.ts:12")
     // …under full capture, the line each frame was suspended at.
     expect(full.stderr).toContain("startServer()  examples/cli/crash.ts:18")
     expect(full.stderr).toContain("    return yield* wait(settings)")
@@ -142,6 +142,15 @@ describe("effvm run", () => {
     expect(r.stderr).toContain("Error: configuration file missing")
   })
 
+  it("renders a module that throws while loading as the traceback of its own frames, never an empty one", () => {
+    const r = effvm("run", `${fixtures}/broken-at-load.ts`)
+
+    expect(r.stderr).toContain("effvm Traceback (most recent call last):")
+    expect(r.stderr).toContain(`${fixtures}/broken-at-load.ts:4`)
+    expect(r.stderr).toContain('    throw new Error("configuration file missing")')
+    expect(r.stderr).not.toMatch(/node:internal|packages\/effvm\/(?:src|dist)/)
+  })
+
   it("reports an export function that throws when called, and exits 1", () => {
     const r = effvm("run", `${fixtures}/exports.ts`, "--export", "throwsWhenCalled")
 
@@ -151,6 +160,16 @@ describe("effvm run", () => {
 })
 
 describe("effvm bad input: one clear line, exit code 2", () => {
+  it("a default export that is an uncalled fn(...) factory: says to export a program, runs nothing", () => {
+    const r = effvm("run", `${fixtures}/uncalled-factory.ts`)
+
+    expect(r.status).toBe(2)
+    expect(r.stdout).toBe("")
+    expect(r.stderr).toBe(
+      `effvm: the default export of ${fixtures}/uncalled-factory.ts is the program factory greet (made by fn()), not a program: export a program, e.g. export default greet(...) called with its arguments, or program(function* main() { ... })\n`,
+    )
+  })
+
   it("a missing module file", () => {
     const r = effvm("run", "examples/cli/nope.ts")
 

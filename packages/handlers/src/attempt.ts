@@ -1,4 +1,5 @@
 import { fn, Interrupt, Program, type Untracked } from "@effvm/vm-core"
+import { notAProgramHint } from "@effvm/vm-core/internal"
 
 /**
  * What {@link attempt} gives: the value, or the error thrown.
@@ -46,9 +47,7 @@ const attemptProgram = fn(function* attempt(body: Program<unknown>) {
  */
 export function attempt<T, E = Untracked>(body: Program<T, E>): Program<AttemptResult<T>, E> {
   if (!(body instanceof Program)) {
-    throw new TypeError(
-      "attempt(body) expects a program. Did you pass the factory instead of calling it?",
-    )
+    throw new TypeError(`attempt(body) expects a program, got ${notAProgramHint(body)}.`)
   }
   return attemptProgram(body) as Program<AttemptResult<T>, E>
 }

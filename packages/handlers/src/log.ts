@@ -23,6 +23,10 @@ const severity: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 
  */
 export class Log extends Effect<void> {
   declare protected readonly effectIdentity: unknown
+  /** What the unhandled-effect message suggests. */
+  static readonly unhandledHint =
+    "logger() answers Log: run with { handlers: [logger()] } or defaultHandlers()."
+
   constructor(
     readonly level: LogLevel,
     readonly args: readonly unknown[],

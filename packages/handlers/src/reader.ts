@@ -25,6 +25,10 @@ import { answerFromOutside, keyText } from "./missing.js"
  */
 export class Ask<T = unknown> extends Effect<T> {
   declare protected readonly effectIdentity: unknown
+  /** What the unhandled-effect message suggests. */
+  static readonly unhandledHint =
+    "reader(env) answers Ask: run with { handlers: [reader({ ... })] } or defaultHandlers({ env })."
+
   constructor(
     /**
      * The key: a string for an object environment, any value for a `Map` environment. Typed

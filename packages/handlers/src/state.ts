@@ -12,6 +12,10 @@ import { perTaskState } from "./per-task-state.js"
  */
 export class Get<T = unknown> extends Effect<T> {
   declare protected readonly effectIdentity: unknown
+  /** What the unhandled-effect message suggests. */
+  static readonly unhandledHint =
+    "state(initial) answers Get: run with { handlers: [state({ ... })] } or defaultHandlers({ state })."
+
   constructor(readonly key: string) {
     super()
   }
@@ -27,6 +31,10 @@ export class Get<T = unknown> extends Effect<T> {
  */
 export class Put<T = unknown> extends Effect<void> {
   declare protected readonly effectIdentity: unknown
+  /** What the unhandled-effect message suggests. */
+  static readonly unhandledHint =
+    "state(initial) answers Put: run with { handlers: [state({ ... })] } or defaultHandlers({ state })."
+
   constructor(
     readonly key: string,
     readonly value: T,
@@ -45,6 +53,10 @@ export class Put<T = unknown> extends Effect<void> {
  */
 export class Modify<T = unknown> extends Effect<T> {
   declare protected readonly effectIdentity: unknown
+  /** What the unhandled-effect message suggests. */
+  static readonly unhandledHint =
+    "state(initial) answers Modify: run with { handlers: [state({ ... })] } or defaultHandlers({ state })."
+
   constructor(
     readonly key: string,
     readonly f: (old: T) => T,

@@ -10,6 +10,7 @@ import {
   type Untracked,
   withHandler,
 } from "@effvm/vm-core"
+import { notAProgramHint } from "@effvm/vm-core/internal"
 
 /**
  * Appends `value` to the output of the nearest writer. Answers `undefined`.
@@ -21,6 +22,10 @@ import {
  */
 export class Tell<W = unknown> extends Effect<void> {
   declare protected readonly effectIdentity: unknown
+  /** What the unhandled-effect message suggests. */
+  static readonly unhandledHint =
+    "writer() answers Tell: run with { handlers: [writer()] } or defaultHandlers(), or collect with listen(body)."
+
   constructor(readonly value: W) {
     super()
   }
@@ -155,9 +160,7 @@ export function listen<T, const C extends readonly EffectClass[], E = Untracked>
 export function listen<T, W = unknown, E = Untracked>(body: Program<T, E>): Program<[T, W[]], E>
 export function listen<T>(body: Program<T>, options?: ListenOptions): Program<[T, unknown[]]> {
   if (!(body instanceof Program)) {
-    throw new TypeError(
-      "listen(body) expects a program. Did you pass the factory instead of calling it?",
-    )
+    throw new TypeError(`listen(body) expects a program, got ${notAProgramHint(body)}.`)
   }
   if (options === undefined) return listenProgram(body, null) as Program<[T, unknown[]]>
   const effects = (options as { effects?: unknown } | null)?.effects

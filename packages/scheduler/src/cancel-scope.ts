@@ -124,6 +124,11 @@ const scopeIds = new WeakMap<object, number>()
 
 /** Opens a scope in the current task (the innermost from now on). */
 class OpenScope extends SchedulerEffect<CancelScope> {
+  /** How messages and tracebacks show it. */
+  override toString(): string {
+    return "cancelScope(open)"
+  }
+
   override get suspends(): boolean {
     return false
   }
@@ -139,6 +144,11 @@ class OpenScope extends SchedulerEffect<CancelScope> {
 
 /** The body ended: close the scope (waiting for the tasks it cancelled) and say how it went. */
 class CloseScope extends SchedulerEffect<Closed> {
+  /** How messages and tracebacks show it. */
+  override toString(): string {
+    return `cancelScope(close ${this.scope})`
+  }
+
   constructor(
     readonly scope: CancelScope,
     readonly ok: boolean,

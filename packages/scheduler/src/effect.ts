@@ -22,6 +22,9 @@ export abstract class SchedulerEffect<R, E extends Effect<unknown> = never> exte
   declare protected readonly effectIdentity: unknown
   /** @internal phantom: a scheduler effect, and the effects of the programs it runs as tasks. */
   declare readonly effvmPerforms: SchedulerEffect<R> | E
+  /** What the unhandled-effect message suggests. */
+  static readonly unhandledHint =
+    "The scheduler answers it: wrap the program in scheduled(...), e.g. run(scheduled(main))."
 
   /**
    * @internal Whether the effect is a suspension point: an interruption waiting to be

@@ -58,6 +58,11 @@ function periodicLoop(
 }
 
 class Every extends SchedulerEffect<Task<never>> {
+  /** How messages and tracebacks show it. */
+  override toString(): string {
+    return `every(${this.intervalMs} ms, ${this.body.name})`
+  }
+
   constructor(
     readonly intervalMs: number,
     readonly body: Program<unknown>,

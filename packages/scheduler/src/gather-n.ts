@@ -3,6 +3,7 @@ import { describeInput } from "./describe.js"
 import { SchedulerEffect } from "./effect.js"
 import {
   checkJoinable,
+  countOf,
   type Joinable,
   type JoinEffects,
   joinInputs,
@@ -85,6 +86,11 @@ class GatherNJoin extends MultiJoin {
 }
 
 class GatherNOp<R> extends SchedulerEffect<R> {
+  /** How messages and tracebacks show it. */
+  override toString(): string {
+    return `gatherN(${this.n} of ${countOf(this.items)})`
+  }
+
   constructor(
     readonly n: number,
     readonly items: readonly Joinable[],

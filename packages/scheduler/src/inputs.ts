@@ -93,3 +93,8 @@ export function joinInputs(
     item instanceof Program ? s.spawnTask(item, undefined, site!, k) : item,
   )
 }
+
+/** `3 items`, as messages count the inputs of a join. */
+export function countOf(items: readonly unknown[]): string {
+  return `${items.length} ${items.length === 1 ? "item" : "items"}`
+}

@@ -59,6 +59,11 @@ export class Idle extends SchedulerEffect<Promise<void> | null> {
  * scheduler parks just the task this scheduler runs in (to that one it is any AwaitExternal).
  */
 export class ParkOn extends AwaitExternal<void> {
+  /** How messages and tracebacks show it. */
+  override toString(): string {
+    return "awaitPromise(promise)"
+  }
+
   constructor(
     signal: Promise<void>,
     readonly owner: Scheduler,

@@ -2,6 +2,7 @@ import { type Continuation, Program, Transfer, TransferThrow } from "@effvm/vm-c
 import { SchedulerEffect } from "./effect.js"
 import {
   checkJoinable,
+  countOf,
   type Joinable,
   type JoinEffects,
   joinInputs,
@@ -60,6 +61,11 @@ export function messageOf(error: unknown): string {
 }
 
 class AnyOp<R> extends SchedulerEffect<R> {
+  /** How messages and tracebacks show it. */
+  override toString(): string {
+    return `any(${countOf(this.items)})`
+  }
+
   constructor(
     readonly items: readonly Joinable[],
     readonly site: SpawnSite | null,

@@ -55,6 +55,11 @@ export class SchedulerPromise<T = unknown> implements Waitable {
 }
 
 class CreatePromise<T> extends SchedulerEffect<SchedulerPromise<T>> {
+  /** How messages and tracebacks show it. */
+  override toString(): string {
+    return "createPromise()"
+  }
+
   override get suspends(): boolean {
     return false
   }
@@ -64,6 +69,11 @@ class CreatePromise<T> extends SchedulerEffect<SchedulerPromise<T>> {
 }
 
 class SettlePromise extends SchedulerEffect<void> {
+  /** How messages and tracebacks show it. */
+  override toString(): string {
+    return `${this.ok ? "completePromise" : "failPromise"}(${this.promise})`
+  }
+
   constructor(
     readonly promise: SchedulerPromise<unknown>,
     readonly ok: boolean,

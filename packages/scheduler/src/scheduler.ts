@@ -210,6 +210,7 @@ export class Scheduler {
     k: Continuation<unknown>,
   ): Task<unknown> {
     const parent = this.current!
+    site.noteCaller(k.top)
     const task = new Task(
       this,
       this.#nextTaskId++,
@@ -786,11 +787,11 @@ export class Scheduler {
       // scheduler runs in): cancel every task here, then end with that interruption.
       this.#raiseFault(error)
     } else {
-      const reason = error instanceof Error ? error.message : String(error)
+      // One sentence: the machine's own reason stays readable as the cause.
       const message =
         this.pendingExternal > 0
-          ? `Every task waits on a JS promise (awaitPromise), but the run cannot wait: ${reason}`
-          : `Every task waits on the real clock (sleep with realClock), but the run cannot wait: ${reason} For sleeps under run(), use scheduled(body, { clock: new VirtualClock() }).`
+          ? "Every task waits on a JS promise (awaitPromise), but this run is synchronous (run, runOutcome) and cannot wait: use runAsync() to run programs that wait on promises."
+          : "Every task waits on the real clock (sleep with realClock), but this run is synchronous (run, runOutcome) and cannot wait: use runAsync(), or for sleeps under run() scheduled(body, { clock: new VirtualClock() })."
       this.#raiseFault(this.#atRootWait(new Error(message, { cause: error })))
     }
     return this.decide()

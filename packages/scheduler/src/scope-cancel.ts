@@ -60,6 +60,11 @@ class ScopeCloseWait implements Blocker {
 
 /** `cancel(scope)`: cancels it and waits until it has closed. */
 export class CancelScopeOp extends SchedulerEffect<void> {
+  /** How messages and tracebacks show it. */
+  override toString(): string {
+    return `cancel(${this.scope})`
+  }
+
   constructor(readonly scope: CancelScope) {
     super()
   }

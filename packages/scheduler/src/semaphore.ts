@@ -83,6 +83,11 @@ class AcquireWait implements Blocker {
 }
 
 class CreateSemaphore extends SchedulerEffect<Semaphore> {
+  /** How messages and tracebacks show it. */
+  override toString(): string {
+    return `createSemaphore(${this.permits})`
+  }
+
   constructor(readonly permits: number) {
     super()
   }
@@ -95,6 +100,11 @@ class CreateSemaphore extends SchedulerEffect<Semaphore> {
 }
 
 class Acquire extends SchedulerEffect<void> {
+  /** How messages and tracebacks show it. */
+  override toString(): string {
+    return `acquire(${this.semaphore})`
+  }
+
   constructor(readonly semaphore: Semaphore) {
     super()
   }
@@ -117,6 +127,11 @@ class Acquire extends SchedulerEffect<void> {
 }
 
 class Release extends SchedulerEffect<void> {
+  /** How messages and tracebacks show it. */
+  override toString(): string {
+    return `release(${this.semaphore})`
+  }
+
   constructor(readonly semaphore: Semaphore) {
     super()
   }

@@ -3,7 +3,13 @@
  * function's name in front. Captured at every `spawn` (SPEC §7), parsed only when a
  * traceback reads it.
  */
-import { CapturedSite, captureCallerStack, type SourceLocation } from "@effvm/vm-core/internal"
+import {
+  CapturedSite,
+  callOf,
+  captureCallerStack,
+  type Frame,
+  type SourceLocation,
+} from "@effvm/vm-core/internal"
 
 /**
  * A resolved source location.
@@ -26,6 +32,16 @@ export type SiteLocation = SourceLocation
  * ```
  */
 export class SpawnSite extends CapturedSite {
+  // The spawning program frame, until the site is first rendered; then how it reads
+  // (`batchWorker(1)`: the JS stack has only the function's name). One field: a site is
+  // made per spawn.
+  #caller: Frame | string | null = null
+
+  /** @internal records the program frame that spawned (`k.top` of the spawn). */
+  noteCaller(frame: Frame): void {
+    if (this.#caller === null) this.#caller = frame
+  }
+
   /** The function that spawned, e.g. `orchestrator`. */
   get functionName(): string | undefined {
     return this.location?.functionName
@@ -46,8 +62,15 @@ export class SpawnSite extends CapturedSite {
    * it), or `<unknown>`.
    */
   override toString(): string {
-    const name = this.location?.functionName
-    return name ? `${name}() ${super.toString()}` : super.toString()
+    const fnName = this.location?.functionName?.split(".").pop()
+    if (this.#caller !== null && typeof this.#caller !== "string") {
+      // The program frame's call, when that program's own code called spawn; a plain helper
+      // that called it (the JS stack's function) is named as the JS stack names it.
+      const call = callOf(this.#caller) ?? ""
+      this.#caller = fnName !== undefined && call.startsWith(`${fnName}(`) ? call : ""
+    }
+    const name = this.#caller || (fnName ? `${this.location?.functionName}()` : "")
+    return name ? `${name} ${super.toString()}` : super.toString()
   }
 }
 

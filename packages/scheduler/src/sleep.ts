@@ -25,6 +25,11 @@ export class SleepWait implements Blocker {
 }
 
 class Sleep extends SchedulerEffect<void> {
+  /** How messages and tracebacks show it. */
+  override toString(): string {
+    return `sleep(${this.ms} ms)`
+  }
+
   constructor(readonly ms: number) {
     super()
   }

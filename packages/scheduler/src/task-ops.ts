@@ -32,6 +32,11 @@ export type Settled<T> =
   | { readonly ok: false; readonly error: unknown }
 
 class Spawn<T> extends SchedulerEffect<Task<T>> {
+  /** How messages and tracebacks show it. */
+  override toString(): string {
+    return `spawn(${this.program.name}${this.options?.name === undefined ? "" : `, "${this.options.name}"`})`
+  }
+
   constructor(
     readonly program: Program<T>,
     readonly options: SpawnOptions | undefined,
@@ -59,8 +64,7 @@ class Wait<T> extends SchedulerEffect<T> {
     return s.block(k, new WaitJoin(s, s.current!, input))
   } /** How messages and tracebacks show it. */
   override toString(): string {
-    const id = (this.input as { id?: unknown }).id
-    return id === undefined ? "wait(promise)" : `wait(task ${String(id)})`
+    return `wait(${String(this.input)})`
   }
 }
 
@@ -93,6 +97,11 @@ class Join<R> extends SchedulerEffect<R> {
 }
 
 class Cancel extends SchedulerEffect<void> {
+  /** How messages and tracebacks show it. */
+  override toString(): string {
+    return `cancel(${this.task})`
+  }
+
   constructor(readonly task: Task<unknown>) {
     super()
   }

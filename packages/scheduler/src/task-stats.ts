@@ -48,6 +48,11 @@ export class PeriodicStats {
 export const periodicStats = new WeakMap<Task<unknown>, PeriodicStats>()
 
 class TaskStatsOf extends SchedulerEffect<TaskStats> {
+  /** How messages and tracebacks show it. */
+  override toString(): string {
+    return `taskStats(${this.task})`
+  }
+
   constructor(readonly task: Task<unknown>) {
     super()
   }

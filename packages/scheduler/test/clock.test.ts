@@ -152,10 +152,12 @@ describe("sleeping on realClock under run()", () => {
     })
     const error = thrownBy(() => run(scheduled(napper, { clock: realClock })))
     expect((error as Error).message).toMatch(
-      /use scheduled\(body, \{ clock: new VirtualClock\(\) \}\)/,
+      /under run\(\) scheduled\(body, \{ clock: new VirtualClock\(\) \}\)/,
     )
     const text = formatTraceback(error)
-    expect(text).toMatch(/ {2}napper\(\) {2}packages\/scheduler\/test\/clock\.test\.ts:\d+/)
-    expect(text).toContain("performing Sleep(10)")
+    expect(text).toMatch(
+      / {2}napper\(\) {2}\(defined at\) packages\/scheduler\/test\/clock\.test\.ts:\d+/,
+    )
+    expect(text).toContain("performing sleep(10 ms)")
   })
 })

@@ -157,7 +157,9 @@ describe("the deadlock's traceback", () => {
     const error = thrownBy(() => run(scheduled(stuckMain)))
     expect(error).toBeInstanceOf(SchedulerDeadlockError)
     const text = formatTraceback(error)
-    expect(text).toMatch(/ {2}stuckMain\(\) {2}packages\/scheduler\/test\/deadlock\.test\.ts:\d+/)
-    expect(text).toContain("performing wait(task 2)")
+    expect(text).toMatch(
+      / {2}stuckMain\(\) {2}\(defined at\) packages\/scheduler\/test\/deadlock\.test\.ts:\d+/,
+    )
+    expect(text).toContain('performing wait(task 2 "waiter")')
   })
 })

@@ -101,7 +101,7 @@ describe("spawn-chain enrichment", () => {
 
     const text = formatTraceback(thrownBy(() => runVirtual(orchestrator)))
     const batch = text.indexOf('── in task 2 "batch 1" (spawned at orchestrator() ')
-    const leaf = text.indexOf('── in task 5 "leaf 1-2" (spawned at batchWorker() ')
+    const leaf = text.indexOf('── in task 5 "leaf 1-2" (spawned at batchWorker(1) ')
     // Errors suppressed during teardown are rendered first: the raise is the last one.
     const raise = text.lastIndexOf("throw new Error(`corrupt data for item $" + "{id}`)")
     expect(batch).toBeGreaterThan(0)

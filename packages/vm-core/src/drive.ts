@@ -1,3 +1,4 @@
+import { showTraceback } from "./errors/shown.js"
 import { advance, type Machine } from "./machine/machine.js"
 import { MODE_DONE, MODE_FAILED } from "./machine/modes.js"
 import { finalError, stopOnAbort } from "./stop.js"
@@ -36,5 +37,5 @@ function nextMacrotask(): Promise<void> {
 /** The value of an ended run, or throws its error (`StopError` for a stopped run). */
 export function resultOf<T>(m: Machine): T {
   if (m.mode === MODE_DONE && m.stopError === null) return m.result as T
-  throw finalError(m)
+  throw showTraceback(finalError(m), new Error())
 }

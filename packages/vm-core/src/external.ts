@@ -18,6 +18,11 @@ export class AwaitExternal<T = unknown> extends Effect<T> {
   constructor(readonly promise: PromiseLike<T>) {
     super()
   }
+
+  /** How messages and tracebacks show it. */
+  override toString(): string {
+    return "awaitExternal(promise)"
+  }
 }
 
 /**

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 
+export { describeValue } from "./effect.js"
 export { attachContext, settle } from "./errors/context.js"
 export { type EscapedFrom, escapedFrom, noteEscape } from "./errors/escape.js"
 export { originOf, recordOrigin } from "./errors/origin.js"
@@ -13,9 +14,11 @@ export {
   type SourceLocation,
   type StackCapture,
 } from "./errors/site.js"
+export { callOf } from "./errors/traceback.js"
 export { Preempt } from "./machine/builtin-effects.js"
 export { CloseContinuation, regionClosing } from "./machine/close-request.js"
 export { Continuation } from "./machine/continuation.js"
+export type { Frame } from "./machine/frames.js"
 export {
   insideRegion,
   type JournalPort,
@@ -42,5 +45,6 @@ export {
 } from "./machine/tasks.js"
 export { performLiveOnRerun } from "./multishot.js"
 export { journaledOutcome } from "./outcome.js"
+export { factoryDef, notAProgramHint } from "./program.js"
 export { choiceLogOf, setChoiceLog, tracerOf, wantsChoices } from "./trace/internal.js"
 export { markUntraced, type Tracer } from "./trace/tracer.js"

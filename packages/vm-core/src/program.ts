@@ -1,3 +1,4 @@
+import { describeValue } from "./effect.js"
 import { type CapturedSite, captureSite } from "./errors/site.js"
 import type { HandlerDef } from "./handler.js"
 import { Instruction, TAG_PROGRAM, type Yielded } from "./instruction.js"
@@ -97,7 +98,41 @@ export function fn<A extends unknown[], T, Y = Yielded>(
     throw new TypeError(`fn() expects a generator function, got ${typeof body}`)
   }
   const def = new ProgramDef(body.name || "(anonymous)", captureSite())
-  return (...args: A) => new Program<T, EffectsOf<Y>>(PROGRAM_BODY, body, args, def)
+  const factory = (...args: A) => new Program<T, EffectsOf<Y>>(PROGRAM_BODY, body, args, def)
+  factories.set(factory, def)
+  return factory
+}
+
+// Factories made by fn(), so that a factory passed where a program belongs is named as such.
+const factories = new WeakMap<Function, ProgramDef>()
+
+/** @internal the definition behind a factory `fn()` made, or `undefined` for any other value. */
+export function factoryDef(value: unknown): ProgramDef | undefined {
+  return typeof value === "function" ? factories.get(value) : undefined
+}
+
+/**
+ * @internal How a value that is not a program reads in a message, with what to do about
+ * it: an uncalled `fn` factory, a generator object (a generator function called without
+ * `fn`), or anything else.
+ */
+export function notAProgramHint(value: unknown): string {
+  const def = factoryDef(value)
+  if (def !== undefined)
+    return `the program factory ${def.name} (made by fn()), not a program: call it, e.g. ${def.name}(...)`
+  if (isGeneratorObject(value))
+    return "a generator object, not a program: a generator function must be wrapped with fn(...) or program(...) before it is called (const main = fn(function* main() {...}); main())"
+  return `${describeValue(value)}, not a program`
+}
+
+function isGeneratorObject(value: unknown): boolean {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as Iterator<unknown>).next === "function" &&
+    typeof (value as Iterable<unknown>)[Symbol.iterator] === "function" &&
+    Object.prototype.toString.call(value) === "[object Generator]"
+  )
 }
 
 /**

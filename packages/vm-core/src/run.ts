@@ -1,11 +1,12 @@
 import { driveToEnd, resultOf } from "./drive.js"
 import { describeValue } from "./effect.js"
 import { type CaptureStacks, captureModeOf } from "./errors/live-lines.js"
+import { showTraceback } from "./errors/shown.js"
 import type { AnyHandler } from "./handler.js"
 import { withHandlers } from "./handler.js"
 import { advance, Machine } from "./machine/machine.js"
 import { MODE_DONE, MODE_EXTERNAL, MODE_FAILED, type ModeName, modeNames } from "./machine/modes.js"
-import { Program } from "./program.js"
+import { notAProgramHint, Program } from "./program.js"
 import { finalError as finalErrorOf, requestStop } from "./stop.js"
 import { attachTracer, throwTraceFailure } from "./trace/attach.js"
 import type { EventListener, TraceLevel } from "./trace/events.js"
@@ -212,8 +213,10 @@ export function rootOf<T>(
   caller: string,
 ): Program<T> {
   if (!(program instanceof Program)) {
-    throw new TypeError(
-      `${caller}() expects a program (made by fn(), program(), pure() or withHandler()), got ${describeValue(program)}. Did you pass the factory instead of calling it?`,
+    throw showTraceback(
+      new TypeError(
+        `${caller}() expects a program (made by fn(), program(), pure() or withHandler()), got ${notAProgramHint(program)}.`,
+      ),
     )
   }
   const handlers = options?.handlers

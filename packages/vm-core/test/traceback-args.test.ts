@@ -25,7 +25,7 @@ describe("arguments in traceback frames", () => {
     ["no argument", [], "fails()"],
     ["one number", [7], "fails(7)"],
     ["one string", ["x"], 'fails("x")'],
-    ["one array", [[1, 2]], "fails(array(2))"],
+    ["one array", [[1, 2]], "fails([1, 2])"],
     ["one undefined", [undefined], "fails(undefined)"],
     ["two arguments", [1, "b"], 'fails(1, "b")'],
   ])("%s shows as passed", (_case, args, call) => {

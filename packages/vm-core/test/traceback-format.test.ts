@@ -154,7 +154,13 @@ describe("formatTraceback layout", () => {
     expect(text.at(-1)).toBe("Error: corrupt data for item primary")
   })
 
-  it("renders a value that is not an error as itself", () => {
-    expect(formatTraceback("just a string")).toBe("just a string")
+  it("renders a value no machine threw by its content, under an empty header", () => {
+    expect(formatTraceback("just a string").split("\n")).toEqual([
+      "effvm Traceback (most recent call last):",
+      "",
+      "  (no frames outside effvm)",
+      "",
+      'thrown value: "just a string"',
+    ])
   })
 })

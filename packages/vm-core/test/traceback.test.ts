@@ -91,8 +91,9 @@ describe("frames", () => {
     expect(frames[0]!.file).toBe(thisFile)
   })
 
-  it("an error thrown by a helper function the generator called points at the generator's own line", () => {
+  it("an error thrown by a helper function the generator called points at the generator's own line, then at the helper's throw", () => {
     let callLine = 0
+    const throwLine = lineHere() + 2
     const fail = (): never => {
       throw new Error("from a helper")
     }
@@ -101,9 +102,15 @@ describe("frames", () => {
       fail()
     })
 
-    const [frame] = framesOf(thrownBy(() => run(usesHelper)))
+    const [frame, helper] = framesOf(thrownBy(() => run(usesHelper)))
 
-    expect(frame).toMatchObject({ call: "usesHelper()", line: callLine, lineKind: "raise" })
+    expect(frame).toMatchObject({ call: "usesHelper()", line: callLine, lineKind: "live" })
+    expect(helper).toMatchObject({
+      call: "fail()",
+      line: throwLine,
+      lineKind: "raise",
+      plain: true,
+    })
   })
 
   it("a frame that is not the raising one shows its definition site by default", () => {

@@ -16,7 +16,8 @@ Usage:
   effvm --version                show the version
 
 The module (.js, .mjs, .ts, .mts …; TypeScript is loaded through tsx) exports a program,
-or a function returning one (called with no arguments). It runs under the scheduler with
+or a plain function returning one (called with no arguments); not an uncalled fn(...)
+factory. It runs under the scheduler with
 runAsync and the default handlers (reader, state, writer, log). The result is printed
 to stdout (nothing for undefined); log(...) entries go to stderr.
 

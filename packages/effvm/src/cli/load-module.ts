@@ -2,6 +2,7 @@ import { statSync } from "node:fs"
 import { extname, relative, resolve } from "node:path"
 import { pathToFileURL } from "node:url"
 import { Program } from "@effvm/vm-core"
+import { factoryDef } from "@effvm/vm-core/internal"
 
 /** Input the command cannot run: the message is the one line the user sees (exit 2). */
 export class BadInput extends Error {
@@ -60,6 +61,14 @@ export async function loadProgram(
   }
   const value = namespace[exportName]
   if (value instanceof Program) return value
+  const factory = factoryDef(value)
+  if (factory !== undefined) {
+    // An uncalled fn(...) factory: calling it with no arguments would run it with undefined
+    // for every parameter, so say what to export instead.
+    throw new BadInput(
+      `${what} of ${shown} is the program factory ${factory.name} (made by fn()), not a program: export a program, e.g. export default ${factory.name}(...) called with its arguments, or program(function* main() { ... })`,
+    )
+  }
   if (typeof value === "function") {
     let made: unknown
     try {

@@ -4,7 +4,6 @@ import { realClock, scheduled, VirtualClock } from "@effvm/scheduler"
 import type { TimelineOutcome } from "@effvm/timeline"
 import {
   formatTraceback,
-  getTraceback,
   type Program,
   type RunOptions,
   runAsync,
@@ -143,9 +142,10 @@ function render(value: unknown): string {
   return typeof value === "string" ? value : inspect(value, { depth: 8, colors: false })
 }
 
-/** The traceback of an error that went through the machine, else its JS stack. */
+/**
+ * The traceback of the error: its program frames when it went through the machine, else
+ * (a module that failed to load, say) the user frames of its JS stack.
+ */
 export function describeFailure(error: unknown): string {
-  if (getTraceback(error) !== undefined) return formatTraceback(error)
-  if (error instanceof Error && typeof error.stack === "string") return error.stack
-  return String(error)
+  return formatTraceback(error)
 }

@@ -38,18 +38,26 @@ export class UnhandledEffectError extends Error {
   readonly handlersInScope: readonly string[]
 
   constructor(effect: unknown, handlersInScope: readonly string[], where: string) {
-    const className = (effect as object | null)?.constructor?.name ?? "Effect"
     const scope = handlersInScope.length
       ? `Handlers in scope, innermost first: ${handlersInScope.join(", ")}.`
       : "No handlers are in scope."
-    super(
-      `Unhandled effect ${describeEffect(effect)} in ${where}. ${scope} ` +
-        `Install a handler for ${className} (withHandler(handler(...), program)).`,
-    )
+    super(`Unhandled effect ${describeEffect(effect)} in ${where}. ${scope} ${hintFor(effect)}`)
     this.name = "UnhandledEffectError"
     this.effect = effect
     this.handlersInScope = handlersInScope
   }
+}
+
+/**
+ * What an unhandled-effect message suggests: the effect class's own `unhandledHint` (a
+ * static string, inherited by subclasses), else to install a handler for its class.
+ */
+function hintFor(effect: unknown): string {
+  const cls = (effect as object | null)?.constructor as
+    | { name?: string; unhandledHint?: unknown }
+    | undefined
+  if (typeof cls?.unhandledHint === "string") return cls.unhandledHint
+  return `Install a handler for ${cls?.name ?? "Effect"} (withHandler(handler(...), program)).`
 }
 
 /**

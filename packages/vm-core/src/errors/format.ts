@@ -1,6 +1,10 @@
+import { describeValue } from "../effect.js"
 import type { Verdict } from "../machine/continuation.js"
 import type { Traceback, TracebackFrame, TracebackSection } from "./traceback.js"
 import { getTraceback } from "./traceback.js"
+
+/** Marks a frame whose location is its program's definition, not the line it stood at. */
+const DEFINED_AT = "(defined at)"
 
 const causeSentence = "The above exception was the direct cause of the following exception:"
 const suppressedSentence =
@@ -27,8 +31,14 @@ export const verdictSymbols: Readonly<Record<Verdict, string>> = {
  * ```
  */
 export function formatTraceback(error: unknown): string {
-  const tb = getTraceback(error)
-  if (tb === undefined) return `${String(error)}`
+  const tb = getTraceback(error) ?? {
+    sections: [],
+    errorType: "thrown value",
+    message: describeValue(error, 120),
+    cause: undefined,
+    errors: [],
+    suppressed: [],
+  }
   return render(tb).join("\n")
 }
 
@@ -37,8 +47,11 @@ function render(tb: Traceback): string[] {
   if (tb.cause !== undefined) lines.push(...render(tb.cause), "", causeSentence, "")
   for (const sub of tb.suppressed) lines.push(...render(sub), "", suppressedSentence, "")
   lines.push("effvm Traceback (most recent call last):")
+  if (tb.sections.every((section) => section.frames.length === 0))
+    lines.push("", "  (no frames outside effvm)")
   tb.sections.forEach((section, i) => {
-    if (i > 0 && section.boundary !== undefined) {
+    // Every task names itself, the first too; the root task (no boundary) needs no name.
+    if (section.boundary !== undefined) {
       const b = section.boundary
       const site = typeof b.spawnSite === "string" ? ` (spawned at ${b.spawnSite})` : ""
       const name = typeof b.name === "string" && b.name ? ` "${b.name}"` : ""
@@ -47,10 +60,7 @@ function render(tb: Traceback): string[] {
     const cleanup = section.boundary?.cleanup
     if (typeof cleanup === "string") lines.push("", `  ${cleanupNote(section.boundary!, cleanup)}`)
     for (const [frame, count] of folded(section.frames)) {
-      lines.push(
-        "",
-        `  ${frame.call}  ${frame.file ?? "<unknown>"}${frame.line ? `:${frame.line}` : ""}`,
-      )
+      lines.push("", `  ${frame.call}  ${whereOf(frame)}`)
       const text = sourceLine(frame)
       if (text) lines.push(`    ${text}`)
       if (count > 1)
@@ -69,6 +79,13 @@ function render(tb: Traceback): string[] {
   return lines
 }
 
+/** `file:line`, marked when it is a definition site; a handler's frame says it is one. */
+function whereOf(frame: TracebackFrame): string {
+  if (frame.file === undefined && frame.handler) return "(handler)"
+  const where = `${frame.file ?? "<unknown>"}${frame.line ? `:${frame.line}` : ""}`
+  return frame.lineKind === "definition" ? `${DEFINED_AT} ${where}` : where
+}
+
 /** `raised during cleanup of task 4 "leaf 1-1" (cancelled)`: a finally raised it. */
 function cleanupNote(b: Readonly<Record<string, unknown>>, why: string): string {
   const name = typeof b.name === "string" && b.name ? ` "${b.name}"` : ""
@@ -80,7 +97,12 @@ function performingLines(frame: TracebackFrame): string[] {
   if (frame.effect === undefined) return []
   const handlers = frame.handlers ?? []
   const seen = handlers.map((h) => `${h.handler} ${verdictSymbols[h.verdict]}`).join(", ")
-  return [`    performing ${frame.effect}`, `    handlers: ${seen || "none saw it"}`]
+  const notOffered = frame.notOffered?.length ? frame.notOffered.join(", ") : undefined
+  const line =
+    seen && notOffered
+      ? `${seen}; in scope but not offered it: ${notOffered}`
+      : seen || (notOffered ? `none handles it (in scope: ${notOffered})` : "none in scope")
+  return [`    performing ${frame.effect}`, `    handlers: ${line}`]
 }
 
 /** Under the frame an error crossed into: which task it came from, and during what. */

@@ -126,3 +126,36 @@ export function originOf(error: unknown): ErrorOrigin | undefined {
   if (error === null || typeof error !== "object") return undefined
   return OriginStamp.read(error)
 }
+
+/**
+ * A thrown value that is not an object (`throw "str"`) cannot carry its origin, so the last
+ * few such throws are remembered here, by value, for the traceback of the one that leaves
+ * `run`. A bounded ring: the only record of errors effvm keeps outside the errors.
+ */
+const thrownValues: { value: unknown; origin: ErrorOrigin }[] = []
+const THROWN_VALUES_KEPT = 8
+
+/** @internal records where a value that is not an object was thrown. */
+export function recordThrownValue(value: unknown, frame: Frame | null): void {
+  const again = thrownValues.findIndex((t) => Object.is(t.value, value))
+  // The same throw unwinding through a caller keeps its first record, as an error does.
+  if (again >= 0 && isWithin(thrownValues[again]!.origin.frame, frame)) return
+  if (again >= 0) thrownValues.splice(again, 1)
+  else if (thrownValues.length === THROWN_VALUES_KEPT) thrownValues.shift()
+  thrownValues.push({
+    value,
+    origin: { frame, performing: null, live: liveLinesFrom(frame), crossings: [], settled: true },
+  })
+}
+
+function isWithin(inner: Frame | null, outer: Frame | null): boolean {
+  for (let f = inner; f !== null; f = f.parent) if (f === outer) return true
+  return false
+}
+
+/** @internal where a value that is not an object was last thrown, if it is remembered. */
+export function thrownValueOrigin(value: unknown): ErrorOrigin | undefined {
+  for (let i = thrownValues.length - 1; i >= 0; i--)
+    if (Object.is(thrownValues[i]!.value, value)) return thrownValues[i]!.origin
+  return undefined
+}

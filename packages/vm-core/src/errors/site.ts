@@ -28,7 +28,7 @@ function internalDir(): string | undefined {
 // effvm's packages, in the workspace (sources or build) or installed. Their tests and
 // examples are user code: only `src/` and `dist/` count as effvm's own.
 const effvmPackageFile =
-  /\/(?:packages\/(?:vm-core|handlers|scheduler|effvm)|node_modules\/@effvm\/[^/]+|node_modules\/effvm)\/(?:src|dist)\//
+  /\/(?:packages\/(?:vm-core|handlers|scheduler|interop|effvm)|node_modules\/@effvm\/[^/]+|node_modules\/effvm)\/(?:src|dist)\//
 
 /** True for a location inside effvm's own sources (never shown in tracebacks). */
 export function isInternalFile(file: string): boolean {

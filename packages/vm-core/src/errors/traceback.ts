@@ -2,13 +2,17 @@ import { describeEffect, describeValue, type Effect } from "../effect.js"
 import { type Continuation, K_RESUMED, type Verdict } from "../machine/continuation.js"
 import {
   argsOf,
+  FRAME_HANDLER,
   FRAME_PROGRAM,
   FRAME_PROMPT,
   type Frame,
+  type HandlerFrame,
   type PromptFrame,
 } from "../machine/frames.js"
 import { getExecutionContext } from "./context.js"
-import { type OriginSite, originOf, type Performing } from "./origin.js"
+import { UnhandledEffectError } from "./errors.js"
+import { type OriginSite, originOf, type Performing, thrownValueOrigin } from "./origin.js"
+import { jsStackOf, runSiteOf } from "./shown.js"
 import { firstUserLocation, isInternalFile, type SourceLocation, shortPath } from "./site.js"
 
 /**
@@ -40,14 +44,27 @@ export interface TracebackFrame {
   readonly file: string | undefined
   readonly line: number | undefined
   /**
-   * `"raise"`: the line that threw (from the JS stack); `"live"`: the line the frame was
-   * suspended at (`captureStacks: "full"`); `"definition"`: the program's definition site.
+   * `"raise"`: the line that threw (from the JS stack); `"live"`: the line the frame stood
+   * at (a call into a helper function, or the suspension under `captureStacks: "full"`);
+   * `"definition"`: the program's definition site (rendered as `(defined at)`).
    */
   readonly lineKind: "raise" | "live" | "definition"
+  /**
+   * `true` for a plain function (not a program) read from the error's JS stack: a helper
+   * the raising frame called, or the user code an error with no program frames came from.
+   */
+  readonly plain?: boolean
+  /** `true` for a handler's frame (`cache(Ask("db"), k)`): an error raised at its own step. */
+  readonly handler?: boolean
   /** The effect the frame was performing when the error reached it, e.g. `Ask("db")`. */
   readonly effect?: string
   /** The handlers that saw that effect, in the order they saw it, with their verdicts. */
   readonly handlers?: readonly TracebackVerdict[]
+  /**
+   * For an unhandled effect: the handlers in scope that were not offered it (their
+   * `handles` did not match), innermost first, so the traceback and the message agree.
+   */
+  readonly notOffered?: readonly string[]
   /**
    * A recursion folded (deep or runaway recursion): this frame ends a block of `cycle`
    * frames (1 when absent) that stood `repeated` times back to back; the block is shown
@@ -96,8 +113,11 @@ export interface Traceback {
 }
 
 /**
- * The structured traceback of an error that went through an effvm machine, or `undefined`
- * for a value that is not an object. An error the machine never saw has no sections.
+ * The structured traceback of an error (SPEC §6). An error that never went through a
+ * machine (or whose program frames are all effvm's own) gets one section of the user
+ * frames of its JS stack, or, when that has none, of the code that ran it (`run(...)`). A thrown value that is not an object has a traceback when the
+ * machine saw it thrown, else `undefined`; its `errorType` is `"thrown value"` and its
+ * `message` its content, as for an object that is not an `Error`.
  *
  * @example
  * ```ts
@@ -105,7 +125,8 @@ export interface Traceback {
  * ```
  */
 export function getTraceback(error: unknown, seen = new Set<unknown>()): Traceback | undefined {
-  if (error === null || typeof error !== "object" || seen.has(error)) return undefined
+  if (error === null || typeof error !== "object") return thrownValueTraceback(error)
+  if (seen.has(error)) return undefined
   seen.add(error)
   const origin = originOf(error)
   const boundaries = (getExecutionContext(error)?.entries ?? []).filter(
@@ -117,9 +138,17 @@ export function getTraceback(error: unknown, seen = new Set<unknown>()): Traceba
     const sites: OriginSite[] = [origin, ...origin.crossings]
     sites.forEach((site, i) => {
       sections.unshift({
-        frames: framesOf(site, i === 0 ? (error as Error) : undefined),
+        frames: framesOf(site, i === 0 ? error : undefined),
         boundary: boundaries[i] ?? undefined,
       })
+    })
+  }
+  if (sections.every((s) => s.frames.length === 0)) {
+    const own = stackFrames(error)
+    const runSite = runSiteOf(error)
+    sections.splice(0, sections.length, {
+      frames: own.length > 0 || runSite === undefined ? own : stackFrames(runSite, "live"),
+      boundary: sections.at(-1)?.boundary,
     })
   }
   const e = error as {
@@ -129,13 +158,35 @@ export function getTraceback(error: unknown, seen = new Set<unknown>()): Traceba
     errors?: unknown
     suppressed?: unknown
   }
+  const errorLike = error instanceof Error || typeof e.message === "string"
   return {
     sections,
-    errorType: typeof e.name === "string" ? e.name : (error.constructor?.name ?? "Error"),
-    message: typeof e.message === "string" ? e.message : describeValue(error),
+    errorType: !errorLike
+      ? THROWN_VALUE
+      : typeof e.name === "string"
+        ? e.name
+        : (error.constructor?.name ?? "Error"),
+    message: errorLike ? String(e.message ?? "") : describeValue(error, THROWN_VALUE_BUDGET),
     cause: getTraceback(e.cause, seen),
     errors: tracebacksOf(e.errors, seen),
     suppressed: tracebacksOf(e.suppressed, seen),
+  }
+}
+
+/** How a traceback names a thrown value that is not an error, and how much of it it shows. */
+const THROWN_VALUE = "thrown value"
+const THROWN_VALUE_BUDGET = 120
+
+function thrownValueTraceback(value: unknown): Traceback | undefined {
+  const origin = thrownValueOrigin(value)
+  if (origin === undefined) return undefined
+  return {
+    sections: [{ frames: framesOf(origin, undefined), boundary: undefined }],
+    errorType: THROWN_VALUE,
+    message: describeValue(value, THROWN_VALUE_BUDGET),
+    cause: undefined,
+    errors: [],
+    suppressed: [],
   }
 }
 
@@ -144,23 +195,43 @@ function tracebacksOf(list: unknown, seen: Set<unknown>): Traceback[] {
   return list.map((x) => getTraceback(x, seen)).filter((t): t is Traceback => t !== undefined)
 }
 
+/**
+ * @internal How a traceback names a program frame: `leafWorker("1-2")`; `undefined` for a
+ * frame that is not a user program's (a handler, a boundary, effvm's own programs).
+ */
+export function callOf(f: Frame): string | undefined {
+  if (f.kind !== FRAME_PROGRAM || f.def === null || f.def.site?.internal) return undefined
+  const args =
+    argsOf(f)
+      ?.map((v) => describeValue(v))
+      .join(", ") ?? ""
+  return `${f.def.name}(${args})`
+}
+
 /** The program frames from the site outwards to its task's root, outermost first. */
-function framesOf(site: OriginSite, raised: Error | undefined): TracebackFrame[] {
+function framesOf(site: OriginSite, raised: object | undefined): TracebackFrame[] {
   const out: TracebackFrame[] = []
   const shown = foldRepeats(programFramesOf(site), site.live)
+  // An error raised at a handler's own step (a continuation resumed twice) shows that
+  // handler: its frame is where the mistake is.
+  const atHandler = site.frame !== null && site.frame.kind === FRAME_HANDLER
+  if (atHandler) out.push(handlerFrame(site.frame as HandlerFrame, site))
   for (let i = shown.length - 1; i >= 0; i--) {
     const { frame: f, times, cycle } = shown[i]!
-    const innermost = i === shown.length - 1
+    const innermost = i === shown.length - 1 && !atHandler
     const p = f.def!
     const defSite = p.site
-    const args = argsOf(f)?.map(describeValue).join(", ") ?? ""
-    const call = `${p.name}(${args})`
+    const call = callOf(f)!
     let where: SourceLocation | undefined
     let lineKind: TracebackFrame["lineKind"] = "definition"
+    let helpers: TracebackFrame[] = []
     // An error thrown at a perform site was raised by a handler or the machine, not here.
-    if (innermost && raised !== undefined && site.performing === null)
-      where = raiseLocation(raised, p.name)
-    if (where !== undefined) lineKind = "raise"
+    if (innermost && raised !== undefined && site.performing === null) {
+      const raise = raiseLocation(raised, p.name)
+      where = raise?.own
+      helpers = raise?.helpers ?? []
+    }
+    if (where !== undefined) lineKind = helpers.length > 0 ? "live" : "raise"
     else {
       const live = site.live?.get(f)
       where = live ? firstUserLocation(live) : undefined
@@ -174,17 +245,42 @@ function framesOf(site: OriginSite, raised: Error | undefined): TracebackFrame[]
       lineKind,
     }
     if (times > 1) frame = { ...frame, repeated: times, ...(cycle > 1 ? { cycle } : {}) }
+    // Built innermost first and reversed at the end: the helpers, innermost first, go in
+    // before the frame that called them.
+    out.push(...helpers)
     out.push(
       innermost && site.performing !== null && site.frame === f
-        ? {
-            ...frame,
-            effect: describeEffect(site.performing.effect),
-            handlers: verdictsOf(site.performing),
-          }
+        ? performingFrame(frame, site.performing, raised)
         : frame,
     )
   }
   return out.reverse()
+}
+
+function handlerFrame(f: HandlerFrame, site: OriginSite): TracebackFrame {
+  const live = site.live?.get(f)
+  const where = live ? firstUserLocation(live) : undefined
+  return {
+    call: `${f.via.handler.name}(${describeEffect(f.k.effect)}, k)`,
+    file: where ? shortPath(where.file) : undefined,
+    line: where?.line,
+    lineKind: where ? "live" : "definition",
+    handler: true,
+  }
+}
+
+function performingFrame(
+  frame: TracebackFrame,
+  performing: Performing,
+  raised: object | undefined,
+): TracebackFrame {
+  const handlers = verdictsOf(performing)
+  const withEffect = { ...frame, effect: describeEffect(performing.effect), handlers }
+  if (!(raised instanceof UnhandledEffectError) || raised.effect !== performing.effect)
+    return withEffect
+  const offered = new Set(handlers.map((h) => h.handler))
+  const notOffered = raised.handlersInScope.filter((name) => !offered.has(name))
+  return notOffered.length > 0 ? { ...withEffect, notOffered } : withEffect
 }
 
 /** The user's program frames from the site out to its task's root, outermost first. */
@@ -258,26 +354,33 @@ const stackEntry = /^\s*at (?:(.*?) \()?(.*?)(?::(\d+):(\d+))?\)?$/
 const generatorStep = /\.(?:next|throw|return)$/
 
 /**
- * The line the error was thrown from, when the frame's own code threw it: the user
- * locations on top of its stack, down to the generator step that ran them. An error made by
- * the machine or by a handler (an unhandled effect, a bad yield, a handler's throw) has no
- * generator step under its user locations, so it has no raise line.
+ * Where the error was thrown, when the frame's own code threw it: the user locations on
+ * top of its stack, down to the generator step that ran them. `own` is the line in the
+ * program's generator; `helpers` the user's plain functions it called on the way to the
+ * `throw`, innermost first. An error made by the machine or by a handler (an unhandled
+ * effect, a bad yield, a handler's throw) has no generator step under its user locations,
+ * so it has no raise line.
  */
-function raiseLocation(error: Error, programName: string): SourceLocation | undefined {
-  const stack = typeof error.stack === "string" ? error.stack.split("\n") : []
+function raiseLocation(
+  error: object,
+  programName: string,
+): { own: SourceLocation; helpers: TracebackFrame[] } | undefined {
   const userTop: SourceLocation[] = []
-  for (const text of stack) {
+  let reachedStep = false
+  for (const text of stackLines(error)) {
     const m = stackEntry.exec(text)
     if (!m || !text.trimStart().startsWith("at ")) continue
     const fnName = m[1]
     if (m[3] === undefined) {
       // `at walk.next (<anonymous>)`: the generator step; what stood above it is the raise.
-      if (fnName !== undefined && generatorStep.test(fnName)) break
+      if (fnName !== undefined && generatorStep.test(fnName)) {
+        reachedStep = true
+        break
+      }
       continue
     }
-    let file = m[2] ?? ""
-    if (file.startsWith("file://")) file = decodeURI(file.slice("file://".length))
-    if (isInternalFile(file)) return ownLine(userTop, programName)
+    const file = fileOf(m[2] ?? "")
+    if (isInternalFile(file)) break
     userTop.push({
       functionName: fnName || undefined,
       file,
@@ -285,13 +388,65 @@ function raiseLocation(error: Error, programName: string): SourceLocation | unde
       column: Number(m[4]),
     })
   }
-  if (userTop.length === 0) return undefined
-  return ownLine(userTop, programName) ?? userTop[userTop.length - 1]
+  const ownIndex = userTop.findIndex((loc) => loc.functionName?.split(".").pop() === programName)
+  const at = ownIndex >= 0 ? ownIndex : reachedStep ? userTop.length - 1 : -1
+  if (at < 0) return undefined
+  const helpers = userTop
+    .slice(0, at)
+    .filter((loc) => isUserFile(loc.file))
+    .map((loc, i) => plainFrame(loc, i === 0 ? "raise" : "live"))
+  return { own: userTop[at]!, helpers }
 }
 
-/** Among user locations, the one in the program's own generator function. */
-function ownLine(userTop: SourceLocation[], programName: string): SourceLocation | undefined {
-  return userTop.find((loc) => loc.functionName?.split(".").pop() === programName)
+/** The user frames of an error's JS stack, outermost first (an error no machine saw). */
+function stackFrames(
+  error: object,
+  innermost: TracebackFrame["lineKind"] = "raise",
+): TracebackFrame[] {
+  const out: TracebackFrame[] = []
+  for (const text of stackLines(error)) {
+    const m = stackEntry.exec(text)
+    if (!m || !text.trimStart().startsWith("at ") || m[3] === undefined) continue
+    const file = fileOf(m[2] ?? "")
+    if (!isUserFile(file)) continue
+    const loc = { functionName: m[1] || undefined, file, line: Number(m[3]), column: Number(m[4]) }
+    out.push(plainFrame(loc, out.length === 0 ? innermost : "live"))
+  }
+  // The outermost nameless frame is a module's top-level code, as Python's `<module>`.
+  const outermost = out[out.length - 1]
+  if (outermost?.call === "<anonymous>()") out[out.length - 1] = { ...outermost, call: "<module>" }
+  return out.reverse()
+}
+
+function plainFrame(loc: SourceLocation, lineKind: TracebackFrame["lineKind"]): TracebackFrame {
+  const name = (loc.functionName ?? "").replace(/^(?:Object|Module|async)\.?\s*/, "")
+  return {
+    call: `${name || "<anonymous>"}()`,
+    file: shortPath(loc.file),
+    line: loc.line,
+    lineKind,
+    plain: true,
+  }
+}
+
+function stackLines(error: object): string[] {
+  const stack = jsStackOf(error)
+  return typeof stack === "string" ? stack.split("\n") : []
+}
+
+function fileOf(text: string): string {
+  return text.startsWith("file://") ? decodeURI(text.slice("file://".length)) : text
+}
+
+/** User code: not effvm's own, not Node's, not a dependency in `node_modules`. */
+function isUserFile(file: string): boolean {
+  return (
+    file !== "" &&
+    file !== "<anonymous>" &&
+    !isInternalFile(file) &&
+    !file.includes("/node_modules/") &&
+    !file.startsWith("node:")
+  )
 }
 
 /**

@@ -8,7 +8,7 @@ import {
   settle,
 } from "../errors/context.js"
 import { Interrupt } from "../errors/errors.js"
-import { recordOrigin } from "../errors/origin.js"
+import { recordOrigin, recordThrownValue } from "../errors/origin.js"
 import { throwAt } from "./close.js"
 import { type Continuation, K_ABANDONED } from "./continuation.js"
 import { perform } from "./dispatch.js"
@@ -29,7 +29,10 @@ export function startErrorDispatch(vm: Machine): void {
   const forced = vm.forceEnrich
   vm.forceEnrich = false
   vm.mode = MODE_THROW
-  if (error === null || typeof error !== "object") return
+  if (error === null || typeof error !== "object") {
+    recordThrownValue(error, vm.failedFrame ?? vm.top)
+    return
+  }
   // Every error gets its origin, even those that bypass enrichment (tracebacks, §6).
   // A crossing (forced) was recorded where it was decided, with the effect it interrupts.
   if (!forced) recordOrigin(error, vm.failedFrame ?? vm.top)
