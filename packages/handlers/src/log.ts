@@ -76,6 +76,8 @@ export const log: LogFunction = Object.assign((...args: unknown[]) => new Log("i
  *
  * @example
  * ```ts
+ * const logs = logger()
+ * run(withHandler(logs, main))
  * const warnings = logs.entries.filter((e: LogEntry) => e.level === "warn")
  * ```
  */

@@ -52,6 +52,8 @@ function exitOf<A, E>(fiber: Fiber.Fiber<A, E>): Promise<Exit.Exit<A, E>> {
  *
  * @example
  * ```ts
+ * import { Effect } from "effect"
+ *
  * const main = program(function* main() {
  *   const n = yield* fromEffect(Effect.succeed(20))
  *   return n + (yield* fromEffect(Effect.promise(() => Promise.resolve(22))))

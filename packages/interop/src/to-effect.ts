@@ -35,6 +35,8 @@ export interface ToEffectOptions {
  *
  * @example
  * ```ts
+ * import { Effect } from "effect"
+ *
  * const main = program(function* main() {
  *   yield* sleep(10)
  *   return `hello from ${yield* ask("region")}`

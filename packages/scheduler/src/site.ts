@@ -10,7 +10,8 @@ import { CapturedSite, captureCallerStack, type SourceLocation } from "@effvm/vm
  *
  * @example
  * ```ts
- * const where: SiteLocation | undefined = boundary.spawnLocation?.location
+ * const boundary = getExecutionContext(error)?.entries.find((e) => e.kind === "spawn_boundary")
+ * const where: SiteLocation | undefined = (boundary?.spawnLocation as SpawnSite | undefined)?.location
  * ```
  */
 export type SiteLocation = SourceLocation
@@ -71,10 +72,15 @@ export function captureSpawnSite(entry: Function): SpawnSite {
  *
  * @example
  * ```ts
- * const limit = limitStackToCaller()
- * const capture = new Error() // right here, not in a helper: two frames only
- * Error.stackTraceLimit = limit
- * return new Spawn(program, options, new SpawnSite(capture))
+ * class Spawn extends Effect<void> {
+ *   constructor(readonly site: SpawnSite) { super() }
+ * }
+ * function spawnHere() {
+ *   const limit = limitStackToCaller()
+ *   const capture = new Error() // right here, not in a helper: two frames only
+ *   Error.stackTraceLimit = limit
+ *   return new Spawn(new SpawnSite(capture))
+ * }
  * ```
  */
 export function limitStackToCaller(): number {

@@ -192,6 +192,7 @@ export class Task<T = unknown> implements Waitable {
   get pending(): PendingThrow[] | null {
     return this.extras === null ? null : this.extras.pending
   }
+  /** @internal */
   set pending(entries: PendingThrow[] | null) {
     if (entries !== null || this.extras !== null) extrasOf(this).pending = entries
   }
@@ -200,6 +201,7 @@ export class Task<T = unknown> implements Waitable {
   get children(): Set<Task<unknown>> | null {
     return this.extras === null ? null : this.extras.children
   }
+  /** @internal */
   set children(children: Set<Task<unknown>> | null) {
     if (children !== null || this.extras !== null) extrasOf(this).children = children
   }
@@ -208,6 +210,7 @@ export class Task<T = unknown> implements Waitable {
   get locals(): Map<TaskLocalKey<unknown>, unknown> | null {
     return this.extras === null ? null : this.extras.locals
   }
+  /** @internal */
   set locals(locals: Map<TaskLocalKey<unknown>, unknown> | null) {
     if (locals !== null || this.extras !== null) extrasOf(this).locals = locals
   }
@@ -216,6 +219,7 @@ export class Task<T = unknown> implements Waitable {
   get crossed(): boolean {
     return this.extras?.crossed === true
   }
+  /** @internal */
   set crossed(crossed: boolean) {
     if (crossed || this.extras !== null) extrasOf(this).crossed = crossed
   }
@@ -224,6 +228,7 @@ export class Task<T = unknown> implements Waitable {
   get incoming(): IncomingError[] | null {
     return this.extras === null ? null : this.extras.incoming
   }
+  /** @internal */
   set incoming(entries: IncomingError[] | null) {
     if (entries !== null || this.extras !== null) extrasOf(this).incoming = entries
   }
@@ -232,6 +237,7 @@ export class Task<T = unknown> implements Waitable {
   get heldPermit(): Semaphore | null {
     return this.extras === null ? null : this.extras.heldPermit
   }
+  /** @internal */
   set heldPermit(semaphore: Semaphore | null) {
     if (semaphore !== null || this.extras !== null) extrasOf(this).heldPermit = semaphore
   }
@@ -240,6 +246,7 @@ export class Task<T = unknown> implements Waitable {
   get scope(): CancelScope | null {
     return this.extras === null ? null : this.extras.scope
   }
+  /** @internal */
   set scope(scope: CancelScope | null) {
     if (scope !== null || this.extras !== null) extrasOf(this).scope = scope
   }
@@ -248,6 +255,7 @@ export class Task<T = unknown> implements Waitable {
   get watchdog(): Watchdog | null {
     return this.extras === null ? null : this.extras.watchdog
   }
+  /** @internal */
   set watchdog(watchdog: Watchdog | null) {
     if (watchdog !== null || this.extras !== null) extrasOf(this).watchdog = watchdog
   }

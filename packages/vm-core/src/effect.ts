@@ -27,7 +27,7 @@ Object.defineProperty(Effect.prototype, "effvmTag", { value: TAG_EFFECT })
  * @example
  * ```ts
  * const answered: readonly EffectClass[] = [Ask, Get]
- * handler((eff, k) => Transfer(k, lookup(eff)), { handles: answered })
+ * handler((eff, k) => Transfer(k, eff instanceof Ask ? env[eff.key] : undefined), { handles: answered })
  * ```
  */
 // biome-ignore lint/suspicious/noExplicitAny: constructor parameters of user effect classes vary

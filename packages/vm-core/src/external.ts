@@ -8,7 +8,7 @@ import { Effect } from "./effect.js"
  *
  * @example
  * ```ts
- * const user = yield* new AwaitExternal(fetchUser(id)) // or awaitExternal(fetchUser(id))
+ * const user = yield* new AwaitExternal(fetchJson("/users/7")) // or awaitExternal(fetchJson(…))
  * ```
  */
 export class AwaitExternal<T = unknown> extends Effect<T> {

@@ -23,8 +23,9 @@ export type HandlerFunction<E extends Effect<unknown> = Effect<unknown>> = (
  *
  * @example
  * ```ts
- * const options: HandlerOptions<[typeof Ask]> = { handles: [Ask], name: "config" }
- * handler((eff, k) => Transfer(k, config[eff.key]), options)
+ * const config: Record<string, unknown> = { region: "eu" }
+ * const options: HandlerOptions = { handles: [Ask], name: "config" }
+ * handler((eff, k) => Transfer(k, config[(eff as Ask<unknown>).key]), options)
  * ```
  */
 export interface HandlerOptions<C extends readonly EffectClass[] = readonly EffectClass[]> {
@@ -39,7 +40,7 @@ export interface HandlerOptions<C extends readonly EffectClass[] = readonly Effe
  *
  * @example
  * ```ts
- * const h: HandlerDef = handler((eff, k) => Transfer(k, 1), { handles: [One] })
+ * const h: HandlerDef = handler((eff, k) => Transfer(k, 1), { handles: [Tick] })
  * run(withHandler(h, main()))
  * ```
  */
@@ -138,7 +139,7 @@ export function withHandler<T>(h: HandlerDef | HandlerFunction, body: Program<T>
  *
  * @example
  * ```ts
- * run(withHandlers([logger, reader(env)], main()))
+ * run(withHandlers([logger(), reader(env)], main()))
  * ```
  */
 export function withHandlers<T>(

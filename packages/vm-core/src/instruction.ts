@@ -53,7 +53,7 @@ const cursor: Iterator<unknown, unknown, unknown> = {
  * @example
  * ```ts
  * function* body(): Generator<Instruction<unknown>, number, unknown> {
- *   return (yield* new Ask<number>("n")) + (yield* helper())
+ *   return (yield* new Ask<number>("n")) + (yield* compute(1))
  * }
  * ```
  */

@@ -236,7 +236,7 @@ export function run<T>(program: Program<T>, options?: RunOptions): T {
  *
  * @example
  * ```ts
- * await runAsync(program(function* () { return yield* awaitExternal(fetchUser()) }))
+ * await runAsync(program(function* () { return yield* awaitExternal(fetchJson("/users/1")) }))
  * ```
  */
 export async function runAsync<T>(program: Program<T>, options?: RunOptions): Promise<T> {

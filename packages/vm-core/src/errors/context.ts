@@ -6,8 +6,11 @@ import { originOf } from "./origin.js"
  *
  * @example
  * ```ts
- * const entry: ContextEntry = { kind: "request", id: "r-17" }
- * eff.context.add(entry)
+ * handler(function* requestId(eff: GetExecutionContext, k) {
+ *   const entry: ContextEntry = { kind: "request", id: "r-17" }
+ *   eff.context.add(entry)
+ *   return yield* Transfer(k, eff.context)
+ * }, { handles: [GetExecutionContext] })
  * ```
  */
 export interface ContextEntry {

@@ -9,7 +9,11 @@ import { settleInstancesOf } from "./context.js"
  * @example
  * ```ts
  * class Shutdown extends Interrupt {}
- * try { ... } catch (e) { if (e instanceof Interrupt) throw e }
+ * try {
+ *   yield* work()
+ * } catch (e) {
+ *   if (e instanceof Interrupt) throw e // never swallow a cancellation or a stop
+ * }
  * ```
  */
 export class Interrupt extends Error {

@@ -123,6 +123,9 @@ export function captureSite(): CapturedSite {
  *
  * @example
  * ```ts
+ * class Spawn extends Effect<void> {
+ *   constructor(readonly program: Program<unknown>, readonly site: CapturedSite) { super() }
+ * }
  * export function spawn(program: Program<unknown>) {
  *   return new Spawn(program, new CapturedSite(captureCallerStack(spawn)))
  * }

@@ -10,7 +10,7 @@ import { firstUserLocation, isInternalFile, type SourceLocation, shortPath } fro
  *
  * @example
  * ```ts
- * getTraceback(e)?.sections.at(-1)?.frames.at(-1)?.handlers // [{ handler: "cache", verdict: "passed" }, …]
+ * getTraceback(error)?.sections.at(-1)?.frames.at(-1)?.handlers // [{ handler: "cache", verdict: "passed" }, …]
  * ```
  */
 export interface TracebackVerdict {
@@ -91,6 +91,9 @@ export interface Traceback {
  * try { run(main()) } catch (e) { getTraceback(e)?.sections.at(-1)?.frames }
  * ```
  */
+export function getTraceback(error: unknown): Traceback | undefined
+/** @internal `seen` holds the errors already visited (cause and aggregate cycles). */
+export function getTraceback(error: unknown, seen: Set<unknown>): Traceback | undefined
 export function getTraceback(error: unknown, seen = new Set<unknown>()): Traceback | undefined {
   if (error === null || typeof error !== "object" || seen.has(error)) return undefined
   seen.add(error)

@@ -22,8 +22,12 @@ import { CLOSE, MODE_THROW } from "./modes.js"
  *
  * @example
  * ```ts
- * // inside the finally of a program that holds suspended task continuations
- * for (const k of held) yield* CloseContinuation(k)
+ * const held: Continuation<unknown>[] = [] // suspended task continuations this program holds
+ * try {
+ *   yield* work()
+ * } finally {
+ *   for (const k of held) yield* CloseContinuation(k)
+ * }
  * ```
  */
 export function CloseContinuation(k: Continuation<unknown>): Control<void> {

@@ -13,10 +13,10 @@ export const K_ABANDONED = 2
  *
  * @example
  * ```ts
- * handler(function* h(eff, k: Continuation<number>) {
+ * handler(function* h(eff, k: Continuation<unknown>) {
  *   const bodyResult = yield* Resume(k, 1) // k is used up here
  *   return bodyResult
- * })
+ * }, { handles: [Tick] })
  * ```
  */
 export class Continuation<R = unknown> {
@@ -31,7 +31,11 @@ export class Continuation<R = unknown> {
   constructor(
     /** @internal the machine it belongs to. */
     readonly owner: object,
-    /** @internal the frame that performed the effect. */
+    /**
+     * The frame that performed the effect. Hidden from the API reference but kept in the
+     * declarations: the scheduler reads it across the package boundary.
+     * @hidden
+     */
     readonly top: Frame,
     /** @internal the prompt of the handler currently holding it. */
     public bottom: PromptFrame | null,
