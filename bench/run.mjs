@@ -157,7 +157,11 @@ function report(catalog, measurements, opts) {
   const targets = catalog.workloads.flatMap((w) => w.targets)
   const outcomes = targets.map((t) => ({ text: t.text, ...safeCheck(t, get) }))
   if (outcomes.length > 0) {
-    out.push("", `## Targets${opts.smoke ? " (smoke sizes: this only exercises the checks)" : ""}`, "")
+    out.push(
+      "",
+      `## Targets${opts.smoke ? " (smoke sizes: this only exercises the checks)" : ""}`,
+      "",
+    )
     if (opts.smoke) {
       out.push(
         "A smoke run times each row once at about 1/1000 of its size, with no warm-up, so",

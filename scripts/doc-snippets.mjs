@@ -403,7 +403,7 @@ export function checkModules(modules, { outDir, root = repoRoot, preamble }) {
     errors.push(`${where} - error ${code}: ${message}`)
   }
   if (r.status !== 0 && errors.length === 0) errors.push(`tsc exited ${r.status}`)
-  return errors
+  return [...new Set(errors)] // a block continued by later ones is compiled in each of them
 }
 
 /** Runs the compiled `run` modules; returns the failures, each naming the block. */

@@ -69,7 +69,7 @@ export interface TargetOutcome {
   readonly status: "pass" | "miss" | "n/a"
 }
 
-/** A target from WORKLOADS.md, checked against the measurements of one run. */
+/** A target from bench/README.md, checked against the measurements of one run. */
 export interface Target {
   readonly workload: string
   readonly text: string
@@ -84,7 +84,7 @@ export interface Workload {
   readonly sizes: readonly number[]
   /** Smoke-run sizes (about 1/1000 of full). */
   readonly smokeSizes: readonly number[]
-  /** Whether peak RSS belongs in the table (WORKLOADS.md asks for it on W3/W4). */
+  /** Whether peak RSS belongs in the table (bench/README.md asks for it on W3/W4). */
   readonly showRss?: boolean
   /** The checksum every correct run returns at `size`, given the case (variants may differ). */
   expected(size: number, c: Case): number

@@ -1,6 +1,6 @@
 /**
  * Where a task was spawned: vm-core's lazily parsed site capture, with the spawning
- * function's name in front. Captured at every `spawn` (SPEC §7), parsed only when a
+ * function's name in front. Captured at every `spawn` (docs/semantics.md §7), parsed only when a
  * traceback reads it.
  */
 import { CapturedSite, captureCallerStack, type SourceLocation } from "@effvm/vm-core/internal"

@@ -16,7 +16,7 @@ import type { Blocker, JoinLink, Waitable } from "./wait-types.js"
 import type { Watchdog, WatchdogBudget } from "./watchdog.js"
 
 /**
- * Where a task is in its life (SPEC §7). After a run every task is `done`, `failed` or
+ * Where a task is in its life (docs/semantics.md §7). After a run every task is `done`, `failed` or
  * `cancelled`.
  *
  * @example

@@ -64,7 +64,7 @@ export type StepResult = "continue" | "done" | "error" | "external" | "stopped"
 export type VMStatus = "ready" | "running" | "blocked" | "done" | "failed" | "stopped"
 
 /**
- * A steppable machine running one program (SPEC §4).
+ * A steppable machine running one program (docs/semantics.md §4).
  *
  * @example
  * ```ts

@@ -20,7 +20,7 @@ export interface ContextEntry {
 }
 
 /**
- * The ordered facts handlers attached to an error while it was dispatched (SPEC §5).
+ * The ordered facts handlers attached to an error while it was dispatched (docs/semantics.md §5).
  *
  * @example
  * ```ts
@@ -88,7 +88,7 @@ export function attachContext(error: unknown, context: ExecutionContext): void {
   defineHidden(error, contextKey, context)
 }
 
-/** @internal marks an error that must not start a dispatch (SPEC §5: sites, once). */
+/** @internal marks an error that must not start a dispatch (docs/semantics.md §5: sites, once). */
 export function settle(error: unknown): void {
   if (error === null || typeof error !== "object" || settledKey in error) return
   // Most errors already carry their origin: a flag there saves a second defineProperty (W6).

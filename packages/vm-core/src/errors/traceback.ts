@@ -56,12 +56,12 @@ export interface TracebackFrame {
  */
 export interface TracebackSection {
   readonly frames: TracebackFrame[]
-  /** The spawn boundary entry of this task (SPEC §7), when one was recorded. */
+  /** The spawn boundary entry of this task (docs/semantics.md §7), when one was recorded. */
   readonly boundary: Readonly<Record<string, unknown>> | undefined
 }
 
 /**
- * The structured traceback of an error (SPEC §6).
+ * The structured traceback of an error (docs/semantics.md §6).
  *
  * @example
  * ```ts
