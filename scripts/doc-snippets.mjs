@@ -4,6 +4,7 @@
 //
 //   node scripts/doc-snippets.mjs            # check and run
 //   node scripts/doc-snippets.mjs --no-run   # check only
+//   node scripts/doc-snippets.mjs --root DIR # the docs of DIR instead (test fixtures)
 //
 // Each snippet becomes one module in .doc-snippets/ (git-ignored), compiled by one tsc run
 // against the built packages; errors are reported at the line of the doc or source file.
@@ -17,7 +18,7 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs"
-import { dirname, join, relative } from "node:path"
+import { dirname, join, relative, resolve } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import ts from "typescript"
 
@@ -165,6 +166,15 @@ export function umbrellaExports(root = repoRoot) {
     if (!existsSync(file))
       throw new Error(`${relative(root, file)} is missing: run \`pnpm build\` first`)
   }
+  // Reading the declarations takes seconds; the answer only changes with a build.
+  const cacheFile = join(root, "node_modules/.cache/doc-snippets/exports.json")
+  const stamp = Object.values(entries)
+    .map((f) => statSync(f).mtimeMs)
+    .join(",")
+  if (existsSync(cacheFile)) {
+    const cached = JSON.parse(readFileSync(cacheFile, "utf8"))
+    if (cached.stamp === stamp) return new Map(cached.names)
+  }
   const program = ts.createProgram(Object.values(entries), { noEmit: true, skipLibCheck: true })
   const checker = program.getTypeChecker()
   const names = new Map()
@@ -174,6 +184,8 @@ export function umbrellaExports(root = repoRoot) {
       if (!names.has(s.name)) names.set(s.name, specifier)
     }
   }
+  mkdirSync(dirname(cacheFile), { recursive: true })
+  writeFileSync(cacheFile, JSON.stringify({ stamp, names: [...names] }))
   return names
 }
 
@@ -426,9 +438,14 @@ export function runModules(modules, { outDir, root = repoRoot }) {
 }
 
 async function main() {
-  const noRun = process.argv.includes("--no-run")
-  const outDir = join(repoRoot, ".doc-snippets")
-  const snippets = collectSnippets()
+  const args = process.argv.slice(2)
+  const noRun = args.includes("--no-run")
+  // --root DIR: check the README.md and docs/ of another folder inside the repository (the
+  // tests use fixtures); the packages are still the repository's own build.
+  const rootAt = args.indexOf("--root")
+  const root = rootAt >= 0 ? resolve(args[rootAt + 1]) : repoRoot
+  const outDir = join(root, ".doc-snippets")
+  const snippets = collectSnippets(root)
   const own = sourceFileExports([...new Set(snippets.map((s) => s.file))])
   const modules = generateModules(snippets, umbrellaExports(), own)
   const errors = checkModules(modules, {
@@ -437,7 +454,7 @@ async function main() {
   })
   for (const e of errors) console.error(e)
   const runnable = modules.filter((m) => m.run).length
-  const failures = errors.length === 0 && !noRun ? runModules(modules, { outDir }) : []
+  const failures = errors.length === 0 && !noRun ? runModules(modules, { outDir, root }) : []
   for (const f of failures) console.error(f)
   const docs = snippets.filter((s) => s.file.endsWith(".md")).length
   console.log(
