@@ -41,9 +41,13 @@ export class Log extends Effect<void> {
  */
 export interface LogFunction {
   (...args: unknown[]): Log
+  /** A `Log` effect at level "debug". */
   debug(...args: unknown[]): Log
+  /** A `Log` effect at level "info" (the same as calling `log` itself). */
   info(...args: unknown[]): Log
+  /** A `Log` effect at level "warn". */
   warn(...args: unknown[]): Log
+  /** A `Log` effect at level "error". */
   error(...args: unknown[]): Log
 }
 

@@ -44,6 +44,7 @@ export class Put<T = unknown> extends Effect<void> {
 export class Modify<T = unknown> extends Effect<T> {
   constructor(
     readonly key: string,
+    /** Computes the new value from the old one. */
     readonly f: (old: T) => T,
   ) {
     super()

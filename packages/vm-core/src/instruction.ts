@@ -61,6 +61,7 @@ export abstract class Instruction<R> {
   /** @internal which kind of instruction this is (see the `TAG_` constants). */
   declare readonly effvmTag: number;
 
+  /** Makes the instruction yieldable: `yield* x` hands `x` to the machine and evaluates to its answer. */
   [Symbol.iterator](): Iterator<Instruction<unknown>, R, unknown> {
     if (liveCapture.machine !== null) captureOpened()
     opened = this
