@@ -1,4 +1,5 @@
 import { type Continuation, Effect } from "@effvm/vm-core"
+import { performLiveOnRerun } from "@effvm/vm-core/internal"
 import type { Scheduler } from "./scheduler.js"
 
 /**
@@ -17,3 +18,6 @@ export abstract class SchedulerEffect<R> extends Effect<R> {
   /** @internal answers the effect for the current task; returns the handler's control. */
   abstract apply(scheduler: Scheduler, k: Continuation<unknown>): unknown
 }
+
+// A multi-shot handler's re-run spawns, waits and sleeps for real: its tasks are its own.
+performLiveOnRerun(SchedulerEffect)

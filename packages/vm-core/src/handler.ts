@@ -1,6 +1,7 @@
 import type { Effect, EffectClass } from "./effect.js"
 
 import type { Continuation } from "./machine/continuation.js"
+import { multishotRegion } from "./multishot.js"
 import { PROGRAM_WITH_HANDLER, Program, ProgramDef } from "./program.js"
 
 /**
@@ -33,6 +34,11 @@ export interface HandlerOptions<C extends readonly EffectClass[] = readonly Effe
   readonly handles?: C
   /** The name shown in messages and tracebacks (default: the function's name). */
   readonly name?: string
+  /**
+   * Whether the handler may resume the same `k` more than once: each later resume re-runs
+   * the body from its start, replaying the answers it had (docs/multishot.md).
+   */
+  readonly multishot?: boolean
 }
 
 /**
@@ -52,6 +58,8 @@ export class HandlerDef {
     /** @internal `null` for a catch-all handler. */
     readonly handles: readonly EffectClass[] | null,
     readonly name: string,
+    /** Whether `k` may be resumed more than once (by replaying the body). */
+    readonly multishot: boolean = false,
   ) {}
 
   /** @internal whether this handler would be offered `effect`. */
@@ -79,7 +87,7 @@ export class HandlerDef {
  */
 export function handler<const C extends readonly EffectClass[]>(
   f: (effect: NoInfer<InstanceType<C[number]>>, k: Continuation<unknown>) => unknown,
-  options: { readonly handles: C; readonly name?: string },
+  options: { readonly handles: C; readonly name?: string; readonly multishot?: boolean },
 ): HandlerDef
 export function handler(f: HandlerFunction, options?: HandlerOptions): HandlerDef
 export function handler(f: HandlerFunction, options?: HandlerOptions): HandlerDef {
@@ -98,6 +106,7 @@ export function handler(f: HandlerFunction, options?: HandlerOptions): HandlerDe
     f,
     handles ? [...handles] : null,
     options?.name ?? (f.name || "(anonymous handler)"),
+    options?.multishot === true,
   )
 }
 
@@ -124,6 +133,7 @@ export function withHandler<T>(h: HandlerDef | HandlerFunction, body: Program<T>
       `withHandler(${def.name}, body): body must be a program, got ${typeof body}`,
     )
   }
+  if (def.multishot) return multishotRegion(def, body)
   return new Program<T>(
     PROGRAM_WITH_HANDLER,
     undefined,

@@ -32,5 +32,6 @@ export {
   TaskStart,
   TransferEnrich,
 } from "./machine/tasks.js"
+export { performLiveOnRerun } from "./multishot.js"
 export { choiceLogOf, setChoiceLog, tracerOf, wantsChoices } from "./trace/internal.js"
 export { markUntraced, type Tracer } from "./trace/tracer.js"
