@@ -11,6 +11,7 @@ const entries = {
   "@effvm/handlers": "packages/handlers/src/index.ts",
   "@effvm/scheduler": "packages/scheduler/src/index.ts",
   "@effvm/interop": "packages/interop/src/index.ts",
+  "@effvm/timeline": "packages/timeline/src/index.ts",
 } as const
 // The internal entry is for effvm's own packages: a doc comment is required, an example not.
 const exampleOptional = new Set(["@effvm/vm-core/internal"])

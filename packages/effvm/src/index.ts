@@ -1,6 +1,7 @@
 /**
  * effvm in one import: programs, effects, handlers and the machine (`@effvm/vm-core`), the
- * built-in handlers (`@effvm/handlers`) and the cooperative scheduler (`@effvm/scheduler`).
+ * built-in handlers (`@effvm/handlers`), the cooperative scheduler (`@effvm/scheduler`) and
+ * the timeline page of a traced run (`@effvm/timeline`).
  *
  * The Effect-TS and fp-ts bridges (`@effvm/interop`) are at `effvm/interop`, not here:
  * loading Effect-TS costs tens of milliseconds at startup, which a program that does not
@@ -20,4 +21,5 @@
 
 export * from "@effvm/handlers"
 export * from "@effvm/scheduler"
+export * from "@effvm/timeline"
 export * from "@effvm/vm-core"

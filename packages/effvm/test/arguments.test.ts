@@ -66,6 +66,22 @@ describe("parseArguments", () => {
     })
   })
 
+  it("reads --timeline FILE, in either spelling", () => {
+    expect(parseArguments(["run", "a.ts", "--timeline", "run.html"])).toMatchObject({
+      timeline: "run.html",
+    })
+    expect(parseArguments(["run", "a.ts", "--timeline=out/run.html"])).toMatchObject({
+      timeline: "out/run.html",
+    })
+  })
+
+  it("asks for the file when --timeline has none", () => {
+    expect(usageErrorOf(["run", "a.ts", "--timeline"])).toBe("--timeline needs a value")
+    expect(usageErrorOf(["run", "a.ts", "--timeline="])).toBe(
+      "--timeline needs the path of the HTML file to write",
+    )
+  })
+
   it("names the offending value in one line", () => {
     expect(usageErrorOf([])).toBe("missing command: try `effvm run <module>`")
     expect(usageErrorOf(["go", "a.ts"])).toBe(

@@ -1,6 +1,7 @@
 import * as handlers from "@effvm/handlers"
 import * as interop from "@effvm/interop"
 import * as scheduler from "@effvm/scheduler"
+import * as timeline from "@effvm/timeline"
 import * as vmCore from "@effvm/vm-core"
 import { describe, expect, it } from "vitest"
 import * as effvm from "../src/index.js"
@@ -16,6 +17,10 @@ describe("effvm re-exports", () => {
     expect(missing(vmCore, effvm)).toEqual([])
     expect(missing(handlers, effvm)).toEqual([])
     expect(missing(scheduler, effvm)).toEqual([])
+  })
+
+  it("every export of @effvm/timeline, as the same values", () => {
+    expect(missing(timeline, effvm)).toEqual([])
   })
 
   it("every export of @effvm/interop at effvm/interop, and none of it at the main entry", () => {

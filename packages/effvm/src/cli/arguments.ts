@@ -18,6 +18,8 @@ export interface RunCommand {
   readonly virtualClock: boolean
   /** `--quanta N`: machine steps before a busy task is preempted. */
   readonly quanta: number | undefined
+  /** `--timeline FILE`: trace the run and write its timeline page to FILE. */
+  readonly timeline: string | undefined
 }
 
 /** What one invocation asks for. */
@@ -31,7 +33,13 @@ export class UsageError extends Error {
   }
 }
 
-const OPTIONS_WITH_VALUE = new Set(["--export", "--env", "--capture-stacks", "--quanta"])
+const OPTIONS_WITH_VALUE = new Set([
+  "--export",
+  "--env",
+  "--capture-stacks",
+  "--quanta",
+  "--timeline",
+])
 
 /**
  * Parses the arguments after `effvm`. Options take their value as the next argument or
@@ -63,6 +71,7 @@ function parseRun(args: readonly string[]): Command {
   let captureStacks: "full" | undefined
   let virtualClock = false
   let quanta: number | undefined
+  let timeline: string | undefined
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!
     if (arg === "--help" || arg === "-h") return { kind: "help" }
@@ -104,6 +113,9 @@ function parseRun(args: readonly string[]): Command {
         throw new UsageError(`--capture-stacks accepts only "full", got ${JSON.stringify(value)}`)
       }
       captureStacks = "full"
+    } else if (name === "--timeline") {
+      if (value === "") throw new UsageError("--timeline needs the path of the HTML file to write")
+      timeline = value
     } else {
       quanta = parseQuanta(value)
     }
@@ -111,7 +123,16 @@ function parseRun(args: readonly string[]): Command {
   if (module === undefined) throw new UsageError("missing module: `effvm run <module>`")
   // fromEntries makes own properties, so even a key like __proto__ is kept as given.
   const envRecord = Object.fromEntries(env)
-  return { kind: "run", module, exportName, env: envRecord, captureStacks, virtualClock, quanta }
+  return {
+    kind: "run",
+    module,
+    exportName,
+    env: envRecord,
+    captureStacks,
+    virtualClock,
+    quanta,
+    timeline,
+  }
 }
 
 function parseQuanta(value: string): number {

@@ -17,6 +17,7 @@ Options:
   --capture-stacks full  show the exact live line of every frame in tracebacks (slower)
   --virtual-clock        run sleeps on a VirtualClock: time jumps, nothing waits
   --quanta N             machine steps before a busy task is preempted (0: never)
+  --timeline FILE        trace the run and write its timeline (one HTML page) to FILE
 
 Exit codes:
   0  the program finished; its value was printed

@@ -1,7 +1,15 @@
 import { inspect } from "node:util"
 import { defaultHandlers } from "@effvm/handlers"
 import { realClock, scheduled, VirtualClock } from "@effvm/scheduler"
-import { formatTraceback, getTraceback, type RunOptions, runAsync, StopError } from "@effvm/vm-core"
+import type { TimelineOutcome } from "@effvm/timeline"
+import {
+  formatTraceback,
+  getTraceback,
+  type RunOptions,
+  runAsync,
+  StopError,
+  type TraceEvent,
+} from "@effvm/vm-core"
 import type { RunCommand } from "./arguments.js"
 import { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK } from "./exit-codes.js"
 import { EXIT_INTERRUPTED, stopOnSignals } from "./interrupt.js"
@@ -38,26 +46,39 @@ export async function runModule(command: RunCommand): Promise<number> {
   // captureStacks rides along for a vm-core that reads it as a run option; the
   // EFFVM_CAPTURE_STACKS variable (set before vm-core loaded) covers the rest.
   const stop = stopOnSignals()
+  const events: TraceEvent[] | null = command.timeline === undefined ? null : []
   const options: RunOptions = {
     handlers,
     signal: stop.signal,
     ...(command.captureStacks === "full" ? { captureStacks: "full" } : {}),
+    ...(events === null
+      ? {}
+      : { trace: "full", onEvent: (event: TraceEvent) => events.push(event) }),
   }
+  let outcome: TimelineOutcome
+  let code: number
   try {
     const result = await runAsync(scheduled(body, scheduler), options)
     if (result !== undefined) process.stdout.write(`${render(result)}\n`)
-    return EXIT_OK
+    outcome = { status: "done", value: result }
+    code = EXIT_OK
   } catch (error) {
     const signal = stop.received()
     if (signal !== null && error instanceof StopError) {
       process.stderr.write(`effvm: stopped by ${signal}\n`)
-      return EXIT_INTERRUPTED
+      outcome = { status: "stopped", error }
+      code = EXIT_INTERRUPTED
+    } else {
+      process.stderr.write(`${describeFailure(error)}\n`)
+      outcome = { status: "failed", error }
+      code = EXIT_FAILED
     }
-    process.stderr.write(`${describeFailure(error)}\n`)
-    return EXIT_FAILED
   } finally {
     stop.detach()
   }
+  if (events === null || command.timeline === undefined) return code
+  const { writeTimeline } = await import("./timeline.js")
+  return writeTimeline(events, outcome, command.timeline) ? code : EXIT_BAD_INPUT
 }
 
 function render(value: unknown): string {
