@@ -59,3 +59,4 @@ declare const oldLog: readonly number[]
 declare const changedProgram: DocProgram<number>
 declare const journal: unknown
 declare function replay(program: DocProgram<unknown>, journal: unknown): Promise<unknown>
+declare const events: import("effvm").TraceEvent[]
