@@ -1,6 +1,6 @@
 import type { HandlerDef } from "@effvm/vm-core"
 import { type LoggerOptions, type LogHandler, logger } from "./log.js"
-import { reader } from "./reader.js"
+import { type Environment, reader } from "./reader.js"
 import { type StateHandler, type StateStore, state } from "./state.js"
 import { type WriterHandler, writer } from "./writer.js"
 
@@ -14,8 +14,8 @@ import { type WriterHandler, writer } from "./writer.js"
  * ```
  */
 export interface DefaultHandlersOptions {
-  /** The reader's environment. Default `{}`. */
-  readonly env?: Record<string, unknown>
+  /** The reader's environment: an object or a `Map` (keys of any type). Default `{}`. */
+  readonly env?: Environment
   /** Initial state values (copied), or a `Map` store to share. Default `{}`. */
   readonly state?: Record<string, unknown> | StateStore
   /** Options of the logger. */

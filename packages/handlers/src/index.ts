@@ -4,8 +4,11 @@
  * @packageDocumentation
  */
 
+/** Effect observation (defined by vm-core, re-exported beside the handlers for convenience). */
+export { intercept, observe } from "@effvm/vm-core"
 export { type AttemptResult, attempt } from "./attempt.js"
 export { type DefaultHandlers, type DefaultHandlersOptions, defaultHandlers } from "./defaults.js"
+export { Lazy, lazy } from "./lazy.js"
 export {
   Log,
   type LogEntry,
@@ -17,7 +20,7 @@ export {
   logger,
 } from "./log.js"
 export { MissingKeyError } from "./missing.js"
-export { Ask, ask, local, reader } from "./reader.js"
+export { Ask, ask, type Environment, local, reader } from "./reader.js"
 export {
   Get,
   get,
@@ -30,4 +33,4 @@ export {
   type StateStore,
   state,
 } from "./state.js"
-export { listen, Tell, tell, type WriterHandler, writer } from "./writer.js"
+export { type ListenOptions, listen, Tell, tell, type WriterHandler, writer } from "./writer.js"

@@ -25,8 +25,8 @@ export type KeySource = "reader" | "state"
  * ```
  */
 export class MissingKeyError extends Error {
-  /** The key nobody held. */
-  readonly key: string
+  /** The key nobody held (a string, or any `Map` key). */
+  readonly key: unknown
   /** The effect that asked for it. */
   readonly effect: Effect<unknown>
   /** The keys the handlers in scope did hold, innermost handler first. */
@@ -34,19 +34,22 @@ export class MissingKeyError extends Error {
 
   /** @internal raised by the reader and state handlers only. */
   constructor(
-    effect: Effect<unknown> & { readonly key: string },
+    effect: Effect<unknown> & { readonly key: unknown },
     source: KeySource,
     available: readonly string[],
   ) {
     const key = effect.key
-    const shown = `${effect.constructor.name}(${JSON.stringify(key)})`
+    const quoted = typeof key === "string" ? JSON.stringify(key) : keyText(key)
+    const shown = `${effect.constructor.name}(${quoted})`
     const held = available.length > 0 ? available.join(", ") : "(none)"
     const advice =
       source === "reader"
-        ? `no reader in scope has the key ${JSON.stringify(key)}. Keys in scope: ${held}. ` +
-          `Provide it: reader({ ${key}: ... }) or local({ ${key}: ... }, program).`
-        : `no state handler in scope holds the key ${JSON.stringify(key)}. Keys held: ${held}. ` +
-          `Give it an initial value, state({ ${key}: ... }), or put(${JSON.stringify(key)}, value) before reading it.`
+        ? `no reader in scope has the key ${quoted}. Keys in scope: ${held}. ` +
+          (typeof key === "string"
+            ? `Provide it: reader({ ${key}: ... }) or local({ ${key}: ... }, program).`
+            : `Provide it: reader(new Map([[key, ...]])) or local(new Map([[key, ...]]), program).`)
+        : `no state handler in scope holds the key ${quoted}. Keys held: ${held}. ` +
+          `Give it an initial value, state({ ${String(key)}: ... }), or put(${quoted}, value) before reading it.`
     super(`${shown}: ${advice}`)
     this.name = "MissingKeyError"
     this.key = key
@@ -62,7 +65,7 @@ export class MissingKeyError extends Error {
  * Only misses allocate this generator; hits stay on the fast path.
  */
 export function* answerFromOutside(
-  effect: Effect<unknown> & { readonly key: string },
+  effect: Effect<unknown> & { readonly key: unknown },
   k: Continuation<unknown>,
   source: KeySource,
   ownKeys: () => Iterable<string>,
@@ -79,7 +82,7 @@ export function* answerFromOutside(
 /** Turns "nobody outside answered" into a MissingKeyError listing every key seen. */
 function explainMiss(
   error: unknown,
-  effect: Effect<unknown> & { readonly key: string },
+  effect: Effect<unknown> & { readonly key: unknown },
   source: KeySource,
   ownKeys: () => Iterable<string>,
 ): unknown {
@@ -92,4 +95,16 @@ function explainMiss(
     return new MissingKeyError(effect, source, [...keys])
   }
   return error
+}
+
+/** A key of any type, as messages show it. */
+export function keyText(key: unknown): string {
+  if (typeof key === "string") return key
+  if (typeof key === "symbol") return key.toString()
+  if (typeof key === "object" && key !== null) {
+    const name = (key as { name?: unknown }).name
+    if (typeof name === "string") return name
+    return key.constructor?.name ? `a ${key.constructor.name}` : "an object"
+  }
+  return String(key)
 }

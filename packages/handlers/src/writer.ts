@@ -1,5 +1,6 @@
 import {
   Effect,
+  type EffectClass,
   fn,
   type HandlerDef,
   handler,
@@ -79,26 +80,56 @@ export function writer<W = unknown>(): WriterHandler<W> {
   return Object.assign(def, { told })
 }
 
-const listenProgram = fn(function* listen(body: Program<unknown>) {
+const listenProgram = fn(function* listen(
+  body: Program<unknown>,
+  effects: readonly EffectClass[] | null,
+) {
   const told: unknown[] = []
-  // Records, then passes the same Tell outward: an enclosing listen records it too, and the
-  // outer writer still receives it. Pass keeps this on the fast path.
-  const collector = handler(
-    function recordTold(eff: Tell<unknown>, _k) {
-      told.push(eff.value)
-      return Pass()
-    },
-    { handles: [Tell], name: "listen" },
-  )
+  // Records, then passes the same effect outward: an enclosing listen records it too, and
+  // the outer handlers still receive it. Pass keeps this on the fast path.
+  const collector =
+    effects === null
+      ? handler(
+          function recordTold(eff: Tell<unknown>, _k) {
+            told.push(eff.value)
+            return Pass()
+          },
+          { handles: [Tell], name: "listen" },
+        )
+      : handler(
+          function recordEffect(eff: Effect<unknown>, _k) {
+            told.push(eff)
+            return Pass()
+          },
+          { handles: effects, name: "listen" },
+        )
   const result = yield* withHandler(collector, body)
   return [result, told] as [unknown, unknown[]]
 })
+
+/**
+ * The options of {@link listen}.
+ *
+ * @example
+ * ```ts
+ * const options: ListenOptions = { effects: [Log, Tell] }
+ * const [result, seen] = yield* listen(main(), options)
+ * ```
+ */
+export interface ListenOptions<C extends readonly EffectClass[] = readonly EffectClass[]> {
+  /** The effect classes to collect (the effect objects themselves, subclasses included). */
+  readonly effects: C
+}
 
 /**
  * Runs `body` and evaluates to `[result, told]`: its result and what it told, in order,
  * nested listens included, and nothing told before or after it. Every value is still
  * passed on to the handlers outside, so a `writer()` (or `defaultHandlers`) must be
  * installed outside; tells are never swallowed.
+ *
+ * With `{ effects: [Log, Tell, …] }` it collects the effects of those classes themselves
+ * (the effect objects, in the order they were performed) instead of the told values; they
+ * too still reach the handlers outside.
  *
  * @example
  * ```ts
@@ -108,16 +139,33 @@ const listenProgram = fn(function* listen(body: Program<unknown>) {
  *     yield* tell("inside")
  *     return 1
  *   }))
+ *   const [, performed] = yield* listen(work(), { effects: [Log, Tell] }) // [Log {…}, Tell {…}]
  *   return { n, told } // { n: 1, told: ["inside"] }
  * })
- * run(withHandler(writer(), main))
+ * run(withHandlers(defaultHandlers(), main))
  * ```
  */
-export function listen<T, W = unknown>(body: Program<T>): Program<[T, W[]]> {
+export function listen<T, const C extends readonly EffectClass[]>(
+  body: Program<T>,
+  options: ListenOptions<C>,
+): Program<[T, InstanceType<C[number]>[]]>
+export function listen<T, W = unknown>(body: Program<T>): Program<[T, W[]]>
+export function listen<T>(body: Program<T>, options?: ListenOptions): Program<[T, unknown[]]> {
   if (!(body instanceof Program)) {
     throw new TypeError(
       "listen(body) expects a program. Did you pass the factory instead of calling it?",
     )
   }
-  return listenProgram(body) as Program<[T, W[]]>
+  if (options === undefined) return listenProgram(body, null) as Program<[T, unknown[]]>
+  const effects = (options as { effects?: unknown } | null)?.effects
+  if (
+    !Array.isArray(effects) ||
+    effects.length === 0 ||
+    effects.some((c) => typeof c !== "function")
+  ) {
+    throw new TypeError(
+      "listen(body, { effects }): effects must be a non-empty array of effect classes, e.g. { effects: [Log, Tell] }",
+    )
+  }
+  return listenProgram(body, [...effects]) as Program<[T, unknown[]]>
 }

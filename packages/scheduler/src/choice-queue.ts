@@ -147,8 +147,9 @@ export function readyQueueFor(
   if (policy === undefined || policy === "fifo") {
     return options?.onChoices === undefined ? new ReadyQueue<Task<unknown>>() : new RecordingFifo()
   }
-  if ("random" in policy) return new RandomChoice(policy.random)
-  return new ReplayChoice(policy.replay, fault)
+  // A replay may carry the seed too (for the jitter it repeats, retry.ts): the log decides.
+  if ("replay" in policy) return new ReplayChoice(policy.replay, fault)
+  return new RandomChoice(policy.random)
 }
 
 /**

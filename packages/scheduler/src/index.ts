@@ -15,6 +15,15 @@ export {
   ScopeCancelledError,
   type ScopeResult,
 } from "./cancel-scope.js"
+export {
+  Channel,
+  ChannelClosedError,
+  closeChannel,
+  createChannel,
+  type Received,
+  receive,
+  send,
+} from "./channel.js"
 export { type Clock, realClock, VirtualClock } from "./clock.js"
 export { type BlockedTask, SchedulerDeadlockError, TaskCancelledError } from "./errors.js"
 export { type EveryOptions, every } from "./every.js"
@@ -26,6 +35,13 @@ export type { SchedulerOptions } from "./options.js"
 export type { PolicyOptions, SchedulingPolicy } from "./policy.js"
 export { completePromise, createPromise, failPromise, type SchedulerPromise } from "./promise.js"
 export { ReplayDivergenceError } from "./replay-error.js"
+export {
+  Backoff,
+  type BackoffOptions,
+  backoff,
+  type RetryOptions,
+  retry,
+} from "./retry.js"
 export { scheduled } from "./scheduled.js"
 export { acquire, createSemaphore, release, type Semaphore } from "./semaphore.js"
 export type { SiteLocation, SpawnSite } from "./site.js"
@@ -33,4 +49,6 @@ export { sleep } from "./sleep.js"
 export type { SpawnOptions, Task, TaskStatus } from "./task.js"
 export { cancel, gather, gatherSettled, race, type Settled, spawn, wait } from "./task-ops.js"
 export { type TaskStats, taskStats } from "./task-stats.js"
+export { now, sleepUntil } from "./time.js"
+export { TimeoutError, timeout } from "./timeout.js"
 export { type WatchdogBudget, WatchdogError } from "./watchdog.js"

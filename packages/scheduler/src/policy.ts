@@ -7,7 +7,8 @@ import { describeInput } from "./describe.js"
  * - `{ random: seed }`: any ready task, uniformly, whatever its priority, from a PRNG seeded
  *   with `seed`: the same seed gives the same interleaving, other seeds explore others.
  * - `{ replay: log }`: the task ids of a recorded choice log, one per decision; a log that
- *   no longer fits fails the run with `ReplayDivergenceError`.
+ *   no longer fits fails the run with `ReplayDivergenceError`. `{ replay: log, random: seed }`
+ *   also repeats the retry jitter the seeded run drew (its delays decide which task is ready).
  *
  * @example
  * ```ts
@@ -18,7 +19,7 @@ import { describeInput } from "./describe.js"
 export type SchedulingPolicy =
   | "fifo"
   | { readonly random: number }
-  | { readonly replay: readonly number[] }
+  | { readonly replay: readonly number[]; readonly random?: number }
 
 /**
  * The options of `scheduled` about choosing tasks.
@@ -49,7 +50,7 @@ export function checkPolicyOptions(options: PolicyOptions): void {
   }
   if (policy === undefined || policy === "fifo") return
   if (typeof policy === "object" && policy !== null) {
-    if ("random" in policy) {
+    if ("random" in policy && !("replay" in policy)) {
       if (!Number.isSafeInteger(policy.random)) {
         throw new TypeError(
           `scheduled(body, { policy: { random } }): the seed must be an integer, got ${describeInput(policy.random)}`,
@@ -62,6 +63,11 @@ export function checkPolicyOptions(options: PolicyOptions): void {
       if (!Array.isArray(log) || !log.every((id) => Number.isSafeInteger(id))) {
         throw new TypeError(
           `scheduled(body, { policy: { replay } }): the log must be an array of task ids (as onChoices recorded it), got ${describeInput(log)}`,
+        )
+      }
+      if ("random" in policy && !Number.isSafeInteger(policy.random)) {
+        throw new TypeError(
+          `scheduled(body, { policy: { replay, random } }): the seed must be an integer, got ${describeInput(policy.random)}`,
         )
       }
       return
@@ -85,4 +91,18 @@ export function seededRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
+}
+
+/**
+ * The run's source of random numbers for the programs it runs (retry jitter): seeded by
+ * the policy's seed (`{ random: seed }`, or a replay given its seed), so the same seed draws
+ * the same numbers; a separate stream from the task choices. Otherwise `Math.random`.
+ */
+export function randomSourceFor(options: PolicyOptions | undefined): () => number {
+  const policy = options?.policy
+  if (typeof policy === "object" && policy !== null && "random" in policy) {
+    const seed = policy.random
+    if (seed !== undefined) return seededRandom(seed ^ 0x5bd1e995)
+  }
+  return Math.random
 }

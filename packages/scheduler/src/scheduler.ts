@@ -25,6 +25,7 @@ import {
   spawnContinuation,
   type TaskLocalsHolder,
   takeMachineStop,
+  WaitSignal,
 } from "@effvm/vm-core/internal"
 import { answerAbandoned } from "./abandon.js"
 import { describeBlocked } from "./blocked.js"
@@ -43,9 +44,10 @@ import {
 import { ExternalWait } from "./external.js"
 import { ParkOn, schedulerIdle, taskMain } from "./internal-effects.js"
 import { DEFAULT_QUANTA, MIN_QUANTA, type SchedulerOptions } from "./options.js"
-import type { PolicyOptions } from "./policy.js"
+import { type PolicyOptions, randomSourceFor } from "./policy.js"
 import { TimerQueue } from "./queues.js"
 import { ROUND_LIMIT, Rounds } from "./rounds.js"
+import { waitSignal } from "./signal-wait.js"
 import type { SpawnSite } from "./site.js"
 import { initTaskControl, stopAll, stopOnRoundLimit, stopSeenAtEnd } from "./stopping.js"
 import {
@@ -90,6 +92,8 @@ export class Scheduler {
   readonly handler: HandlerDef
   readonly clock: Clock
   readonly quanta: number
+  /** Random numbers for the programs it runs (retry jitter), seeded under `{ random: seed }`. */
+  readonly random: () => number
   readonly onDaemonError: ((error: unknown, task: Task<unknown>) => void) | undefined
   /** Ready tasks, chosen by the policy (a plain priority FIFO by default). */
   ready: ReadyTasks
@@ -136,13 +140,14 @@ export class Scheduler {
     this.quanta = !Number.isFinite(quanta) || quanta <= 0 ? 0 : Math.max(MIN_QUANTA, quanta)
     this.onDaemonError = options?.onDaemonError
     this.#policy = options
+    this.random = randomSourceFor(options)
     this.ready = readyQueueFor(options, (error) => this.#raiseFault(error))
     this.rounds = options?.maxRounds === undefined ? null : new Rounds(options.maxRounds)
     this.handler = handler(
       (effect: Effect<unknown>, k: Continuation<unknown>) => this.handle(effect, k),
       {
         name: "scheduler",
-        handles: [SchedulerEffect, GetExecutionContext, Preempt, AwaitExternal],
+        handles: [SchedulerEffect, GetExecutionContext, Preempt, AwaitExternal, WaitSignal],
       },
     )
     this.root = new Task(this, this.#nextTaskId++, rootName, 0, false, null, null)
@@ -171,6 +176,7 @@ export class Scheduler {
     if (effect instanceof Preempt) return this.#preempt(k)
     if (effect instanceof ParkOn && effect.owner === this) return Pass()
     if (effect instanceof AwaitExternal) return this.#awaitExternal(effect.promise, k)
+    if (effect instanceof WaitSignal) return waitSignal(this, effect, k)
     return Pass()
   }
 

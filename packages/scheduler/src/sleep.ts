@@ -6,8 +6,8 @@ import type { Scheduler } from "./scheduler.js"
 import type { Task } from "./task.js"
 import type { Blocker } from "./wait-types.js"
 
-/** A task sleeping until its timer is due. */
-class SleepWait implements Blocker {
+/** A task sleeping until its timer is due (`sleep`, `sleepUntil`). */
+export class SleepWait implements Blocker {
   readonly defersInterrupts = false
 
   constructor(

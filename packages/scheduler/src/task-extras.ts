@@ -1,8 +1,16 @@
 import type { TaskLocalKey } from "@effvm/vm-core/internal"
 import type { CancelScope } from "./cancel-scope.js"
-import type { Semaphore } from "./semaphore.js"
+import type { Scheduler } from "./scheduler.js"
 import type { IncomingError, PendingThrow, Task } from "./task.js"
 import type { Watchdog } from "./watchdog.js"
+
+/**
+ * Something handed to a waiting task that must go back if the task is interrupted before
+ * it runs with it: a semaphore's permit, a channel's value.
+ */
+export interface HeldGrant {
+  handBack(s: Scheduler): boolean
+}
 
 /**
  * The state of a task that only some programs use, made on first use: failures crossing
@@ -15,8 +23,8 @@ import type { Watchdog } from "./watchdog.js"
 export class TaskExtras {
   /** Failures thrown into the task from other tasks, waiting for their enrichment there. */
   incoming: IncomingError[] | null = null
-  /** A permit handed over by `release` that the task has not run with yet. */
-  heldPermit: Semaphore | null = null
+  /** A permit (semaphore) or a value (channel) handed over that the task has not run with yet. */
+  heldPermit: HeldGrant | null = null
   /** The innermost cancel scope open in the task's body; its spawns join it. */
   scope: CancelScope | null = null
   /** Its activation budget (`watchdog` option). */

@@ -9,9 +9,8 @@ import {
 import type { TaskLocalKey } from "@effvm/vm-core/internal"
 import { TransferEnrich } from "@effvm/vm-core/internal"
 import type { CancelScope } from "./cancel-scope.js"
-import type { Semaphore } from "./semaphore.js"
 import type { SpawnSite } from "./site.js"
-import { TaskExtras } from "./task-extras.js"
+import { type HeldGrant, TaskExtras } from "./task-extras.js"
 import type { Blocker, JoinLink, Waitable } from "./wait-types.js"
 import type { Watchdog, WatchdogBudget } from "./watchdog.js"
 
@@ -233,12 +232,15 @@ export class Task<T = unknown> implements Waitable {
     if (entries !== null || this.extras !== null) extrasOf(this).incoming = entries
   }
 
-  /** @internal a permit handed over by `release` that the task has not run with yet. */
-  get heldPermit(): Semaphore | null {
+  /**
+   * @internal a permit handed over by `release`, or a value by a channel, that the task
+   * has not run with yet: handed back if the task is interrupted first.
+   */
+  get heldPermit(): HeldGrant | null {
     return this.extras === null ? null : this.extras.heldPermit
   }
   /** @internal */
-  set heldPermit(semaphore: Semaphore | null) {
+  set heldPermit(semaphore: HeldGrant | null) {
     if (semaphore !== null || this.extras !== null) extrasOf(this).heldPermit = semaphore
   }
 

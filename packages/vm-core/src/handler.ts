@@ -60,6 +60,8 @@ export class HandlerDef {
     readonly name: string,
     /** Whether `k` may be resumed more than once (by replaying the body). */
     readonly multishot: boolean = false,
+    /** @internal set for `observe`/`intercept` regions: called at each perform site inside. */
+    readonly observer: EffectObserver | null = null,
   ) {}
 
   /** @internal whether this handler would be offered `effect`. */
@@ -69,6 +71,13 @@ export class HandlerDef {
     for (let i = 0; i < handles.length; i++) if (effect instanceof handles[i]!) return true
     return false
   }
+}
+
+/** @internal what `observe`/`intercept` call at a perform site (observe.ts). */
+export interface EffectObserver {
+  readonly f: (effect: Effect<unknown>) => unknown
+  /** True for `intercept`: what `f` returns is performed instead. */
+  readonly replaces: boolean
 }
 
 /**

@@ -41,6 +41,8 @@ export {
 } from "./handler.js"
 export type { Instruction, ProgramGenerator, Yielded } from "./instruction.js"
 export { Continuation } from "./machine/continuation.js"
+export type { ContinuationFrame } from "./machine/where.js"
+export { intercept, observe } from "./observe.js"
 export { type RunOutcome, runOutcome, runOutcomeAsync } from "./outcome.js"
 export { fn, Program, program, pure } from "./program.js"
 export {

@@ -16,6 +16,7 @@ export {
 export { Preempt } from "./machine/builtin-effects.js"
 export { CloseContinuation, regionClosing } from "./machine/close-request.js"
 export { Continuation } from "./machine/continuation.js"
+export { Signal, WaitSignal } from "./machine/signal.js"
 export { stopMachine, stopRequestedBy, takeMachineStop } from "./machine/stop-hooks.js"
 export {
   currentTask,

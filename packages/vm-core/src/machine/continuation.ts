@@ -1,5 +1,6 @@
 import type { Effect } from "../effect.js"
 import type { Frame, PromptFrame } from "./frames.js"
+import { type ContinuationFrame, handlerNamesFrom, programFramesFrom } from "./where.js"
 
 export const K_LIVE = 0
 export const K_RESUMED = 1
@@ -46,6 +47,22 @@ export class Continuation<R = unknown> {
   /** Whether the continuation can still be resumed. */
   get resumable(): boolean {
     return this.state === K_LIVE
+  }
+
+  /**
+   * Where the continuation was taken: the user's program frames from the perform site
+   * outwards (to the task's first frame), each `{ name, file, line }`. Computed when read.
+   */
+  get frames(): ContinuationFrame[] {
+    return programFramesFrom(this.top)
+  }
+
+  /**
+   * The names of the handlers in scope at the perform site, innermost first, the one
+   * holding `k` included. Computed when read.
+   */
+  get handlers(): string[] {
+    return handlerNamesFrom(this.top)
   }
 }
 

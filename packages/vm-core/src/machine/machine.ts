@@ -4,7 +4,6 @@ import { liveCapture } from "../errors/live-lines.js"
 import { TAG_CONTROL, TAG_EFFECT, TAG_PROGRAM, tagOf } from "../instruction.js"
 import type { Program } from "../program.js"
 import type { StopError } from "../stop.js"
-import { tracePerform } from "../trace/hooks.js"
 import type { Tracer } from "../trace/tracer.js"
 import {
   abortFromHandler,
@@ -37,6 +36,7 @@ import {
   MODE_RETURN,
   MODE_THROW,
 } from "./modes.js"
+import { performHooked } from "./observers.js"
 
 /** What the machine knows about a run: its stack, mode, and outcome. */
 export class Machine {
@@ -74,6 +74,13 @@ export class Machine {
   taskSlot: object | null = null
   /** `captureStacks: "full"`: each frame keeps the line it is suspended at (tracebacks). */
   liveStacks = false
+  /** Set once an `observe`/`intercept` region started: performs look for observers (observers.ts). */
+  observed = false
+  /**
+   * True when a perform has more to do than dispatch (a trace, observers): the one check
+   * the default path pays for both (`performHooked`, observers.ts).
+   */
+  hooked = false
 
   constructor(
     root: Program<unknown>,
@@ -112,8 +119,8 @@ export function advance(vm: Machine, limit: number): number {
         const y = vm.value
         const tag = tagOf(y)
         if (tag === TAG_EFFECT) {
-          if (vm.trace !== null) tracePerform(vm, vm.top!, y as Effect<unknown>)
-          perform(vm, vm.top!, y as Effect<unknown>)
+          if (vm.hooked) performHooked(vm, vm.top!, y as Effect<unknown>)
+          else perform(vm, vm.top!, y as Effect<unknown>)
         } else if (tag === TAG_PROGRAM) pushProgram(vm, y as Program<unknown>)
         else if (tag === TAG_CONTROL) handleControl(vm, vm.top!, y as Control)
         else badYield(vm, y)

@@ -33,6 +33,7 @@ export function attachTracer(m: Machine, options: TraceOptions | undefined, call
     )
   }
   m.trace = new Tracer(level === "full", onEvent, () => m.steps)
+  m.hooked = true
 }
 
 /** Throws the error `onEvent` threw during the run, if it threw one. */
