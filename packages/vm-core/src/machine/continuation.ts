@@ -30,7 +30,11 @@ export class Continuation<R = unknown> {
 
   /** @internal */
   constructor(
-    /** @internal the machine it belongs to. */
+    /**
+     * The machine it belongs to. Hidden from the API reference but kept in the
+     * declarations: the handlers package reads it across the package boundary.
+     * @hidden
+     */
     readonly owner: object,
     /**
      * The frame that performed the effect. Hidden from the API reference but kept in the
