@@ -60,3 +60,29 @@ declare const changedProgram: DocProgram<number>
 declare const journal: unknown
 declare function replay(program: DocProgram<unknown>, journal: unknown): Promise<unknown>
 declare const events: import("effvm").TraceEvent[]
+
+// channels and jobs
+type Job = string
+declare const ch: import("effvm").Channel<number>
+declare const jobs: import("effvm").Channel<Job>
+declare const job: Job
+declare const producer: DocEntry<void>
+declare function handle(job: Job): DocProgram<void>
+declare let total: number
+
+// resources and errors the examples name
+declare class Db {
+  constructor(url?: string)
+  query(sql: string): Promise<unknown>
+}
+declare function connect(url?: string): DocProgram<Db>
+declare function openConnection(url?: string): Promise<Db>
+declare const conn: Db
+declare class Database {
+  query(sql: string): Promise<unknown>
+}
+declare class NotFoundError extends Error {}
+declare class NetworkError extends Error {}
+declare const cachedPage: DocEntry<string>
+declare class Where extends DocEffect<string> {}
+declare const k: import("effvm").Continuation<unknown>
