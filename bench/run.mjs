@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url"
 
 const here = dirname(fileURLToPath(import.meta.url))
 const workerPath = join(here, "dist", "worker.js")
-const ANCHORS = ["effect", "effection", "redux-saga"]
+const ANCHORS = ["effect", "effection", "redux-saga", "dbos"]
 
 function parseArgs(argv) {
   const opts = { smoke: false, only: undefined, runtimes: undefined }
@@ -220,13 +220,30 @@ async function main() {
 
   const started = Date.now()
   const measurements = []
-  for (const [i, job] of jobs.entries()) {
-    const m = measure(job, opts.smoke)
-    measurements.push(m)
-    const mark = passed(m) ? "" : "  FAILED"
-    console.error(
-      `[${i + 1}/${jobs.length}] ${job.runtime} ${job.spec} ${fmtSize(job.size)}: ${fmtResult(m)}${mark}`,
-    )
+  // A workload that needs a server gets one, started here for the whole run (so its rows
+  // share it) and stopped before the report.
+  const servers = []
+  if (jobs.some((j) => j.workload.services?.includes("postgres"))) {
+    const { startPostgres } = await import(join(here, "..", "scripts", "services", "postgres.mjs"))
+    // A server as deployed: every commit is synced to disk (the test servers skip fsync).
+    const pg = await startPostgres({
+      database: "bench",
+      settings: { fsync: "on", full_page_writes: "on" },
+    })
+    servers.push(pg)
+    process.env.EFFVM_BENCH_POSTGRES = pg.connectionString
+  }
+  try {
+    for (const [i, job] of jobs.entries()) {
+      const m = measure(job, opts.smoke)
+      measurements.push(m)
+      const mark = passed(m) ? "" : "  FAILED"
+      console.error(
+        `[${i + 1}/${jobs.length}] ${job.runtime} ${job.spec} ${fmtSize(job.size)}: ${fmtResult(m)}${mark}`,
+      )
+    }
+  } finally {
+    for (const server of servers) await server.stop()
   }
 
   const { markdown, targets } = report({ workloads }, measurements, opts)

@@ -11,6 +11,8 @@ const entries = {
   "@effvm/handlers": "packages/handlers/src/index.ts",
   "@effvm/scheduler": "packages/scheduler/src/index.ts",
   "@effvm/interop": "packages/interop/src/index.ts",
+  "@effvm/durable": "packages/durable/src/index.ts",
+  "@effvm/durable/journal": "packages/durable/src/journal/index.ts",
   "@effvm/timeline": "packages/timeline/src/index.ts",
 } as const
 // The internal entry is for effvm's own packages: a doc comment is required, an example not.

@@ -1,5 +1,5 @@
 /** The runtimes the suite compares. `floor` is the hand-written plain-generator driver. */
-export type RuntimeId = "effvm" | "effect" | "effection" | "redux-saga" | "floor"
+export type RuntimeId = "effvm" | "effect" | "effection" | "redux-saga" | "floor" | "dbos"
 
 export const RUNTIMES: readonly RuntimeId[] = [
   "floor",
@@ -7,6 +7,7 @@ export const RUNTIMES: readonly RuntimeId[] = [
   "effect",
   "effection",
   "redux-saga",
+  "dbos",
 ]
 
 /**
@@ -84,6 +85,8 @@ export interface Workload {
   readonly sizes: readonly number[]
   /** Smoke-run sizes (about 1/1000 of full). */
   readonly smokeSizes: readonly number[]
+  /** Servers the runner starts for this workload's rows: `"postgres"` (its URL in EFFVM_BENCH_POSTGRES). */
+  readonly services?: readonly "postgres"[]
   /** Whether peak RSS belongs in the table (bench/README.md asks for it on W3/W4). */
   readonly showRss?: boolean
   /** The checksum every correct run returns at `size`, given the case (variants may differ). */

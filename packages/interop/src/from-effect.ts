@@ -15,28 +15,43 @@ const runEffect = fn(function* fromEffect(
 ): Generator<Yielded, unknown, unknown> {
   const fiber = Effect.runFork(effect)
   fiber.currentDispatcher.flush()
-  let exit = fiber.pollUnsafe()
-  if (exit === undefined) {
+  const now = fiber.pollUnsafe()
+  let result: Settled | undefined = now === undefined ? undefined : settledOf(now)
+  if (result === undefined) {
     try {
-      exit = (yield* awaitExternal(exitOf(fiber))) as Exit.Exit<unknown, unknown>
+      // The wait's value is plain data (the success, or the failure as an error), so a
+      // journaled run (`@effvm/durable`) can record it.
+      result = (yield* awaitExternal(resultOf(fiber))) as Settled
     } finally {
       // Cancelled (or torn down) while the fiber runs: interrupt it, and let the
       // cancellation complete only once its finalizers have run.
-      if (exit === undefined) {
+      if (result === undefined) {
         fiber.interruptUnsafe()
         fiber.currentDispatcher.flush()
-        if (fiber.pollUnsafe() === undefined) yield* awaitExternal(exitOf(fiber))
+        if (fiber.pollUnsafe() === undefined) yield* awaitExternal(resultOf(fiber))
       }
     }
   }
-  if (Exit.isSuccess(exit)) return exit.value
-  throw new EffectFailure(exit.cause)
+  if (result.ok) return result.value
+  throw result.value
 })
 
-/** The fiber's exit as a promise that never rejects, so nothing is ever unhandled. */
-function exitOf<A, E>(fiber: Fiber.Fiber<A, E>): Promise<Exit.Exit<A, E>> {
+/** A fiber's exit as data: its success, or its failure as an `EffectFailure`. */
+interface Settled {
+  readonly ok: boolean
+  readonly value: unknown
+}
+
+function settledOf(exit: Exit.Exit<unknown, unknown>): Settled {
+  return Exit.isSuccess(exit)
+    ? { ok: true, value: exit.value }
+    : { ok: false, value: new EffectFailure(exit.cause) }
+}
+
+/** The fiber's outcome as a promise that never rejects, so nothing is ever unhandled. */
+function resultOf<A, E>(fiber: Fiber.Fiber<A, E>): Promise<Settled> {
   return new Promise((resolve) => {
-    fiber.addObserver(resolve)
+    fiber.addObserver((exit) => resolve(settledOf(exit as Exit.Exit<unknown, unknown>)))
   })
 }
 

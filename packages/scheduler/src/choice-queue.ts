@@ -166,7 +166,9 @@ export function startRecording(queue: ReadyTasks, k: Continuation<unknown>): Rea
 }
 
 /** The recorded choices of `queue`, or null when it does not record. */
-export function choiceLog(queue: ReadyTasks): readonly number[] | null {
+export function choiceLog(ready: ReadyTasks): readonly number[] | null {
+  // A journaled run's queue wraps the policy's (journaled.ts).
+  const queue = "inner" in ready ? (ready.inner as ReadyTasks) : ready
   return queue instanceof RecordingFifo || queue instanceof ChoiceList ? queue.log : null
 }
 

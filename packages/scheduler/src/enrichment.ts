@@ -2,9 +2,12 @@ import {
   type Continuation,
   Delegate,
   ExecutionContext,
+  getExecutionContext,
+  Interrupt,
   Transfer,
   type Yielded,
 } from "@effvm/vm-core"
+import { attachContext } from "@effvm/vm-core/internal"
 import { hasBoundary, spawnBoundary, type Task } from "./task.js"
 
 /**
@@ -36,7 +39,22 @@ export function* enrichWithBoundaries(
   const answer = yield* Delegate()
   if (answer instanceof ExecutionContext) {
     if (from !== null && !hasBoundary(answer.entries, from)) answer.add(spawnBoundary(from))
-    if (task !== null) answer.add(spawnBoundary(task))
+    if (task !== null) answer.add(spawnBoundary(task, from === null))
   }
   return yield* Transfer(k, answer)
+}
+
+/**
+ * `task` failed with `error`: before any waiter sees it, make sure the error carries the
+ * task's spawn boundary. An error enriched in the task has it already; one that was never
+ * enriched there (an unhandled effect, a handler's error, a rejected promise) gets it now,
+ * so every join (`wait`, `gatherSettled`, `race`, `any`, …) sees the same entry, the one
+ * object a later crossing finds and keeps.
+ */
+export function stampEscape(task: Task<unknown>, error: unknown): void {
+  if (error === null || typeof error !== "object" || error instanceof Interrupt) return
+  const context = getExecutionContext(error)
+  if (context === undefined)
+    attachContext(error, new ExecutionContext().add(spawnBoundary(task, true)))
+  else if (!hasBoundary(context.entries, task)) context.add(spawnBoundary(task))
 }

@@ -46,6 +46,11 @@ export class ExternalWait implements Blocker {
     if (this.detached) return
     this.ok = ok
     this.value = value
+    // Replaying a journal: the journal says when (and with what) the wait settled.
+    if (this.scheduler.journal?.replaying === true) {
+      this.scheduler.held.push(this)
+      return
+    }
     this.scheduler.inbox.push(this)
     this.scheduler.wakeUp()
   }

@@ -18,11 +18,14 @@ import {
   enterTask,
   forkTaskLocals,
   handlersBetween,
+  type JournalPort,
+  journalOf,
   noteEscape,
   Preempt,
   recordOrigin,
   regionClosing,
   spawnContinuation,
+  stopRequestedBy,
   type TaskLocalsHolder,
   takeMachineStop,
   WaitSignal,
@@ -33,7 +36,7 @@ import { adoptIntoScope } from "./cancel-scope.js"
 import { type ReadyTasks, readyQueueFor, reportChoices, startRecording } from "./choice-queue.js"
 import { type Clock, realClock } from "./clock.js"
 import { SchedulerEffect } from "./effect.js"
-import { enrichWithBoundaries, takeIncoming } from "./enrichment.js"
+import { enrichWithBoundaries, stampEscape, takeIncoming } from "./enrichment.js"
 import {
   type BlockedTask,
   cancellationOf,
@@ -43,6 +46,7 @@ import {
 } from "./errors.js"
 import { ExternalWait } from "./external.js"
 import { ParkOn, schedulerIdle, taskMain } from "./internal-effects.js"
+import { type JournaledClock, JournaledReady, journaledClock } from "./journaled.js"
 import { DEFAULT_QUANTA, MIN_QUANTA, type SchedulerOptions } from "./options.js"
 import { type PolicyOptions, randomSourceFor } from "./policy.js"
 import { TimerQueue } from "./queues.js"
@@ -74,6 +78,17 @@ import type { WatchdogError } from "./watchdog.js"
 /** After a fault, how often blocked cleanup gets the fault's error before it is abandoned. */
 const MAX_FAULT_ROUNDS = 100
 
+/**
+ * Whether `error`, escaping a task, ends the whole run: an `Interrupt` that is no
+ * cancellation (`TaskCancelledError`) and no stop of this run (a `StopError` the machine
+ * was asked for).
+ */
+function escapesRun(error: unknown, k: Continuation<unknown> | null): boolean {
+  if (!(error instanceof Interrupt) || error instanceof TaskCancelledError) return false
+  if (error instanceof StopError) return k === null || stopRequestedBy(k) !== error
+  return true
+}
+
 /** What the scheduler hands to `scheduled` when the run ends (the value of its `withHandler`). */
 export class SchedulerExit {
   constructor(
@@ -90,7 +105,8 @@ export class SchedulerExit {
  */
 export class Scheduler {
   readonly handler: HandlerDef
-  readonly clock: Clock
+  /** Replaced once, at the root's start, by the journal's reading of it (journaled.ts). */
+  clock: Clock
   readonly quanta: number
   /** Random numbers for the programs it runs (retry jitter), seeded under `{ random: seed }`. */
   readonly random: () => number
@@ -107,6 +123,10 @@ export class Scheduler {
   inbox: ExternalWait[] = []
   /** External waits registered and not yet settled or detached. */
   pendingExternal = 0
+  /** The run's journal port (`@effvm/durable`), null when the run is not journaled. */
+  journal: JournalPort | null = null
+  /** Settlements that arrived while the journal was replaying, taken in once it is live. */
+  held: ExternalWait[] = []
   nextPromiseId = 1
   nextSemaphoreId = 1
   #nextTaskId = 1
@@ -219,11 +239,22 @@ export class Scheduler {
   }
 
   /** The current task's body ended with `ok`/`value` (TaskEnded). */
-  taskEnded(ok: boolean, value: unknown, late: readonly unknown[] | null): unknown {
+  taskEnded(endedOk: boolean, endedWith: unknown, late: readonly unknown[] | null): unknown {
+    let ok = endedOk
+    let value = endedWith
     const task = this.current!
     if (!ok) {
       if (value instanceof StopError) stopSeenAtEnd(this, this.#machineK)
       else if (!(value instanceof Interrupt)) noteEscape(value, task.id, task.name)
+      if (task !== this.root && escapesRun(value, this.#machineK)) {
+        // An interrupt that is not the task's own cancellation (a user subclass of
+        // Interrupt, a StopError thrown by hand) is no task failure: it ends the run, like
+        // KeyboardInterrupt escaping an asyncio task. Waiters see the task cancelled.
+        task.cancelError ??= cancellationOf(task.id, task.name)
+        this.#raiseFault(value, task)
+        ok = false
+        value = task.cancelError
+      }
     }
     task.settledOk = ok
     task.settledValue = value
@@ -317,6 +348,7 @@ export class Scheduler {
     task.settledOk = ok
     task.settledValue = value
     if (this.#trace !== null) this.#trace.ended(task)
+    if (state === S_FAILED && task !== this.root) stampEscape(task, value)
     // Only a failure crossing from the task reads its spawn site again (cancellations are
     // never enriched): the handles a program keeps after the tasks ended (W4 keeps 100,000)
     // then hold no captured stack.
@@ -523,6 +555,7 @@ export class Scheduler {
       if (this.#exit !== null) return this.#leave()
       if (this.timers.size > 0) this.#wakeDueTimers()
       if (this.inbox.length > 0) this.#drainInbox()
+      if (this.journal !== null) this.#journaledInbox(this.journal)
       const next = this.rounds === null ? this.ready.pop() : this.#nextInRound()
       if (next !== undefined) return this.#resume(next)
       const virtual = this.clock.advanceTo !== undefined
@@ -569,8 +602,38 @@ export class Scheduler {
       if (wait.detached) continue
       wait.detached = true
       this.pendingExternal--
-      this.makeReady(wait.task, wait.ok ? RESUME_VALUE : RESUME_THROW, wait.value)
+      if (this.journal !== null) {
+        const taken = this.journal.settled(wait.task.id, wait.ok, wait.value)
+        this.makeReady(wait.task, taken.ok ? RESUME_VALUE : RESUME_THROW, taken.value)
+      } else this.makeReady(wait.task, wait.ok ? RESUME_VALUE : RESUME_THROW, wait.value)
     }
+  }
+
+  /**
+   * A journaled run: while replaying, the settlements the journal holds at this point are
+   * taken in (the real ones are held back); once live, the held ones join the inbox.
+   */
+  #journaledInbox(port: JournalPort): void {
+    if (port.replaying) {
+      for (let next = port.nextSettled(); next !== null; next = port.nextSettled()) {
+        let wait: ExternalWait | null = null
+        for (const task of this.live) {
+          if (task.id === next.taskId && task.blocker instanceof ExternalWait) wait = task.blocker
+        }
+        if (wait === null || wait.detached) {
+          this.#raiseFault(port.divergence(`no JS promise awaited by task ${next.taskId}`))
+          return
+        }
+        wait.detached = true
+        this.pendingExternal--
+        this.makeReady(wait.task, next.ok ? RESUME_VALUE : RESUME_THROW, next.value)
+      }
+      return
+    }
+    if (this.held.length === 0) return
+    this.inbox.push(...this.held)
+    this.held = []
+    this.#drainInbox()
   }
 
   /**
@@ -580,7 +643,8 @@ export class Scheduler {
    */
   #stuck(): void {
     if (this.#fault === null) this.#raiseFault(this.#deadlock())
-    else if (this.#faultRounds++ < MAX_FAULT_ROUNDS) this.#interruptAll(this.#fault.error)
+    else if (this.#faultRounds++ < MAX_FAULT_ROUNDS)
+      this.#interruptAll(this.#fault.error, null, true)
     else this.#abandon()
   }
 
@@ -606,11 +670,15 @@ export class Scheduler {
     this.#interruptAll(error, spare)
   }
 
-  /** Cancels every unfinished task; one already cancelled gets `error` thrown in instead. */
-  #interruptAll(error: unknown, spare: Task<unknown> | null = null): void {
+  /**
+   * Cancels every unfinished task. A task already cancelled is left to its cleanup (never
+   * cut short), unless `stuck`: its cleanup blocked with nothing left to wake it, so it
+   * gets `error` thrown in instead.
+   */
+  #interruptAll(error: unknown, spare: Task<unknown> | null = null, stuck = false): void {
     for (const task of [...this.live]) {
       if (task === spare || task.state === S_ENDING || task.state >= S_DONE) continue
-      if (!this.cancelTask(task, true) && task.state < S_DONE)
+      if (!this.cancelTask(task, true) && stuck && task.state < S_DONE)
         this.interrupt(task, RESUME_THROW, error, true)
     }
   }
@@ -681,6 +749,13 @@ export class Scheduler {
     this.#machineK = k
     this.ready = startRecording(this.ready, k)
     this.#trace = startTaskTrace(k, this.clock, this.root)
+    const journal = journalOf(k)
+    if (journal !== null) {
+      this.journal = journal
+      this.ready = new JournaledReady(this.ready, journal)
+      if (this.clock.advanceTo === undefined)
+        this.clock = journaledClock(this.clock === realClock ? null : this.clock, journal)
+    }
     this.#outerTask = currentTask(k)
     this.root.locals = forkTaskLocals(this.#outerTask)
     enterTask(k, this.root)
@@ -736,7 +811,9 @@ export class Scheduler {
   /** A promise that settles when an external wait settles or the next real timer is due. */
   #wakeSignal(): Promise<void> {
     const due = this.clock.advanceTo === undefined ? this.timers.nextDue() : undefined
-    return this.#wake.next(due === undefined ? undefined : due - this.clock.now())
+    if (due === undefined) return this.#wake.next(undefined)
+    const clock = this.clock as Partial<JournaledClock>
+    return this.#wake.next(due - (clock.unjournaled?.() ?? this.clock.now()))
   }
 
   /** The running task has a watchdog: fault the run if its activation ran over. */
@@ -747,7 +824,9 @@ export class Scheduler {
   ): Control | null {
     // Off after a fault or a stop (the teardown is not an activation to bound), and never
     // inside an error's enrichment.
-    if (this.#fault !== null || this.stopping !== null) return null
+    // A cleanup already under way when the stop came stays bounded by its watchdog.
+    if (this.#fault !== null || (this.stopping !== null && task.cancelError === this.stopping))
+      return null
     if (effect instanceof GetExecutionContext) return null
     const over = task.watchdog!.check(k, task.id, task.name)
     return over === null ? null : this.#watchdogFault(task, over, k)

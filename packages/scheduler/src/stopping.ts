@@ -28,9 +28,11 @@ export function stopAll(s: Scheduler, error: StopError): void {
   }
   s.refuseNewTasks()
   for (const task of [...s.live]) {
-    if (task.state === S_ENDING || task.state >= S_DONE) continue
+    // Cleanups are never cut short: a task already ending (its body ended, or cancelled
+    // or faulted and running its finally blocks) gets no StopError; the run waits for it.
+    if (task.state === S_ENDING || task.state >= S_DONE || task.cancelRequested) continue
     // Like a cancellation: a task that catches the stop and goes on is still stopped.
-    if (!task.cancelRequested) task.cancelError = error
+    task.cancelError = error
     if (task.state === S_NEW) s.finalize(task)
     else s.interrupt(task, RESUME_THROW, error)
   }

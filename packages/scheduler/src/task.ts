@@ -3,6 +3,7 @@ import {
   type ContextEntry,
   type Continuation,
   type Control,
+  StopError,
   Transfer,
   TransferThrow,
 } from "@effvm/vm-core"
@@ -300,17 +301,23 @@ const boundaryTask: unique symbol = Symbol("effvm.boundaryTask")
  * The context entry the scheduler adds for `task` when an error is enriched in it:
  * `{ kind: "spawn_boundary", taskId, name, parentId, spawnSite }`. `spawnSite` is a string
  * such as `orchestrator() src/app.ts:14`, resolved from the captured stack only when read;
- * `spawnLocation` has it structured.
+ * `spawnLocation` has it structured. For an error raised in `task` (`raisedHere`) after it
+ * was cancelled or stopped, `cleanup` says which: its cleanup raised it.
  */
-export function spawnBoundary(task: Task<unknown>): ContextEntry {
+export function spawnBoundary(task: Task<unknown>, raisedHere = false): ContextEntry {
   const site = task.spawnSite
-  const entry = {
+  const entry: Record<string, unknown> & ContextEntry = {
     kind: "spawn_boundary",
     taskId: task.id,
     name: task.name,
     parentId: task.parent?.id,
     spawnLocation: site,
   }
+  // Raised while the task was being cancelled or stopped: by its cleanup (its finally).
+  const cancelled = task.cancelError
+  if (raisedHere && cancelled !== null)
+    entry.cleanup = cancelled instanceof StopError ? "stopped" : "cancelled"
+
   Object.defineProperty(entry, "spawnSite", {
     get: () => (site === null ? undefined : String(site)),
     enumerable: true,

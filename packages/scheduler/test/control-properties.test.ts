@@ -84,7 +84,7 @@ describe("control-plane properties", () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 400 }), (stopAt) => {
         const finals: string[] = []
-        const started: string[] = ["main"]
+        const started: string[] = []
         const worker = (name: string, ms: number) =>
           program(function* worker() {
             started.push(name)
@@ -95,6 +95,7 @@ describe("control-plane properties", () => {
             }
           })
         const main = program(function* main() {
+          started.push("main")
           try {
             yield* spawn(worker("a", 3))
             yield* spawn(worker("b", 7))

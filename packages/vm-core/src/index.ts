@@ -23,6 +23,7 @@ export { ContinuationError, Interrupt, UnhandledEffectError } from "./errors/err
 export { formatTraceback } from "./errors/format.js"
 export { JournalDivergenceError } from "./errors/journal-divergence.js"
 export type { CaptureStacks } from "./errors/live-lines.js"
+export { RecursionError } from "./errors/recursion.js"
 export {
   getTraceback,
   type Traceback,

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 
-export { settle } from "./errors/context.js"
+export { attachContext, settle } from "./errors/context.js"
 export { type EscapedFrom, escapedFrom, noteEscape } from "./errors/escape.js"
 export { originOf, recordOrigin } from "./errors/origin.js"
 export {
@@ -16,6 +16,13 @@ export {
 export { Preempt } from "./machine/builtin-effects.js"
 export { CloseContinuation, regionClosing } from "./machine/close-request.js"
 export { Continuation } from "./machine/continuation.js"
+export {
+  insideRegion,
+  type JournalPort,
+  journalOf,
+  performedInside,
+  Settlement,
+} from "./machine/journal-port.js"
 export { Signal, WaitSignal } from "./machine/signal.js"
 export { stopMachine, stopRequestedBy, takeMachineStop } from "./machine/stop-hooks.js"
 export {
@@ -34,5 +41,6 @@ export {
   TransferEnrich,
 } from "./machine/tasks.js"
 export { performLiveOnRerun } from "./multishot.js"
+export { journaledOutcome } from "./outcome.js"
 export { choiceLogOf, setChoiceLog, tracerOf, wantsChoices } from "./trace/internal.js"
 export { markUntraced, type Tracer } from "./trace/tracer.js"

@@ -1,5 +1,6 @@
 import { driveToEnd } from "./drive.js"
 import { escapedFrom } from "./errors/escape.js"
+import type { JournalPort } from "./machine/journal-port.js"
 import { advance, type Machine } from "./machine/machine.js"
 import { MODE_DONE } from "./machine/modes.js"
 import type { Program } from "./program.js"
@@ -87,6 +88,29 @@ export async function runOutcomeAsync<T>(
   try {
     m = machineFor(program, options, "runOutcomeAsync", false)
     m.recordChoices = true
+    await driveToEnd(m, options?.signal)
+    throwTraceFailure(m)
+  } catch (error) {
+    return failedBeforeStart(error)
+  }
+  return outcomeOf<T>(m)
+}
+
+/**
+ * @internal `runOutcomeAsync` with a journal port on the machine (`@effvm/durable`): `caller`
+ * names the entry point in messages about bad input.
+ */
+export async function journaledOutcome<T>(
+  program: Program<T>,
+  options: RunOptions | undefined,
+  port: JournalPort,
+  caller: string,
+): Promise<RunOutcome<T>> {
+  let m: Machine
+  try {
+    m = machineFor(program, options, caller, false)
+    m.recordChoices = true
+    m.journal = port
     await driveToEnd(m, options?.signal)
     throwTraceFailure(m)
   } catch (error) {

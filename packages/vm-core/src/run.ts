@@ -35,6 +35,12 @@ export interface RunOptions {
    * variable `EFFVM_CAPTURE_STACKS`, else `"definition"`.
    */
   readonly captureStacks?: CaptureStacks
+  /**
+   * How deep the machine's stack may grow (program, handler and handler-boundary frames)
+   * before a call fails with `RecursionError`. The default (1,500,000) lets a recursion of
+   * a million levels complete and stops a runaway one within seconds.
+   */
+  readonly maxDepth?: number
 }
 
 /**
@@ -182,7 +188,16 @@ export function machineFor(
   const m = new Machine(rootOf(program, options, caller), sync)
   attachTracer(m, options, caller)
   m.liveStacks = captureModeOf(options?.captureStacks) === "full"
+  if (options?.maxDepth !== undefined) m.maxDepth = checkMaxDepth(options.maxDepth, caller)
   return m
+}
+
+function checkMaxDepth(value: unknown, caller: string): number {
+  if (typeof value === "number" && (Number.isInteger(value) || value === Infinity) && value > 0)
+    return value
+  throw new TypeError(
+    `${caller}(): the maxDepth option must be a positive integer (or Infinity), got ${describeValue(value)}.`,
+  )
 }
 
 /** @internal the program a run starts with: `program` checked, wrapped in `handlers`. */

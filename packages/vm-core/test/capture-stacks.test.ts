@@ -5,8 +5,11 @@ import {
   Effect,
   fn,
   getTraceback,
+  handler,
+  Pass,
   type Program,
   program,
+  Resume,
   run,
   runAsync,
   type TracebackFrame,
@@ -150,6 +153,31 @@ describe("captureStacks", () => {
 
     expect(countStackCaptures(undefined)).toBe(0)
     expect(countStackCaptures({ captureStacks: "full" })).toBeGreaterThan(0)
+  })
+
+  it('a run nested inside a handler leaves the outer run\'s captureStacks: "full" on', () => {
+    const nested = handler((eff, k) => {
+      if (!(eff instanceof Query)) return Pass()
+      return Resume(
+        k,
+        run(
+          program(function* inner() {
+            return "answer"
+          }),
+        ),
+      )
+    })
+    const asksThenThrows = program(function* asksThenThrows() {
+      yield* new Query()
+      throw new Error("after the nested run")
+    })
+    const frames = framesOf(
+      rejectionOrThrow(() =>
+        run(outer(asksThenThrows), { captureStacks: "full", handlers: [nested] }),
+      ),
+    )
+
+    expect(frames.map((f) => f.lineKind)).toEqual(["live", "live", "raise"])
   })
 
   it("an unknown capture mode is a TypeError naming the value", () => {

@@ -20,10 +20,27 @@ export interface RunCommand {
   readonly quanta: number | undefined
   /** `--timeline FILE`: trace the run and write its timeline page to FILE. */
   readonly timeline: string | undefined
+  /** `--record FILE`: write the run's journal there (`@effvm/durable`). */
+  readonly record?: string | undefined
+}
+
+/** `effvm replay <journal>`: replay a journal `effvm run --record` wrote. */
+export interface ReplayCommand {
+  readonly kind: "replay"
+  /** The journal file as given. */
+  readonly file: string
+  /** `--capture-stacks full`, as for run. */
+  readonly captureStacks: "full" | undefined
+  /** `--timeline FILE`, as for run: the replayed run's timeline. */
+  readonly timeline: string | undefined
 }
 
 /** What one invocation asks for. */
-export type Command = { readonly kind: "help" } | { readonly kind: "version" } | RunCommand
+export type Command =
+  | { readonly kind: "help" }
+  | { readonly kind: "version" }
+  | RunCommand
+  | ReplayCommand
 
 /** The command line itself is wrong: the message is the one line the user sees. */
 export class UsageError extends Error {
@@ -38,6 +55,7 @@ const OPTIONS_WITH_VALUE = new Set([
   "--env",
   "--capture-stacks",
   "--quanta",
+  "--record",
   "--timeline",
 ])
 
@@ -56,12 +74,52 @@ export function parseArguments(argv: readonly string[]): Command {
   const [first, ...rest] = argv
   if (first === "--help" || first === "-h" || first === "help") return { kind: "help" }
   if (first === "--version" || first === "-v") return { kind: "version" }
+  if (first === "replay") return parseReplay(rest)
   if (first !== "run") {
     throw new UsageError(
       `unknown command ${JSON.stringify(first)}: the command is \`effvm run <module>\``,
     )
   }
   return parseRun(rest)
+}
+
+function parseReplay(args: readonly string[]): Command {
+  let file: string | undefined
+  let captureStacks: "full" | undefined
+  let timeline: string | undefined
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    if (arg === "--help" || arg === "-h") return { kind: "help" }
+    if (!arg.startsWith("-")) {
+      if (file !== undefined) {
+        throw new UsageError(
+          `unexpected argument ${JSON.stringify(arg)}: replay takes one journal file`,
+        )
+      }
+      file = arg
+      continue
+    }
+    const eq = arg.indexOf("=")
+    const name = eq > 0 ? arg.slice(0, eq) : arg
+    if (name !== "--capture-stacks" && name !== "--timeline") {
+      throw new UsageError(
+        `unknown option ${JSON.stringify(name)} for replay: see \`effvm --help\``,
+      )
+    }
+    const value = eq > 0 ? arg.slice(eq + 1) : args[++i]
+    if (name === "--timeline") {
+      if (value === undefined) throw new UsageError("--timeline needs a value")
+      if (value === "") throw new UsageError("--timeline needs the path of the HTML file to write")
+      timeline = value
+      continue
+    }
+    if (value !== "full") {
+      throw new UsageError(`--capture-stacks accepts only "full", got ${JSON.stringify(value)}`)
+    }
+    captureStacks = "full"
+  }
+  if (file === undefined) throw new UsageError("missing journal file: `effvm replay <journal>`")
+  return { kind: "replay", file, captureStacks, timeline }
 }
 
 function parseRun(args: readonly string[]): Command {
@@ -71,6 +129,7 @@ function parseRun(args: readonly string[]): Command {
   let captureStacks: "full" | undefined
   let virtualClock = false
   let quanta: number | undefined
+  let record: string | undefined
   let timeline: string | undefined
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!
@@ -113,6 +172,9 @@ function parseRun(args: readonly string[]): Command {
         throw new UsageError(`--capture-stacks accepts only "full", got ${JSON.stringify(value)}`)
       }
       captureStacks = "full"
+    } else if (name === "--record") {
+      if (value === "") throw new UsageError("--record needs the path of the journal file to write")
+      record = value
     } else if (name === "--timeline") {
       if (value === "") throw new UsageError("--timeline needs the path of the HTML file to write")
       timeline = value
@@ -123,7 +185,7 @@ function parseRun(args: readonly string[]): Command {
   if (module === undefined) throw new UsageError("missing module: `effvm run <module>`")
   // fromEntries makes own properties, so even a key like __proto__ is kept as given.
   const envRecord = Object.fromEntries(env)
-  return {
+  const command = {
     kind: "run",
     module,
     exportName,
@@ -132,7 +194,8 @@ function parseRun(args: readonly string[]): Command {
     virtualClock,
     quanta,
     timeline,
-  }
+  } as const
+  return record === undefined ? command : { ...command, record }
 }
 
 function parseQuanta(value: string): number {

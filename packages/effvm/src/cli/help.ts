@@ -3,6 +3,9 @@ export const helpText = `effvm: run an effvm program module and read its traceba
 
 Usage:
   effvm run <module> [options]   run the module's default export
+  effvm replay <journal>         replay a journal written by run --record: the same
+                                 result or traceback, without the outside or waiting
+                                 (options: --capture-stacks full, --timeline FILE)
   effvm --help                   show this help
   effvm --version                show the version
 
@@ -17,6 +20,8 @@ Options:
   --capture-stacks full  show the exact live line of every frame in tracebacks (slower)
   --virtual-clock        run sleeps on a VirtualClock: time jumps, nothing waits
   --quanta N             machine steps before a busy task is preempted (0: never)
+  --record FILE          write the run's journal to FILE (also when it fails), for
+                         effvm replay FILE (docs/durable.md)
   --timeline FILE        trace the run and write its timeline (one HTML page) to FILE
 
 Exit codes:

@@ -27,6 +27,10 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0
   }
   if (command.captureStacks === "full") process.env.EFFVM_CAPTURE_STACKS = "full"
+  if (command.kind === "replay") {
+    const { replayJournal } = await import("./replay-journal.js")
+    return replayJournal(command)
+  }
   const { runModule } = await import("./run-module.js")
   return runModule(command)
 }

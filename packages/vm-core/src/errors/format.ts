@@ -44,6 +44,8 @@ function render(tb: Traceback): string[] {
       const name = typeof b.name === "string" && b.name ? ` "${b.name}"` : ""
       lines.push("", `  ── in task ${String(b.taskId)}${name}${site} ──`)
     }
+    const cleanup = section.boundary?.cleanup
+    if (typeof cleanup === "string") lines.push("", `  ${cleanupNote(section.boundary!, cleanup)}`)
     for (const [frame, count] of folded(section.frames)) {
       lines.push(
         "",
@@ -51,7 +53,10 @@ function render(tb: Traceback): string[] {
       )
       const text = sourceLine(frame)
       if (text) lines.push(`    ${text}`)
-      if (count > 1) lines.push(`    [×${count}]`)
+      if (count > 1)
+        lines.push(
+          frame.cycle ? `    [the ${frame.cycle} frames above ×${count}]` : `    [×${count}]`,
+        )
       lines.push(...performingLines(frame))
     }
     const crossed = crossingNote(section, tb.sections[i + 1])
@@ -62,6 +67,12 @@ function render(tb: Traceback): string[] {
   })
   lines.push("", `${tb.errorType}: ${tb.message}`)
   return lines
+}
+
+/** `raised during cleanup of task 4 "leaf 1-1" (cancelled)`: a finally raised it. */
+function cleanupNote(b: Readonly<Record<string, unknown>>, why: string): string {
+  const name = typeof b.name === "string" && b.name ? ` "${b.name}"` : ""
+  return `raised during cleanup of task ${String(b.taskId)}${name} (${why})`
 }
 
 /** The effect a frame was performing and each handler's verdict on it. */
@@ -90,14 +101,16 @@ function folded(frames: readonly TracebackFrame[]): [TracebackFrame, number][] {
   const out: [TracebackFrame, number][] = []
   for (const f of frames) {
     const last = out[out.length - 1]
-    if (
+    if (f.cycle !== undefined) out.push([f, f.repeated ?? 1])
+    else if (
       last &&
+      last[0].cycle === undefined &&
       last[0].file === f.file &&
       last[0].line === f.line &&
       sameName(last[0].call, f.call)
     )
-      last[1]++
-    else out.push([f, 1])
+      last[1] += f.repeated ?? 1
+    else out.push([f, f.repeated ?? 1])
   }
   return out
 }

@@ -1,6 +1,12 @@
 import { describeEffect, describeValue, type Effect } from "../effect.js"
 import { type Continuation, K_RESUMED, type Verdict } from "../machine/continuation.js"
-import { argsOf, FRAME_PROGRAM, FRAME_PROMPT, type PromptFrame } from "../machine/frames.js"
+import {
+  argsOf,
+  FRAME_PROGRAM,
+  FRAME_PROMPT,
+  type Frame,
+  type PromptFrame,
+} from "../machine/frames.js"
 import { getExecutionContext } from "./context.js"
 import { type OriginSite, originOf, type Performing } from "./origin.js"
 import { firstUserLocation, isInternalFile, type SourceLocation, shortPath } from "./site.js"
@@ -42,6 +48,13 @@ export interface TracebackFrame {
   readonly effect?: string
   /** The handlers that saw that effect, in the order they saw it, with their verdicts. */
   readonly handlers?: readonly TracebackVerdict[]
+  /**
+   * A recursion folded (deep or runaway recursion): this frame ends a block of `cycle`
+   * frames (1 when absent) that stood `repeated` times back to back; the block is shown
+   * once, with the arguments of its outermost call.
+   */
+  readonly repeated?: number
+  readonly cycle?: number
 }
 
 /**
@@ -137,13 +150,12 @@ function tracebacksOf(list: unknown, seen: Set<unknown>): Traceback[] {
 /** The program frames from the site outwards to its task's root, outermost first. */
 function framesOf(site: OriginSite, raised: Error | undefined): TracebackFrame[] {
   const out: TracebackFrame[] = []
-  let innermost = true
-  for (let f = site.frame; f !== null; f = f.parent) {
-    if (f.kind === FRAME_PROMPT && (f as PromptFrame).taskRoot) break
-    if (f.kind !== FRAME_PROGRAM || f.def === null) continue
-    const p = f.def
+  const shown = foldRepeats(programFramesOf(site), site.live)
+  for (let i = shown.length - 1; i >= 0; i--) {
+    const { frame: f, times, cycle } = shown[i]!
+    const innermost = i === shown.length - 1
+    const p = f.def!
     const defSite = p.site
-    if (defSite?.internal) continue // effvm's own programs (scheduler, built-in handlers)
     const args = argsOf(f)?.map(describeValue).join(", ") ?? ""
     const call = `${p.name}(${args})`
     let where: SourceLocation | undefined
@@ -158,12 +170,13 @@ function framesOf(site: OriginSite, raised: Error | undefined): TracebackFrame[]
       if (where !== undefined) lineKind = "live"
       else where = defSite?.location
     }
-    const frame: TracebackFrame = {
+    let frame: TracebackFrame = {
       call,
       file: where ? shortPath(where.file) : undefined,
       line: where?.line,
       lineKind,
     }
+    if (times > 1) frame = { ...frame, repeated: times, ...(cycle > 1 ? { cycle } : {}) }
     out.push(
       innermost && site.performing !== null && site.frame === f
         ? {
@@ -173,9 +186,75 @@ function framesOf(site: OriginSite, raised: Error | undefined): TracebackFrame[]
           }
         : frame,
     )
-    innermost = false
   }
   return out.reverse()
+}
+
+/** The user's program frames from the site out to its task's root, outermost first. */
+function programFramesOf(site: OriginSite): Frame[] {
+  const chain: Frame[] = []
+  for (let f = site.frame; f !== null; f = f.parent) {
+    if (f.kind === FRAME_PROMPT && (f as PromptFrame).taskRoot) break
+    if (f.kind !== FRAME_PROGRAM || f.def === null) continue
+    if (f.def.site?.internal) continue // effvm's own programs (scheduler, built-in handlers)
+    chain.push(f)
+  }
+  return chain.reverse()
+}
+
+/** A frame to show; `times > 1`: it ends a block of `cycle` frames repeated `times` times. */
+interface Shown {
+  readonly frame: Frame
+  readonly times: number
+  readonly cycle: number
+}
+
+/** The longest block of frames (mutual recursion: isEven, isOdd) folded as one. */
+const MAX_CYCLE = 4
+
+/**
+ * Folds repeated calls (a deep or runaway recursion) before any frame is described, so a
+ * stack of a million frames costs a walk, not a million traceback entries: a block of up
+ * to four frames of the same programs repeated back to back is shown once, its last frame
+ * carrying the count. The innermost frame (the raising one) is never folded.
+ */
+function foldRepeats(chain: Frame[], live: OriginSite["live"]): Shown[] {
+  const keys = chain.map((f) => foldKey(f, live))
+  const n = chain.length - 1 // the innermost frame stays on its own
+  const out: Shown[] = []
+  let i = 0
+  while (i < n) {
+    let best = 1
+    let bestTimes = 1
+    for (let cycle = 1; cycle <= MAX_CYCLE && i + 2 * cycle <= n; cycle++) {
+      let times = 1
+      while (i + (times + 1) * cycle <= n && sameBlock(keys, i, i + times * cycle, cycle)) times++
+      if (times > 1 && times * cycle > best * bestTimes) {
+        best = cycle
+        bestTimes = times
+      }
+    }
+    for (let j = 0; j < best; j++) {
+      const last = j === best - 1
+      out.push({ frame: chain[i + j]!, times: last ? bestTimes : 1, cycle: best })
+    }
+    i += best * bestTimes
+  }
+  if (chain.length > 0) out.push({ frame: chain[chain.length - 1]!, times: 1, cycle: 1 })
+  return out
+}
+
+function sameBlock(keys: readonly unknown[], a: number, b: number, length: number): boolean {
+  for (let j = 0; j < length; j++) if (keys[a + j] !== keys[b + j]) return false
+  return true
+}
+
+/** Frames fold together when they are calls of the same program shown at the same place. */
+function foldKey(f: Frame, live: OriginSite["live"]): unknown {
+  const capture = live?.get(f)
+  if (capture === undefined) return f.def
+  const at = firstUserLocation(capture)
+  return `${f.def!.name}@${at?.file}:${at?.line}`
 }
 
 const stackEntry = /^\s*at (?:(.*?) \()?(.*?)(?::(\d+):(\d+))?\)?$/

@@ -5,6 +5,7 @@ import { AwaitExternal } from "../external.js"
 import { throwAt } from "./close.js"
 import { EXHAUSTED } from "./error-dispatch.js"
 import { FRAME_ERROR_SITE, FRAME_PREEMPT, type Frame } from "./frames.js"
+import { insideRegion, Settlement } from "./journal-port.js"
 import type { Machine } from "./machine.js"
 import { MODE_DELIVER, MODE_EXTERNAL, MODE_THROW } from "./modes.js"
 
@@ -57,7 +58,15 @@ export class Preempt extends Effect<void> {}
 
 /** Parks the machine until `promise` settles, then resumes `f` with the outcome. */
 function park(vm: Machine, f: Frame, effect: AwaitExternal<unknown>): void {
-  const promise = effect.promise
+  let promise = effect.promise
+  if (vm.journal !== null && insideRegion(vm.journal, f)) {
+    const journaled = vm.journal.external(promise)
+    if (journaled instanceof Settlement) {
+      deliverSettlement(vm, f, effect, journaled.ok, journaled.value)
+      return
+    }
+    promise = journaled
+  }
   vm.top = f
   vm.mode = MODE_EXTERNAL
   let wake: () => void = noop
@@ -88,6 +97,25 @@ function park(vm: Machine, f: Frame, effect: AwaitExternal<unknown>): void {
       wake()
     },
   )
+}
+
+/** A settlement the journal holds: delivered at once, as a live one would be. */
+function deliverSettlement(
+  vm: Machine,
+  f: Frame,
+  effect: AwaitExternal<unknown>,
+  ok: boolean,
+  value: unknown,
+): void {
+  if (ok) {
+    deliver(vm, f, value)
+    return
+  }
+  settle(value)
+  recordOrigin(value, f, { effect, k: null, last: "resumed" })
+  vm.top = f
+  vm.mode = MODE_THROW
+  vm.value = value
 }
 
 function noop(): void {}

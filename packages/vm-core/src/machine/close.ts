@@ -1,4 +1,5 @@
 import { describeValue } from "../effect.js"
+import { settle } from "../errors/context.js"
 import { type Performing, recordOrigin } from "../errors/origin.js"
 import { type Continuation, K_ABANDONED, K_LIVE } from "./continuation.js"
 import { continueDispatch, enrichAt, frameName, noteVerdict, reinstall } from "./dispatch.js"
@@ -6,6 +7,8 @@ import { abandonErrorDispatch, isErrorSiteDispatch } from "./error-dispatch.js"
 import {
   AFTER_ABORT,
   AFTER_PASS,
+  AFTER_RUN_DONE,
+  AFTER_RUN_FAILED,
   AFTER_TRANSFER,
   AFTER_TRANSFER_ENRICH,
   bumpLookupEpoch,
@@ -19,7 +22,8 @@ import {
   MARKED,
   MarkerFrame,
 } from "./frames.js"
-import { finish, type Machine } from "./machine.js"
+import { setCloser, suppressInto } from "./held.js"
+import { fail, finish, type Machine } from "./machine.js"
 import { CLOSE, MODE_DELIVER, MODE_HANDLE_YIELD, MODE_RETURN, MODE_THROW } from "./modes.js"
 
 /**
@@ -52,6 +56,8 @@ export function closeContinuation(
   vm.mode = MODE_THROW
   vm.value = CLOSE
 }
+
+setCloser(closeContinuation)
 
 /** Marks every frame from `top` down to (not including) `below` as waiting to be closed. */
 export function markRegion(top: Frame, below: Frame | null): void {
@@ -127,6 +133,16 @@ export function runMarker(vm: Machine, f: Frame, payload: unknown): void {
     return
   }
   const k = m.k
+  if (m.after === AFTER_RUN_DONE) {
+    if (m.hasError) fail(vm, m.error)
+    else finish(vm, m.value)
+    return
+  }
+  if (m.after === AFTER_RUN_FAILED) {
+    if (m.hasError) suppressInto(m.value, m.error)
+    fail(vm, m.value)
+    return
+  }
   if (m.after === AFTER_ABORT) {
     if (m.hasError) throwAt(vm, target, m.error)
     else completeWith(vm, target, m.value)
@@ -188,9 +204,15 @@ export function completeWith(vm: Machine, target: Frame | null, value: unknown):
   }
 }
 
-/** Throws `error` into `target` (or out of the machine when `target` is null). */
+/**
+ * Throws `error` into `target` (or out of the machine when `target` is null). Errors the
+ * machine raises itself (an unhandled effect, a handler's error, misuse) are settled here,
+ * at their origin: a `finally` they unwind through may perform effects, and the error that
+ * comes back out of it afterwards is not new (never converted later, SPEC §5).
+ */
 export function throwAt(vm: Machine, target: Frame | null, error: unknown): void {
   recordOrigin(error, target)
+  settle(error)
   vm.top = target
   vm.mode = MODE_THROW
   vm.value = error

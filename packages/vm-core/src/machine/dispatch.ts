@@ -12,6 +12,7 @@ import { describeEffect, describeValue, type Effect } from "../effect.js"
 import { settle } from "../errors/context.js"
 import { ContinuationError, UnhandledEffectError } from "../errors/errors.js"
 import { recordCrossing, recordOrigin } from "../errors/origin.js"
+import { RecursionError } from "../errors/recursion.js"
 import { TAG_CONTROL, tagOf } from "../instruction.js"
 import { PROGRAM_PURE, PROGRAM_WITH_HANDLER, type Program } from "../program.js"
 import { traceFastControl, traceHandlerControl } from "../trace/hooks.js"
@@ -27,6 +28,7 @@ import {
 } from "./close.js"
 import { closeHeld } from "./close-request.js"
 import { Continuation, type HandlerVerdict, K_LIVE, K_RESUMED } from "./continuation.js"
+import { overDepth } from "./depth.js"
 import { throwFromFrame } from "./errors.js"
 import {
   AFTER_PASS,
@@ -46,9 +48,11 @@ import {
   promptOf,
   type StepGenerator,
 } from "./frames.js"
+import { noteHeld } from "./held.js"
 import { findHandler } from "./lookup.js"
 import type { Machine } from "./machine.js"
 import {
+  DISARMED,
   MODE_DELIVER,
   MODE_DISPATCH_ERROR,
   MODE_HANDLE_YIELD,
@@ -60,12 +64,7 @@ import {
 export function perform(vm: Machine, f: Frame, effect: Effect<unknown>): void {
   // Never preempt the stand-in's own perform (it would preempt again forever) or an error
   // dispatch (its guard is machine-wide, so another task's errors would go unenriched).
-  if (
-    vm.preemptAt !== 0 &&
-    vm.steps >= vm.preemptAt &&
-    f.kind !== FRAME_PREEMPT &&
-    !vm.inErrorDispatch
-  ) {
+  if (vm.steps >= vm.preemptAt && f.kind !== FRAME_PREEMPT && !vm.inErrorDispatch) {
     preemptBefore(vm, f, effect)
     return
   }
@@ -222,7 +221,10 @@ function fastControl(vm: Machine, p: PromptFrame, k: Continuation<unknown>, c: C
     return
   }
   k1.state = K_RESUMED
-  if (k1 !== k) reinstall(k1, p.parent)
+  if (k1 !== k) {
+    reinstall(k1, p.parent)
+    if (k.state === K_LIVE) noteHeld(vm, k)
+  }
   if (op === OP_TRANSFER_ENRICH) enrichAt(vm, k1, c.value)
   else resumeWith(vm, k1, op, c.value)
 }
@@ -266,6 +268,7 @@ export function handleControl(vm: Machine, f: Frame, c: Control): void {
   if (op === OP_TRANSFER_ENRICH) {
     const k1 = claim(vm, f, c.k)
     if (k1 === null) return
+    if (k1 !== h.k && h.k.state === K_LIVE) noteHeld(vm, h.k)
     endHandlerThen(vm, f, h, AFTER_TRANSFER_ENRICH, c.value, k1)
     return
   }
@@ -273,6 +276,7 @@ export function handleControl(vm: Machine, f: Frame, c: Control): void {
     if (op === OP_TRANSFER_THROW) settle(c.value)
     const k1 = claim(vm, f, c.k)
     if (k1 === null) return
+    if (k1 !== h.k && h.k.state === K_LIVE) noteHeld(vm, h.k)
     const after = op === OP_TRANSFER ? AFTER_TRANSFER : AFTER_TRANSFER_THROW
     endHandlerThen(vm, f, h, after, c.value, k1)
     return
@@ -335,19 +339,22 @@ export function enrichAt(vm: Machine, k: Continuation<unknown>, error: unknown):
 }
 
 /**
- * The step budget is spent: perform the preemption effect first, then `effect`. A small
- * frame on top of `f` does both, so the answer to `effect` still lands in `f`.
+ * The step budget is spent: perform the preemption effect first, then `next` (the effect
+ * `f` performs, or the sub-program it calls). A small frame on top of `f` does both, so
+ * the answer still lands in `f`.
  */
-function preemptBefore(vm: Machine, f: Frame, effect: Effect<unknown>): void {
-  vm.preemptAt = 0
-  vm.top = new Frame(FRAME_PREEMPT, preemptThen(effect), f, f.prompt, null, undefined)
+function preemptBefore(vm: Machine, f: Frame, next: Effect<unknown> | Program<unknown>): void {
+  vm.preemptAt = DISARMED
+  vm.top = new Frame(FRAME_PREEMPT, preemptThen(next), f, promptOf(f), null, undefined)
   vm.mode = MODE_DELIVER
   vm.value = undefined
 }
 
-function* preemptThen(effect: Effect<unknown>): Generator<unknown, unknown, unknown> {
+function* preemptThen(
+  next: Effect<unknown> | Program<unknown>,
+): Generator<unknown, unknown, unknown> {
   yield* new Preempt()
-  return yield* effect
+  return yield* next
 }
 
 /** The nearest generator handler frame at or below `f`. */
@@ -407,9 +414,21 @@ function stateWord(k: Continuation<unknown>): string {
     : "abandoned (its handler returned without resuming it)"
 }
 
-/** Starts program `prog` on top of the current frame. */
+/**
+ * Starts program `prog` on top of the current frame. Step budgets (fairness, stop,
+ * watchdog) are checked here too, so a loop of sub-program calls that performs nothing is
+ * still preempted (one comparison while no budget is spent); so is `maxDepth`.
+ */
 export function pushProgram(vm: Machine, prog: Program<unknown>): void {
   const parent = vm.top
+  if (vm.steps >= vm.preemptAt && parent !== null && budgetCheckable(vm, parent)) {
+    preemptBefore(vm, parent, prog)
+    return
+  }
+  if (vm.steps >= vm.depthCheckAt && parent !== null && overDepth(vm, parent)) {
+    tooDeep(vm, parent, prog)
+    return
+  }
   if (prog.kind === PROGRAM_WITH_HANDLER) {
     vm.top = new PromptFrame(prog.handler!, parent, promptOf(parent))
     vm.value = prog.inner
@@ -449,6 +468,18 @@ export function pushProgram(vm: Machine, prog: Program<unknown>): void {
   vm.top = new Frame(FRAME_PROGRAM, gen, parent, promptOf(parent), prog.def, keptArgs(prog.args))
   vm.mode = MODE_DELIVER
   vm.value = undefined
+}
+
+/** Whether a preemption may stand before what `f` does next (not its own stand-in's). */
+function budgetCheckable(vm: Machine, f: Frame): boolean {
+  return f.kind !== FRAME_PREEMPT && !vm.inErrorDispatch
+}
+
+/** `prog` would stand deeper than `maxDepth`: RecursionError where it was called. */
+function tooDeep(vm: Machine, parent: Frame, prog: Program<unknown>): void {
+  const site = prog.def?.site
+  const where = site ? `${prog.name} (${site})` : prog.name
+  throwAt(vm, parent, new RecursionError(vm.depthMarkValue + 1, vm.maxDepth, where))
 }
 
 /** No handler answered: built-in answers, else UnhandledEffectError at the perform site. */

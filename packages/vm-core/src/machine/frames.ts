@@ -117,6 +117,8 @@ export const AFTER_TRANSFER = 1 // reinstall `k` on the parent and deliver `valu
 export const AFTER_TRANSFER_THROW = 2 // reinstall `k` on the parent and throw `value`
 export const AFTER_PASS = 3 // offer `k`'s effect to the handlers outside `k.bottom`
 export const AFTER_TRANSFER_ENRICH = 4 // reinstall `k` on the parent and throw `value` through enrichment
+export const AFTER_RUN_DONE = 5 // a held continuation was closed after the run ended with `value`
+export const AFTER_RUN_FAILED = 6 // the same, after the run failed with `value`
 
 /** Sits below a region being closed; acts once every frame above it has finished closing. */
 export class MarkerFrame extends Frame {

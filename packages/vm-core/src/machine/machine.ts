@@ -1,6 +1,7 @@
 import type { Control } from "../control.js"
 import type { Effect } from "../effect.js"
 import { liveCapture } from "../errors/live-lines.js"
+import { DEFAULT_MAX_DEPTH } from "../errors/recursion.js"
 import { TAG_CONTROL, TAG_EFFECT, TAG_PROGRAM, tagOf } from "../instruction.js"
 import type { Program } from "../program.js"
 import type { StopError } from "../stop.js"
@@ -12,7 +13,7 @@ import {
   recordCloseError,
   runMarker,
 } from "./close.js"
-import { K_LIVE } from "./continuation.js"
+import { type Continuation, K_LIVE } from "./continuation.js"
 import { handleControl, perform, pushProgram } from "./dispatch.js"
 import { startErrorDispatch } from "./error-dispatch.js"
 import { throwFromFrame } from "./errors.js"
@@ -25,8 +26,11 @@ import {
   LIVE,
   MARKED,
 } from "./frames.js"
+import { closeHeldAtEnd } from "./held.js"
+import type { JournalPort } from "./journal-port.js"
 import {
   CLOSE,
+  DISARMED,
   MODE_DELIVER,
   MODE_DISPATCH_ERROR,
   MODE_DONE,
@@ -56,8 +60,18 @@ export class Machine {
   inErrorDispatch = false
   /** Set by the scheduler's cross-task throw: enrich again even an enriched error (§7). */
   forceEnrich = false
-  /** Step count at which the next perform is preceded by a preemption; 0 = disarmed. */
-  preemptAt = 0
+  /**
+   * Step count from which the next perform or sub-program call is preceded by a preemption;
+   * `DISARMED` (never reached) when no budget is set, so the check is one comparison.
+   */
+  preemptAt = DISARMED
+  /** Frames deeper than this fail with RecursionError (the `maxDepth` run option). */
+  maxDepth = DEFAULT_MAX_DEPTH
+  /** Step count from which the next call measures the stack's depth (depth.ts). */
+  depthCheckAt = 0
+  /** The frame measured last and its depth: the next measure walks down to it, not further. */
+  depthMark: Frame | null = null
+  depthMarkValue = 0
   /** The event reporter of a traced run; null with `trace: "none"` (one check per perform). */
   trace: Tracer | null = null
   /** Set before the run (runOutcome): schedulers record their choices even without onChoices. */
@@ -74,6 +88,11 @@ export class Machine {
   taskSlot: object | null = null
   /** `captureStacks: "full"`: each frame keeps the line it is suspended at (tracebacks). */
   liveStacks = false
+  /** Continuations handed over while live (held.ts): closed when the run ends. */
+  held: Continuation<unknown>[] | null = null
+  heldLimit = 1024
+  /** The journal of a recorded, replayed or durable run (`@effvm/durable`); null otherwise. */
+  journal: JournalPort | null = null
   /** Set once an `observe`/`intercept` region started: performs look for observers (observers.ts). */
   observed = false
   /**
@@ -96,7 +115,18 @@ export class Machine {
  * rare lives in helpers; what stays inline is the perform → resume → return cycle.
  */
 export function advance(vm: Machine, limit: number): number {
+  // A run started inside a handler of another run (interop can do that) must leave the
+  // outer run's capture mode as it found it.
+  const outer = liveCapture.machine
   liveCapture.machine = vm.liveStacks ? vm : null
+  try {
+    return loop(vm, limit)
+  } finally {
+    liveCapture.machine = outer
+  }
+}
+
+function loop(vm: Machine, limit: number): number {
   for (let n = 0; n < limit; n++) {
     const mode = vm.mode
     if (mode >= MODE_DONE) return mode
@@ -198,12 +228,14 @@ function throwInto(vm: Machine, f: Frame): void {
 }
 
 export function finish(vm: Machine, value: unknown): void {
+  if (vm.held !== null && closeHeldAtEnd(vm, true, value)) return
   vm.top = null
   vm.result = value
   vm.mode = MODE_DONE
 }
 
 export function fail(vm: Machine, error: unknown): void {
+  if (vm.held !== null && closeHeldAtEnd(vm, false, error)) return
   vm.top = null
   vm.error = error
   vm.mode = MODE_FAILED

@@ -23,3 +23,6 @@ export type ModeName = (typeof modeNames)[number]
 
 /** The `Throw` payload that closes frames with `return()` instead of `throw()`. */
 export const CLOSE: unique symbol = Symbol("effvm.close")
+
+/** `preemptAt` when no step budget is armed: a step count never reached. */
+export const DISARMED = Number.POSITIVE_INFINITY

@@ -12,6 +12,7 @@ import {
   type StepGenerator,
 } from "./frames.js"
 import type { Machine } from "./machine.js"
+import { DISARMED } from "./modes.js"
 
 /**
  * What a scheduler (a handler in another package) needs from the machine: fresh
@@ -103,7 +104,7 @@ function* startProgram(program: Program<unknown>): Generator<unknown, unknown, u
 export function armPreemption(k: Continuation<unknown>, steps: number): void {
   const vm = k.owner as Machine
   // A stop not yet delivered keeps the next perform armed (stop.ts).
-  vm.preemptAt = vm.stopPending ? 1 : steps > 0 ? vm.steps + steps : 0
+  vm.preemptAt = vm.stopPending ? 1 : steps > 0 ? vm.steps + steps : DISARMED
 }
 
 /** Steps the machine owning `k` has taken (watchdogs, statistics). */
