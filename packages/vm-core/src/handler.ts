@@ -53,9 +53,9 @@ export interface HandlerOptions<C extends readonly EffectClass[] = readonly Effe
 export class HandlerDef {
   /** @internal */
   constructor(
-    /** @internal */
+    /** The handler function (read by the durable package, so kept in the declarations). @hidden */
     readonly fn: HandlerFunction,
-    /** @internal `null` for a catch-all handler. */
+    /** The effect classes it answers, `null` for a catch-all (read by the durable package). @hidden */
     readonly handles: readonly EffectClass[] | null,
     readonly name: string,
     /** Whether `k` may be resumed more than once (by replaying the body). */

@@ -208,7 +208,7 @@ export function completeWith(vm: Machine, target: Frame | null, value: unknown):
  * Throws `error` into `target` (or out of the machine when `target` is null). Errors the
  * machine raises itself (an unhandled effect, a handler's error, misuse) are settled here,
  * at their origin: a `finally` they unwind through may perform effects, and the error that
- * comes back out of it afterwards is not new (never converted later, SPEC §5).
+ * comes back out of it afterwards is not new (never converted later, docs/semantics.md §5).
  */
 export function throwAt(vm: Machine, target: Frame | null, error: unknown): void {
   recordOrigin(error, target)
