@@ -57,8 +57,8 @@ declare function deadline(scope: import("effvm").CancelScope, ms: number): DocPr
 // recorded runs
 declare const oldLog: readonly number[]
 declare const changedProgram: DocProgram<number>
-declare const journal: unknown
-declare function replay(program: DocProgram<unknown>, journal: unknown): Promise<unknown>
+declare const journal: import("effvm/durable").Journal
+declare function isEven(n: number): DocProgram<boolean>
 declare const events: import("effvm").TraceEvent[]
 
 // channels and jobs
@@ -86,3 +86,5 @@ declare class NetworkError extends Error {}
 declare const cachedPage: DocEntry<string>
 declare class Where extends DocEffect<string> {}
 declare const k: import("effvm").Continuation<unknown>
+/** An outside handler (the network, say) that durable examples record. */
+declare const http: import("effvm").HandlerDef
