@@ -63,12 +63,13 @@ const depth: (n: number) => Program<number> = fn(function* depthStep(n: number) 
 console.log("3. recursion 1,000,000 frames deep returns", run(depth(1_000_000)))
 
 // 5. A handler that returns without resuming aborts the body; its finally blocks still run.
+const cleanups: string[] = []
 const body = program(function* guarded() {
   try {
     yield* new Ask<string>("never answered")
     return "unreachable"
   } finally {
-    console.log("   (the body's finally ran while the handler aborted)")
+    cleanups.push("   (the body's finally ran while the handler aborted)")
   }
 })
 console.log(
@@ -80,6 +81,7 @@ console.log(
     ),
   ),
 )
+for (const line of cleanups) console.log(line)
 
 // 6. No handler for an effect: a catchable UnhandledEffectError at the perform site.
 const lonely = program(function* lonely() {

@@ -1,4 +1,4 @@
-// The SPEC's own examples, imported the way a user imports them: by package name, from the
+// The examples of docs/semantics.md, imported the way a user imports them: by package name, from the
 // built output (the export lists are checked in test/acceptance). If one fails, the contract moved.
 import * as scheduler from "@effvm/scheduler"
 import {
@@ -32,7 +32,7 @@ const reader = (env: Record<string, unknown>) =>
     return yield* Pass()
   })
 
-describe("SPEC §2–§3 examples", () => {
+describe("docs/semantics.md §2–§3 examples", () => {
   it("greet under the reader example evaluates to 'hi, ada'", () => {
     expect(run(withHandler(reader({ greeting: "hi" }), greet("ada")))).toBe("hi, ada")
   })
@@ -45,7 +45,7 @@ describe("SPEC §2–§3 examples", () => {
   })
 })
 
-describe("SPEC §6 traceback example: root → batch → leaf through gather", () => {
+describe("docs/semantics.md §6 traceback example: root → batch → leaf through gather", () => {
   const { gather, scheduled, spawn, VirtualClock } = scheduler
 
   const leafWorker = fn(function* leafWorker(id: string): Generator<Yielded, never, unknown> {

@@ -1,4 +1,4 @@
-/** Helpers for writing the WORKLOADS.md targets as checks over one run's measurements. */
+/** Helpers for writing the bench/README.md targets as checks over one run's measurements. */
 import type { Measurement, TargetOutcome } from "./types.js"
 
 export const NA = (why: string): TargetOutcome => ({ measured: why, status: "n/a" })

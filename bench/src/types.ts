@@ -70,7 +70,7 @@ export interface TargetOutcome {
   readonly status: "pass" | "miss" | "n/a"
 }
 
-/** A target from WORKLOADS.md, checked against the measurements of one run. */
+/** A target from bench/README.md, checked against the measurements of one run. */
 export interface Target {
   readonly workload: string
   readonly text: string
@@ -87,7 +87,7 @@ export interface Workload {
   readonly smokeSizes: readonly number[]
   /** Servers the runner starts for this workload's rows: `"postgres"` (its URL in EFFVM_BENCH_POSTGRES). */
   readonly services?: readonly "postgres"[]
-  /** Whether peak RSS belongs in the table (WORKLOADS.md asks for it on W3/W4). */
+  /** Whether peak RSS belongs in the table (bench/README.md asks for it on W3/W4). */
   readonly showRss?: boolean
   /** The checksum every correct run returns at `size`, given the case (variants may differ). */
   expected(size: number, c: Case): number

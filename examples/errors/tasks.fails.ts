@@ -1,5 +1,5 @@
 // Fails on purpose: a leaf task three tasks deep throws, and the traceback shows the chain
-// of tasks that spawned it (SPEC §6), with the scheduler's verdict on each `gather`.
+// of tasks that spawned it (docs/semantics.md §6), with the scheduler's verdict on each `gather`.
 // Run with EFFVM_CAPTURE_STACKS=full to see each waiting frame's live line.
 import { gather, scheduled, sleep, spawn, VirtualClock } from "@effvm/scheduler"
 import { fn, formatTraceback, program, run, type Yielded } from "@effvm/vm-core"

@@ -1,4 +1,4 @@
-// SPEC §5: Python-style error dispatch and enrichment, checked black-box by package name.
+// docs/semantics.md §5: Python-style error dispatch and enrichment, checked black-box by package name.
 import {
   Delegate,
   Effect,

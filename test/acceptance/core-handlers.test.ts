@@ -1,4 +1,4 @@
-// SPEC §3 (handlers) and the §9 handler helpers, checked black-box by package name.
+// docs/semantics.md §3 (handlers) and the §9 handler helpers, checked black-box by package name.
 import {
   Ask,
   ask,
@@ -51,7 +51,7 @@ const performNum = program(function* () {
 })
 
 describe("§3 handler forms", () => {
-  it("a generator handler answers with Transfer (the SPEC's reader example shape)", () => {
+  it("a generator handler answers with Transfer (the reader example of docs/semantics.md)", () => {
     const h = handler(function* numGen(eff, k) {
       if (eff instanceof Num) return yield* Transfer(k, 5)
       return yield* Pass()

@@ -1,4 +1,4 @@
-// SPEC §8: the misuse table, and "never a hang, never a swallowed error, never an
+// docs/semantics.md §8: the misuse table, and "never a hang, never a swallowed error, never an
 // unhandled promise rejection, never a finally skipped".
 import {
   awaitPromise,

@@ -1,4 +1,4 @@
-// SPEC §2 (programs and effects), §4 (the machine) and §9 (exports, plain Node ESM),
+// docs/semantics.md §2 (programs and effects), §4 (the machine) and §9 (exports, plain Node ESM),
 // checked black-box through the published package names.
 import { execFileSync } from "node:child_process"
 import { fileURLToPath } from "node:url"
@@ -74,7 +74,7 @@ describe("§2 programs and effects", () => {
     expect(starts).toBe(2)
   })
 
-  it("the SPEC's greet example evaluates to 'hi, ada'", () => {
+  it("the greet example of docs/semantics.md evaluates to 'hi, ada'", () => {
     const greet = fn(function* greet(name: string) {
       const greeting = yield* new Ask<string>("greeting")
       return `${greeting}, ${name}`

@@ -1,4 +1,4 @@
-// SPEC §7 scheduler, checked black-box by package name.
+// docs/semantics.md §7 scheduler, checked black-box by package name.
 import { get, put, state } from "@effvm/handlers"
 import {
   acquire,

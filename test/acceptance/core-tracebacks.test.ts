@@ -1,4 +1,4 @@
-// SPEC §6 tracebacks: structure, Python layout, locations, silence of run/runAsync.
+// docs/semantics.md §6 tracebacks: structure, Python layout, locations, silence of run/runAsync.
 import { readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import {

@@ -1,4 +1,4 @@
-// SPEC §10 cancel scopes: cancelScope(function* (scope) {...}), cancel(scope), and the
+// docs/semantics.md §10 cancel scopes: cancelScope(function* (scope) {...}), cancel(scope), and the
 // precise rules on nesting, waiting for finally blocks and tasks left running.
 
 import {

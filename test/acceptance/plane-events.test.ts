@@ -1,4 +1,4 @@
-// SPEC §10 events: run/runAsync/createVM options `trace` and `onEvent`, and the precise
+// docs/semantics.md §10 events: run/runAsync/createVM options `trace` and `onEvent`, and the precise
 // rules on event fields and which events are given.
 
 import {

@@ -1,4 +1,4 @@
-// SPEC §10 "Cyclic work and budgets" and the precise rules on every/taskStats, checked
+// docs/semantics.md §10 "Cyclic work and budgets" and the precise rules on every/taskStats, checked
 // black-box through the package names a user imports.
 
 import {

@@ -1,4 +1,4 @@
-// SPEC §10 "Exports added by this section", imported by package name as a user would.
+// docs/semantics.md §10 "Exports added by this section", imported by package name as a user would.
 
 import * as handlers from "@effvm/handlers"
 import * as scheduler from "@effvm/scheduler"
@@ -10,7 +10,7 @@ const coreExports: Record<string, unknown> = { ...core }
 const handlerExports: Record<string, unknown> = { ...handlers }
 const schedulerExports: Record<string, unknown> = { ...scheduler }
 
-describe("exports added by SPEC §10", () => {
+describe("exports added by docs/semantics.md §10", () => {
   it("@effvm/vm-core exports runOutcome, runOutcomeAsync and StopError", () => {
     expect(typeof core.runOutcome).toBe("function")
     expect(typeof core.runOutcomeAsync).toBe("function")

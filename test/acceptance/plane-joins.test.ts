@@ -1,4 +1,4 @@
-// SPEC §10 join policies: any(...) and gatherN(n, ...), and the precise rules on
+// docs/semantics.md §10 join policies: any(...) and gatherN(n, ...), and the precise rules on
 // AggregateError contents and waiting for cancelled tasks' finally blocks.
 
 import { any, gatherN, realClock, scheduled, sleep, spawn, VirtualClock } from "@effvm/scheduler"

@@ -1,4 +1,4 @@
-// SPEC §10 runOutcome / runOutcomeAsync: never throws, the three outcome shapes, steps,
+// docs/semantics.md §10 runOutcome / runOutcomeAsync: never throws, the three outcome shapes, steps,
 // choices, and the task the error escaped from.
 
 import {

@@ -1,4 +1,4 @@
-// SPEC §10 task-local state: state(initial, { perTask: true, shared }) from @effvm/handlers,
+// docs/semantics.md §10 task-local state: state(initial, { perTask: true, shared }) from @effvm/handlers,
 // installed outside `scheduled`.
 
 import { get, modify, put, state } from "@effvm/handlers"

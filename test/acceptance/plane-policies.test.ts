@@ -1,4 +1,4 @@
-// SPEC §10 scheduling policies, recorded choice logs, replay, and the precise choice-log rules.
+// docs/semantics.md §10 scheduling policies, recorded choice logs, replay, and the precise choice-log rules.
 
 import {
   gather,
@@ -189,7 +189,7 @@ describe("choice log", () => {
       ),
     )
     // body: two wakes with only the body ready; child: one activation; body: last wake.
-    // (Whether the body's very first activation is itself a "decision" the SPEC leaves
+    // (Whether the body's very first activation is itself a "decision" the semantics leave
     // open; this build does not record it.)
     const bodyId = choices.at(-1)!
     expect(choices.slice(-4)).toEqual([bodyId, bodyId, childId, bodyId])

@@ -1,4 +1,4 @@
-// SPEC §10 scheduled(body, { maxRounds }) and the precise rules on rounds.
+// docs/semantics.md §10 scheduled(body, { maxRounds }) and the precise rules on rounds.
 
 import {
   completePromise,

@@ -1,4 +1,4 @@
-// SPEC §10 status: vm.status, vm.isDone(), vm.isBlocked(), and "ready until the first
+// docs/semantics.md §10 status: vm.status, vm.isDone(), vm.isBlocked(), and "ready until the first
 // step, then running until it blocks or ends".
 
 import { awaitPromise, realClock, scheduled, sleep, VirtualClock } from "@effvm/scheduler"

@@ -1,4 +1,4 @@
-// SPEC §10 Stop: runAsync({ signal }), vm.stop(), StopError, and the precise stop rules.
+// docs/semantics.md §10 Stop: runAsync({ signal }), vm.stop(), StopError, and the precise stop rules.
 
 import {
   awaitPromise,

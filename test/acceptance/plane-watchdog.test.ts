@@ -1,4 +1,4 @@
-// SPEC §10 watchdog: spawn/every option `watchdog: { ms?, steps? }`, WatchdogError fields,
+// docs/semantics.md §10 watchdog: spawn/every option `watchdog: { ms?, steps? }`, WatchdogError fields,
 // fault semantics, and the precise rules on activations and preemption.
 
 import { get, put, state } from "@effvm/handlers"

@@ -31,7 +31,7 @@ export type Stmt =
     }
 
 // Why no `try` directly inside a `try`: when an abandoned continuation is closed and a
-// finally throws, the machine closes the remaining *frames* with return() (SPEC §3), but
+// finally throws, the machine closes the remaining *frames* with return() (docs/semantics.md §3), but
 // inside one generator native JS would hand that error to an enclosing catch of the same
 // frame. That is JS semantics, not effvm's, so the generator keeps one try per frame level.
 

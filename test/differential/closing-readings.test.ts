@@ -1,4 +1,4 @@
-// Readings of SPEC §3's closing rules that the differential test relies on, each shown on
+// Readings of docs/semantics.md §3's closing rules that the differential test relies on, each shown on
 // the smallest program the fuzzer led to. The reference interpreter encodes the same
 // readings (reference.ts); docs/testing.md lists them.
 

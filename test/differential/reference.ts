@@ -1,4 +1,4 @@
-// The reference interpreter: the single-task handler semantics of SPEC §3, written as
+// The reference interpreter: the single-task handler semantics of docs/semantics.md §3, written as
 // plainly as possible over the AST in ast.ts. It does not import effvm.
 //
 // How it works: every program runs as a native JS generator (sub-programs and handler
@@ -6,7 +6,7 @@
 // each `withHandler` is a driver generator that steps its body, answers the effects its
 // handler accepts and re-yields the others outward. A continuation is simply the body
 // generator suspended at its perform. Aborting a continuation throws a close signal
-// into it: no catch clause catches it, every finally runs, innermost first (SPEC §3:
+// into it: no catch clause catches it, every finally runs, innermost first (docs/semantics.md §3:
 // "the machine calls return() on its generators innermost first").
 
 import {
@@ -43,7 +43,7 @@ export class RefUnhandled extends Error {
 /**
  * Thrown into a generator to close it: catch clauses let it through, finally blocks run.
  * One per close (one abort), like the machine's marker frame: an error a finally throws
- * while closed by it is recorded here and replaces the abort value (SPEC §3), and the
+ * while closed by it is recorded here and replaces the abort value (docs/semantics.md §3), and the
  * close goes on.
  */
 class CloseSignal {

@@ -6,7 +6,7 @@
  *
  * The floor is plain JS: a generator that `yield*`s a throwing generator inside
  * `try/catch`. effvm runs the child as a machine frame, so each throw also goes through
- * the enrichment dispatch of SPEC §5 (no handler installed: the error is thrown unchanged).
+ * the enrichment dispatch of docs/semantics.md §5 (no handler installed: the error is thrown unchanged).
  */
 import { fn, run } from "@effvm/vm-core"
 import { Effect } from "effect"

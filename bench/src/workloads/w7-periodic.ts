@@ -84,7 +84,7 @@ export const workload: Workload = {
   smokeSizes: [100],
   expected: (n) => n * EFFECTS_PER_ACTIVATION,
   cases,
-  // No WORKLOADS.md target: the figure and its ratio to the spawn + sleep loop (the
+  // No bench/README.md target: the figure and its ratio to the spawn + sleep loop (the
   // × effvm column) are reported in docs/performance.md.
   targets: [],
 }

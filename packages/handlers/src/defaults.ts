@@ -9,7 +9,7 @@ import { type WriterHandler, writer } from "./writer.js"
  *
  * @example
  * ```ts
- * const options: DefaultHandlersOptions = { env: { db: conn }, state: { n: 0 }, log: { level: "info" } }
+ * const options: DefaultHandlersOptions = { env: { region: "eu" }, state: { n: 0 }, log: { level: "info" } }
  * defaultHandlers(options)
  * ```
  */

@@ -46,9 +46,13 @@ export class Log extends Effect<void> {
  */
 export interface LogFunction {
   (...args: unknown[]): Log
+  /** A `Log` effect at level "debug". */
   debug(...args: unknown[]): Log
+  /** A `Log` effect at level "info" (the same as calling `log` itself). */
   info(...args: unknown[]): Log
+  /** A `Log` effect at level "warn". */
   warn(...args: unknown[]): Log
+  /** A `Log` effect at level "error". */
   error(...args: unknown[]): Log
 }
 
@@ -81,6 +85,8 @@ export const log: LogFunction = Object.assign((...args: unknown[]) => new Log("i
  *
  * @example
  * ```ts
+ * const logs = logger()
+ * run(withHandler(logs, main))
  * const warnings = logs.entries.filter((e: LogEntry) => e.level === "warn")
  * ```
  */

@@ -32,6 +32,7 @@ export class MissingKeyError extends Error {
   /** The keys the handlers in scope did hold, innermost handler first. */
   readonly available: readonly string[]
 
+  /** @internal raised by the reader and state handlers only. */
   constructor(
     effect: Effect<unknown> & { readonly key: unknown },
     source: KeySource,

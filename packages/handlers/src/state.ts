@@ -59,6 +59,7 @@ export class Modify<T = unknown> extends Effect<T> {
 
   constructor(
     readonly key: string,
+    /** Computes the new value from the old one. */
     readonly f: (old: T) => T,
   ) {
     super()

@@ -11,6 +11,9 @@ import * as Cause from "effect/Cause"
  *
  * @example
  * ```ts
+ * import { Data, Effect } from "effect"
+ *
+ * class NotFound extends Data.TaggedError("NotFound") {}
  * const main = program(function* main() {
  *   try {
  *     return yield* fromEffect(Effect.fail(new NotFound()))

@@ -9,7 +9,13 @@ import type { TaskEither } from "fp-ts/lib/TaskEither.js"
  *
  * @example
  * ```ts
- * try { yield* fromEither(E.left("not found")) } catch (e) { (e as LeftError).left } // "not found"
+ * import * as E from "fp-ts/lib/Either.js"
+ *
+ * try {
+ *   yield* fromEither(E.left("not found"))
+ * } catch (e) {
+ *   console.log((e as LeftError).left) // "not found"
+ * }
  * ```
  */
 export class LeftError<L = unknown> extends Error {
@@ -57,6 +63,8 @@ const attemptProgram = fn(function* attemptEither(
  *
  * @example
  * ```ts
+ * import * as E from "fp-ts/lib/Either.js"
+ *
  * const parsePort = (s: string) => (/^\d+$/.test(s) ? E.right(Number(s)) : E.left(`bad port ${s}`))
  * run(fromEither(parsePort("8080"))) // 8080
  * ```
@@ -75,8 +83,10 @@ export function fromEither<L, R>(either: E.Either<L, R>): Program<R, never> {
  *
  * @example
  * ```ts
- * const fetchUser = (id: number): TE.TaskEither<string, User> => TE.tryCatch(() => api.user(id), String)
- * await runAsync(scheduled(fromTaskEither(fetchUser(1))))
+ * import * as TE from "fp-ts/lib/TaskEither.js"
+ *
+ * const getUser = (id: number) => TE.tryCatch(() => fetchJson(`/users/${id}`), String)
+ * await runAsync(scheduled(fromTaskEither(getUser(1))))
  * ```
  */
 export function fromTaskEither<L, R>(task: TaskEither<L, R>): Program<R, never> {
@@ -96,6 +106,8 @@ export function fromTaskEither<L, R>(task: TaskEither<L, R>): Program<R, never> 
  *
  * @example
  * ```ts
+ * import * as E from "fp-ts/lib/Either.js"
+ *
  * const result = run(attemptEither(fromEither(E.left("nope")))) // E.left("nope")
  * ```
  */

@@ -67,6 +67,8 @@ function resultOf<A, E>(fiber: Fiber.Fiber<A, E>): Promise<Settled> {
  *
  * @example
  * ```ts
+ * import { Effect } from "effect"
+ *
  * const main = program(function* main() {
  *   const n = yield* fromEffect(Effect.succeed(20))
  *   return n + (yield* fromEffect(Effect.promise(() => Promise.resolve(22))))

@@ -46,6 +46,8 @@ export interface ToEffectOptions<Hs extends readonly AnyHandler[] = readonly Any
  *
  * @example
  * ```ts
+ * import { Effect } from "effect"
+ *
  * const main = program(function* main() {
  *   yield* sleep(10)
  *   return `hello from ${yield* ask("region")}`

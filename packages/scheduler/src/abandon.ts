@@ -17,7 +17,7 @@ import type { Task } from "./task.js"
  * without resuming (an abort while a task performs its effect, or while the machine parks),
  * or an error leaves it. The machine closes the frames in that region, `scheduled`'s own
  * frame among them; from its `finally`, every task continuation the scheduler still holds
- * is closed too (closeHeldTasks), so no task's `finally` is skipped (SPEC §8).
+ * is closed too (closeHeldTasks), so no task's `finally` is skipped (docs/semantics.md §8).
  */
 
 /**

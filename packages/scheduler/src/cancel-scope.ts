@@ -23,7 +23,7 @@ import type { Task } from "./task.js"
  * @example
  * ```ts
  * const result = yield* cancelScope(function* (scope: CancelScope) {
- *   yield* spawn(watchdog(scope)) // may cancel(scope) when it sees a problem
+ *   yield* spawn(deadline(scope, 1_000)) // may cancel(scope) when it sees a problem
  *   return yield* work()
  * })
  * ```

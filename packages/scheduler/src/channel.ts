@@ -170,7 +170,7 @@ class SendWait implements Blocker {
  * @example
  * ```ts
  * try {
- *   yield* send(ch, job)
+ *   yield* send(jobs, job)
  * } catch (error) {
  *   if (error instanceof ChannelClosedError) return // the consumer has gone away
  *   throw error
@@ -372,8 +372,8 @@ export function receive<T>(channel: Channel<T>): SchedulerEffect<Received<T>> {
  *
  * @example
  * ```ts
- * for (const job of jobs) yield* send(ch, job)
- * yield* closeChannel(ch) // the workers' receive loops end once the buffer is drained
+ * for (const job of ["resize photo 1", "resize photo 2"]) yield* send(jobs, job)
+ * yield* closeChannel(jobs) // the workers' receive loops end once the buffer is drained
  * ```
  */
 export function closeChannel(channel: Channel<unknown>): SchedulerEffect<void> {

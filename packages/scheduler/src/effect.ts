@@ -20,7 +20,7 @@ import type { Scheduler } from "./scheduler.js"
  */
 export abstract class SchedulerEffect<R, E extends Effect<unknown> = never> extends Effect<R> {
   declare protected readonly effectIdentity: unknown
-  /** @internal phantom: a scheduler effect, and the effects of the programs it runs as tasks. */
+  /** @hidden phantom: a scheduler effect, and the effects of the programs it runs as tasks. */
   declare readonly effvmPerforms: SchedulerEffect<R> | E
   /** What the unhandled-effect message suggests. */
   static readonly unhandledHint =

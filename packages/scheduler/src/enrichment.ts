@@ -29,7 +29,7 @@ export function takeIncoming(task: Task<unknown>, error: unknown): Task<unknown>
  * The scheduler's answer to GetExecutionContext: outer handlers enrich first (Delegate),
  * then the spawn boundaries are added: the sending task's, when an error crossing from it
  * was never enriched there (an unhandled effect, a handler's error, a rejected promise),
- * then the current task's (the root task has none). It never passes (SPEC §7).
+ * then the current task's (the root task has none). It never passes (docs/semantics.md §7).
  */
 export function* enrichWithBoundaries(
   from: Task<unknown> | null,

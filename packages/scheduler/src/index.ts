@@ -1,7 +1,7 @@
 /**
  * @effvm/scheduler: tasks that run cooperatively inside one effvm machine, with structured
  * lifetimes, promises, semaphores, time, external JS promises, fairness, deadlock
- * detection, and spawn-chain enrichment of errors (SPEC §7).
+ * detection, and spawn-chain enrichment of errors (docs/semantics.md §7).
  * @packageDocumentation
  */
 

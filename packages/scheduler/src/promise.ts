@@ -20,7 +20,7 @@ import type { JoinLink, Waitable } from "./wait-types.js"
  * ```
  */
 export class SchedulerPromise<T = unknown> implements Waitable {
-  /** @internal phantom: the type of the value. */
+  /** @hidden phantom: the type of the value. */
   declare readonly effvmResult?: T
   /** @internal Waitable */ finished = false
   /** @internal Waitable */ settledOk = false

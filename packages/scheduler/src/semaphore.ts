@@ -52,7 +52,7 @@ export class Semaphore {
       if (wait.detached) continue
       wait.detached = true
       s.makeReady(wait.task, RESUME_VALUE, undefined)
-      // Until it runs, the permit is returned if the task is interrupted (SPEC §7).
+      // Until it runs, the permit is returned if the task is interrupted (docs/semantics.md §7).
       wait.task.heldPermit = this
       return true
     }

@@ -1,6 +1,6 @@
 /**
  * Where a task was spawned: vm-core's lazily parsed site capture, with the spawning
- * function's name in front. Captured at every `spawn` (SPEC §7), parsed only when a
+ * function's name in front. Captured at every `spawn` (docs/semantics.md §7), parsed only when a
  * traceback reads it.
  */
 import {
@@ -16,7 +16,8 @@ import {
  *
  * @example
  * ```ts
- * const where: SiteLocation | undefined = boundary.spawnLocation?.location
+ * const boundary = getExecutionContext(error)?.entries.find((e) => e.kind === "spawn_boundary")
+ * const where: SiteLocation | undefined = (boundary?.spawnLocation as SpawnSite | undefined)?.location
  * ```
  */
 export type SiteLocation = SourceLocation
@@ -94,10 +95,15 @@ export function captureSpawnSite(entry: Function): SpawnSite {
  *
  * @example
  * ```ts
- * const limit = limitStackToCaller()
- * const capture = new Error() // right here, not in a helper: two frames only
- * Error.stackTraceLimit = limit
- * return new Spawn(program, options, new SpawnSite(capture))
+ * class Spawn extends Effect<void> {
+ *   constructor(readonly site: SpawnSite) { super() }
+ * }
+ * function spawnHere() {
+ *   const limit = limitStackToCaller()
+ *   const capture = new Error() // right here, not in a helper: two frames only
+ *   Error.stackTraceLimit = limit
+ *   return new Spawn(new SpawnSite(capture))
+ * }
  * ```
  */
 export function limitStackToCaller(): number {

@@ -10,7 +10,7 @@ import { RESUME_THROW, S_DONE, S_ENDING, S_NEW, type SpawnOptions, type Task } f
 import { Watchdog } from "./watchdog.js"
 
 /**
- * Stopping a scheduler run (SPEC §10): every task receives `StopError` at its suspension
+ * Stopping a scheduler run (docs/semantics.md §10): every task receives `StopError` at its suspension
  * (a running task at its next one), its `finally` blocks run, tasks spawned from then on
  * never start, and `scheduled` ends with the `StopError` whatever the body returned.
  *

@@ -16,7 +16,7 @@ import type { Blocker, JoinLink, Waitable } from "./wait-types.js"
 import type { Watchdog, WatchdogBudget } from "./watchdog.js"
 
 /**
- * Where a task is in its life (SPEC §7). After a run every task is `done`, `failed` or
+ * Where a task is in its life (docs/semantics.md §7). After a run every task is `done`, `failed` or
  * `cancelled`.
  *
  * @example
@@ -117,7 +117,7 @@ export interface PendingThrow {
  * ```
  */
 export class Task<T = unknown> implements Waitable {
-  /** @internal phantom: the type of the task's result. */
+  /** @hidden phantom: the type of the task's result. */
   declare readonly effvmResult?: T
 
   /** @internal */ state = S_NEW
@@ -192,6 +192,7 @@ export class Task<T = unknown> implements Waitable {
   get pending(): PendingThrow[] | null {
     return this.extras === null ? null : this.extras.pending
   }
+  /** @internal */
   set pending(entries: PendingThrow[] | null) {
     if (entries !== null || this.extras !== null) extrasOf(this).pending = entries
   }
@@ -200,6 +201,7 @@ export class Task<T = unknown> implements Waitable {
   get children(): Set<Task<unknown>> | null {
     return this.extras === null ? null : this.extras.children
   }
+  /** @internal */
   set children(children: Set<Task<unknown>> | null) {
     if (children !== null || this.extras !== null) extrasOf(this).children = children
   }
@@ -208,6 +210,7 @@ export class Task<T = unknown> implements Waitable {
   get locals(): Map<TaskLocalKey<unknown>, unknown> | null {
     return this.extras === null ? null : this.extras.locals
   }
+  /** @internal */
   set locals(locals: Map<TaskLocalKey<unknown>, unknown> | null) {
     if (locals !== null || this.extras !== null) extrasOf(this).locals = locals
   }
@@ -216,6 +219,7 @@ export class Task<T = unknown> implements Waitable {
   get crossed(): boolean {
     return this.extras?.crossed === true
   }
+  /** @internal */
   set crossed(crossed: boolean) {
     if (crossed || this.extras !== null) extrasOf(this).crossed = crossed
   }
@@ -224,6 +228,7 @@ export class Task<T = unknown> implements Waitable {
   get incoming(): IncomingError[] | null {
     return this.extras === null ? null : this.extras.incoming
   }
+  /** @internal */
   set incoming(entries: IncomingError[] | null) {
     if (entries !== null || this.extras !== null) extrasOf(this).incoming = entries
   }
@@ -235,6 +240,7 @@ export class Task<T = unknown> implements Waitable {
   get heldPermit(): HeldGrant | null {
     return this.extras === null ? null : this.extras.heldPermit
   }
+  /** @internal */
   set heldPermit(semaphore: HeldGrant | null) {
     if (semaphore !== null || this.extras !== null) extrasOf(this).heldPermit = semaphore
   }
@@ -243,6 +249,7 @@ export class Task<T = unknown> implements Waitable {
   get scope(): CancelScope | null {
     return this.extras === null ? null : this.extras.scope
   }
+  /** @internal */
   set scope(scope: CancelScope | null) {
     if (scope !== null || this.extras !== null) extrasOf(this).scope = scope
   }
@@ -251,6 +258,7 @@ export class Task<T = unknown> implements Waitable {
   get watchdog(): Watchdog | null {
     return this.extras === null ? null : this.extras.watchdog
   }
+  /** @internal */
   set watchdog(watchdog: Watchdog | null) {
     if (watchdog !== null || this.extras !== null) extrasOf(this).watchdog = watchdog
   }

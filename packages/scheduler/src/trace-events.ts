@@ -9,7 +9,7 @@ import { S_CANCELLED, S_FAILED, type Task } from "./task.js"
 for (const internal of [RootStart, TaskEnded, Idle, ParkOn, ParkFailed]) markUntraced(internal)
 
 /**
- * The scheduler's part of a run's event trace (SPEC §10): task events go into the
+ * The scheduler's part of a run's event trace (docs/semantics.md §10): task events go into the
  * machine's one stream, and the machine is told which task runs and which clock to read,
  * so its effect events carry a task id and a time. Every call site in the scheduler is
  * behind a null check: an untraced run reaches none of this.

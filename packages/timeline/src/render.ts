@@ -32,6 +32,7 @@ export type TimelineOutcome =
  *
  * @example
  * ```ts
+ * const outcome = runOutcome(scheduled(main), { trace: "full", onEvent: (e) => events.push(e) })
  * renderTimeline(events, { title: "checkout run", outcome, traceback: formatTraceback(error) })
  * ```
  */
@@ -58,6 +59,8 @@ export interface TimelineOptions {
  *
  * @example
  * ```ts
+ * import { writeFileSync } from "node:fs"
+ *
  * const events: TraceEvent[] = []
  * const outcome = runOutcome(scheduled(main, { clock: new VirtualClock() }), {
  *   trace: "full",

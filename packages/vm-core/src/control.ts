@@ -28,15 +28,15 @@ export const OP_CLOSE = 7
  * ```
  */
 export class Control<R = unknown> extends Instruction<R> {
-  /** @internal phantom: a control value is not an effect; `yield*` of it performs nothing. */
+  /** @hidden phantom: a control value is not an effect; `yield*` of it performs nothing. */
   declare readonly effvmPerforms: never
   /** @internal */
   constructor(
-    /** @internal one of the `OP_` constants. */
+    /** One of the `OP_` constants (read by the durable package). @hidden */
     readonly op: number,
-    /** @internal the continuation acted on (none for Pass and Delegate). */
+    /** The continuation acted on, none for Pass and Delegate (read by the durable package). @hidden */
     readonly k: Continuation<unknown> | null,
-    /** @internal the value delivered or the error thrown. */
+    /** The value delivered or the error thrown (read by the durable package). @hidden */
     readonly value: unknown,
   ) {
     super()

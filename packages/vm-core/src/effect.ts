@@ -29,9 +29,9 @@ import { Instruction, TAG_EFFECT } from "./instruction.js"
  * ```
  */
 export abstract class Effect<R = unknown> extends Instruction<R> {
-  /** @internal phantom: keeps `R` in the type so `Effect<string>` is not `Effect<number>`. */
+  /** @hidden phantom: keeps `R` in the type so `Effect<string>` is not `Effect<number>`. */
   declare readonly effvmAnswer: R
-  /** @internal phantom: an effect is not structurally any other instruction. */
+  /** @hidden phantom: an effect is not structurally any other instruction. */
   declare protected readonly effvmEffect: undefined
 }
 Object.defineProperty(Effect.prototype, "effvmTag", { value: TAG_EFFECT })
@@ -42,7 +42,7 @@ Object.defineProperty(Effect.prototype, "effvmTag", { value: TAG_EFFECT })
  * @example
  * ```ts
  * const answered: readonly EffectClass[] = [Ask, Get]
- * handler((eff, k) => Transfer(k, lookup(eff)), { handles: answered })
+ * handler((eff, k) => Transfer(k, eff instanceof Ask ? env[eff.key] : undefined), { handles: answered })
  * ```
  */
 // biome-ignore lint/suspicious/noExplicitAny: constructor parameters of user effect classes vary

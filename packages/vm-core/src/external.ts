@@ -8,12 +8,12 @@ import { Effect } from "./effect.js"
  *
  * @example
  * ```ts
- * const user = yield* new AwaitExternal(fetchUser(id)) // or awaitExternal(fetchUser(id))
+ * const user = yield* new AwaitExternal(fetchJson("/users/7")) // or awaitExternal(fetchJson(…))
  * ```
  */
 export class AwaitExternal<T = unknown> extends Effect<T> {
   declare protected readonly effectIdentity: unknown
-  /** @internal phantom: the run itself answers it (`runAsync`), so it is not left unanswered. */
+  /** @hidden phantom: the run itself answers it (`runAsync`), so it is not left unanswered. */
   declare readonly effvmPerforms: never
   constructor(readonly promise: PromiseLike<T>) {
     super()

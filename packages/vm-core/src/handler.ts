@@ -33,8 +33,9 @@ export type HandlerFunction<E extends Effect<unknown> = Effect<unknown>> = (
  *
  * @example
  * ```ts
- * const options: HandlerOptions<[typeof Ask]> = { handles: [Ask], name: "config" }
- * handler((eff, k) => Transfer(k, config[eff.key]), options)
+ * const config: Record<string, unknown> = { region: "eu" }
+ * const options: HandlerOptions = { handles: [Ask], name: "config" }
+ * handler((eff, k) => Transfer(k, config[(eff as Ask<unknown>).key]), options)
  * ```
  */
 export interface HandlerOptions<C extends readonly EffectClass[] = readonly EffectClass[]> {
@@ -57,25 +58,25 @@ export interface HandlerOptions<C extends readonly EffectClass[] = readonly Effe
  *
  * @example
  * ```ts
- * const h: HandlerDef<One, never, never, unknown> = handler((eff, k) => Transfer(k, 1), { handles: [One] })
+ * const h: HandlerDef<Tick, never, never, unknown> = handler((eff, k) => Transfer(k, 1), { handles: [Tick] })
  * run(withHandler(h, main()))
  * ```
  */
 export class HandlerDef<H = Untracked, P = Untracked, R = Untracked, T = Untracked> {
-  /** @internal phantom: the effects it answers. */
+  /** @hidden phantom: the effects it answers. */
   declare readonly effvmHandles: H
-  /** @internal phantom: the effects its own code performs. */
+  /** @hidden phantom: the effects its own code performs. */
   declare readonly effvmHandlerPerforms: P
-  /** @internal phantom: what it returns instead of the body's value. */
+  /** @hidden phantom: what it returns instead of the body's value. */
   declare readonly effvmReturns: R
-  /** @internal phantom: the body result it expects (contravariant). */
+  /** @hidden phantom: the body result it expects (contravariant). */
   declare readonly effvmBody: (body: T) => void
 
   /** @internal */
   constructor(
-    /** @internal */
+    /** The handler function (read by the durable package, so kept in the declarations). @hidden */
     readonly fn: HandlerFunction,
-    /** @internal `null` for a catch-all handler. */
+    /** The effect classes it answers, `null` for a catch-all (read by the durable package). @hidden */
     readonly handles: readonly EffectClass[] | null,
     readonly name: string,
     /** Whether `k` may be resumed more than once (by replaying the body). */
@@ -219,7 +220,7 @@ export function withHandler<T>(h: AnyHandler, body: Program<T>): Program<unknown
  *
  * @example
  * ```ts
- * run(withHandlers([logger, reader(env)], main()))
+ * run(withHandlers([logger(), reader(env)], main()))
  * ```
  */
 export function withHandlers<const Hs extends readonly AnyHandler[], T, E = Untracked>(

@@ -53,7 +53,7 @@ const cursor: Iterator<unknown, unknown, unknown> = {
  * @example
  * ```ts
  * function* body(): Generator<Instruction<unknown>, number, unknown> {
- *   return (yield* new Ask<number>("n")) + (yield* helper())
+ *   return (yield* new Ask<number>("n")) + (yield* compute(1))
  * }
  * ```
  */
@@ -61,6 +61,7 @@ export abstract class Instruction<R> {
   /** @internal which kind of instruction this is (see the `TAG_` constants). */
   declare readonly effvmTag: number;
 
+  /** Makes the instruction yieldable: `yield* x` hands `x` to the machine and evaluates to its answer. */
   // The iterator's yield type is what `yield*` of this instruction adds to the enclosing
   // generator's yield type: the effect itself, a program's effects, nothing for a control
   // value. That is how `fn` and `program` infer a program's effects (docs/typed-effects.md).

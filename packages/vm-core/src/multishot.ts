@@ -84,7 +84,7 @@ class BodyRun {
  * body where it performed; each later time re-runs the body up to that perform.
  */
 export class MultishotContinuation<R = unknown> {
-  /** @internal phantom answer type. */
+  /** @hidden phantom answer type. */
   declare readonly effvmAnswer?: R
   /** @internal how many times it has been resumed. */
   resumes = 0

@@ -36,7 +36,7 @@ export class ProgramDef {
  * ```
  */
 export class Program<T, E = Untracked> extends Instruction<T> {
-  /** @internal phantom: the effects `yield*` of this program adds to its caller's. */
+  /** @hidden phantom: the effects `yield*` of this program adds to its caller's. */
   declare readonly effvmPerforms: E
 
   /** @internal */
@@ -168,7 +168,8 @@ export function program<T, Y = Yielded>(
  * @example
  * ```ts
  * const lonely = program(function* () { return yield* new Ask<string>("db") })
- * run(lonely) // compile error: Ask<string> is unhandled
+ * // @ts-expect-error: Ask<string> is unhandled
+ * run(lonely)
  * run(untracked(lonely)) // compiles; throws UnhandledEffectError at runtime
  * ```
  */

@@ -76,7 +76,7 @@ export type StepResult = "continue" | "done" | "error" | "external" | "stopped"
 export type VMStatus = "ready" | "running" | "blocked" | "done" | "failed" | "stopped"
 
 /**
- * A steppable machine running one program (SPEC §4).
+ * A steppable machine running one program (docs/semantics.md §4).
  *
  * @example
  * ```ts
@@ -268,7 +268,7 @@ export function run<T, E = Untracked, const Hs extends readonly AnyHandler[] = r
  *
  * @example
  * ```ts
- * await runAsync(program(function* () { return yield* awaitExternal(fetchUser()) }))
+ * await runAsync(program(function* () { return yield* awaitExternal(fetchJson("/users/1")) }))
  * ```
  */
 export async function runAsync<

@@ -1,4 +1,4 @@
-// captureStacks (SPEC §6): definition sites by default, every frame's live line under "full".
+// captureStacks (docs/semantics.md §6): definition sites by default, every frame's live line under "full".
 import { afterEach, describe, expect, it, vi } from "vitest"
 import {
   createVM,

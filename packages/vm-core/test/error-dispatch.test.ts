@@ -1,4 +1,4 @@
-// The enrichment dispatch of SPEC §5, one test per rule.
+// The enrichment dispatch of docs/semantics.md §5, one test per rule.
 import { describe, expect, it } from "vitest"
 import {
   Delegate,

@@ -1,4 +1,4 @@
-// Where errors are converted into an enrichment dispatch, and where not (SPEC §5 "Sites").
+// Where errors are converted into an enrichment dispatch, and where not (docs/semantics.md §5 "Sites").
 import { describe, expect, it } from "vitest"
 import {
   awaitExternal,

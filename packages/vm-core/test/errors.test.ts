@@ -299,7 +299,7 @@ describe("UnhandledEffectError", () => {
   })
 })
 
-describe("bad input (SPEC §8)", () => {
+describe("bad input (docs/semantics.md §8)", () => {
   it("yielding a non-effect value raises a TypeError naming the value and the frame", () => {
     const yieldsANumber = program(function* yieldsANumber() {
       yield 4242 as unknown as Yielded

@@ -1,4 +1,4 @@
-// formatTraceback: the rendered text of SPEC §6. One snapshot, and structural tests that
+// formatTraceback: the rendered text of docs/semantics.md §6. One snapshot, and structural tests that
 // survive formatting changes.
 import { describe, expect, it } from "vitest"
 import {

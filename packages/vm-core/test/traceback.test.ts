@@ -1,4 +1,4 @@
-// getTraceback: the structured traceback of SPEC §6 (frames, locations, effects, verdicts).
+// getTraceback: the structured traceback of docs/semantics.md §6 (frames, locations, effects, verdicts).
 import { describe, expect, it } from "vitest"
 import {
   Delegate,

@@ -6,8 +6,11 @@ import { originOf } from "./origin.js"
  *
  * @example
  * ```ts
- * const entry: ContextEntry = { kind: "request", id: "r-17" }
- * eff.context.add(entry)
+ * handler(function* requestId(eff: GetExecutionContext, k) {
+ *   const entry: ContextEntry = { kind: "request", id: "r-17" }
+ *   eff.context.add(entry)
+ *   return yield* Transfer(k, eff.context)
+ * }, { handles: [GetExecutionContext] })
  * ```
  */
 export interface ContextEntry {
@@ -17,7 +20,7 @@ export interface ContextEntry {
 }
 
 /**
- * The ordered facts handlers attached to an error while it was dispatched (SPEC §5).
+ * The ordered facts handlers attached to an error while it was dispatched (docs/semantics.md §5).
  *
  * @example
  * ```ts
@@ -56,7 +59,7 @@ export class ExecutionContext {
  */
 export class GetExecutionContext extends Effect<ExecutionContext> {
   declare protected readonly effectIdentity: unknown
-  /** @internal phantom: never unhandled (it evaluates to its own context), so never left unanswered. */
+  /** @hidden phantom: never unhandled (it evaluates to its own context), so never left unanswered. */
   declare readonly effvmPerforms: never
   constructor(
     readonly error: unknown,
@@ -88,7 +91,7 @@ export function attachContext(error: unknown, context: ExecutionContext): void {
   defineHidden(error, contextKey, context)
 }
 
-/** @internal marks an error that must not start a dispatch (SPEC §5: sites, once). */
+/** @internal marks an error that must not start a dispatch (docs/semantics.md §5: sites, once). */
 export function settle(error: unknown): void {
   if (error === null || typeof error !== "object" || settledKey in error) return
   // Most errors already carry their origin: a flag there saves a second defineProperty (W6).

@@ -9,7 +9,11 @@ import { settleInstancesOf } from "./context.js"
  * @example
  * ```ts
  * class Shutdown extends Interrupt {}
- * try { ... } catch (e) { if (e instanceof Interrupt) throw e }
+ * try {
+ *   yield* work()
+ * } catch (e) {
+ *   if (e instanceof Interrupt) throw e // never swallow a cancellation or a stop
+ * }
  * ```
  */
 export class Interrupt extends Error {
@@ -18,7 +22,7 @@ export class Interrupt extends Error {
     this.name = new.target.name
   }
 }
-// Interrupts are never enriched (SPEC §5), so each one is settled from the start: a cancel
+// Interrupts are never enriched (docs/semantics.md §5), so each one is settled from the start: a cancel
 // thrown into a task costs no property write (W5 throws one per race).
 settleInstancesOf(Interrupt.prototype)
 

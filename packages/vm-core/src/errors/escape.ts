@@ -11,7 +11,7 @@ const escapeKey: unique symbol = Symbol.for("effvm.escapedFrom")
 /**
  * @internal A scheduler records the task an error escaped from (the task ended with it).
  * The first record wins: an error escapes from the innermost task first, and keeps that
- * record as it travels outwards. Kept on the error itself (no global map, SPEC §5).
+ * record as it travels outwards. Kept on the error itself (no global map, docs/semantics.md §5).
  */
 export function noteEscape(error: unknown, taskId: number, taskName: string): void {
   if (error === null || typeof error !== "object" || escapeKey in error) return

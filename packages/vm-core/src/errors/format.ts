@@ -21,7 +21,7 @@ export const verdictSymbols: Readonly<Record<Verdict, string>> = {
 }
 
 /**
- * Renders an error's traceback in Python's style (SPEC §6): header first, the frames
+ * Renders an error's traceback in Python's style (docs/semantics.md §6): header first, the frames
  * outermost first with their source lines, a separator per spawned task, repeats folded as
  * `[×N]`, causes first with Python's sentence, and `Type: message` last.
  *

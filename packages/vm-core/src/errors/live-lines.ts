@@ -1,7 +1,7 @@
 import type { Frame } from "../machine/frames.js"
 
 /**
- * `captureStacks: "full"` (SPEC §6): every program frame shows the line it is suspended
+ * `captureStacks: "full"` (docs/semantics.md §6): every program frame shows the line it is suspended
  * at, not its definition site. A suspended generator's line is not observable from JS, so
  * in full mode a stack is captured each time a frame opens an instruction (`yield*` calls
  * `[Symbol.iterator]()` inside the user's generator, where the user's line is on the JS

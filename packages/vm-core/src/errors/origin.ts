@@ -23,13 +23,13 @@ export interface OriginSite {
 }
 
 /**
- * Where an error was raised, kept on the error itself (no global map, SPEC §5): the frame
+ * Where an error was raised, kept on the error itself (no global map, docs/semantics.md §5): the frame
  * that was running, from which the traceback walks outwards.
  */
 export interface ErrorOrigin extends OriginSite {
   /** Perform sites in other tasks the error was thrown into afterwards, innermost first. */
   readonly crossings: OriginSite[]
-  /** Set once the error may no longer start an enrichment dispatch (SPEC §5: sites, once). */
+  /** Set once the error may no longer start an enrichment dispatch (docs/semantics.md §5: sites, once). */
   settled: boolean
 }
 

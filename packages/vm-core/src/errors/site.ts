@@ -118,11 +118,14 @@ export function captureSite(): CapturedSite {
  * Captures where the code that called `entry` (an effvm function user code calls) stands,
  * recording that one frame only: the frames of `entry` and above are skipped by V8, not
  * parsed. V8 charges 1-2 µs per capture whatever its depth or frame count (measured in
- * docs/performance.md), so capture only where the SPEC asks for a site. Wrap it in a
+ * docs/performance.md), so capture only where the semantics ask for a site. Wrap it in a
  * `CapturedSite`, which parses it only when read.
  *
  * @example
  * ```ts
+ * class Spawn extends Effect<void> {
+ *   constructor(readonly program: Program<unknown>, readonly site: CapturedSite) { super() }
+ * }
  * export function spawn(program: Program<unknown>) {
  *   return new Spawn(program, new CapturedSite(captureCallerStack(spawn)))
  * }

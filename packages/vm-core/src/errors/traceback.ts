@@ -20,7 +20,7 @@ import { firstUserLocation, isInternalFile, type SourceLocation, shortPath } fro
  *
  * @example
  * ```ts
- * getTraceback(e)?.sections.at(-1)?.frames.at(-1)?.handlers // [{ handler: "cache", verdict: "passed" }, …]
+ * getTraceback(error)?.sections.at(-1)?.frames.at(-1)?.handlers // [{ handler: "cache", verdict: "passed" }, …]
  * ```
  */
 export interface TracebackVerdict {
@@ -86,12 +86,12 @@ export interface TracebackFrame {
  */
 export interface TracebackSection {
   readonly frames: TracebackFrame[]
-  /** The spawn boundary entry of this task (SPEC §7), when one was recorded. */
+  /** The spawn boundary entry of this task (docs/semantics.md §7), when one was recorded. */
   readonly boundary: Readonly<Record<string, unknown>> | undefined
 }
 
 /**
- * The structured traceback of an error (SPEC §6).
+ * The structured traceback of an error (docs/semantics.md §6).
  *
  * @example
  * ```ts
@@ -124,6 +124,9 @@ export interface Traceback {
  * try { run(main()) } catch (e) { getTraceback(e)?.sections.at(-1)?.frames }
  * ```
  */
+export function getTraceback(error: unknown): Traceback | undefined
+/** @internal `seen` holds the errors already visited (cause and aggregate cycles). */
+export function getTraceback(error: unknown, seen: Set<unknown>): Traceback | undefined
 export function getTraceback(error: unknown, seen = new Set<unknown>()): Traceback | undefined {
   if (error === null || typeof error !== "object") return thrownValueTraceback(error)
   if (seen.has(error)) return undefined

@@ -51,7 +51,7 @@ function deliver(vm: Machine, f: Frame, value: unknown): void {
 }
 
 /**
- * Performed by the machine when a step budget set by a scheduler is spent (SPEC §7):
+ * Performed by the machine when a step budget set by a scheduler is spent (docs/semantics.md §7):
  * catch-all handlers pass it, and when nobody answers it evaluates to `undefined`.
  */
 export class Preempt extends Effect<void> {
@@ -89,7 +89,7 @@ function park(vm: Machine, f: Frame, effect: AwaitExternal<unknown>): void {
     },
     (error: unknown) => {
       if (vm.parked !== parked) return
-      // Rejections are raised at the waiting frame and never enriched there (SPEC §5).
+      // Rejections are raised at the waiting frame and never enriched there (docs/semantics.md §5).
       settle(error)
       recordOrigin(error, f, { effect, k: null, last: "resumed" })
       vm.parked = null

@@ -9,7 +9,7 @@ import { CLOSE, MODE_THROW } from "./modes.js"
 /**
  * Closing a continuation on request. A scheduler holds the continuations of its suspended
  * tasks; when its own region is abandoned from outside (an outer handler aborts), nobody
- * will resume them, and their `finally` blocks must still run (SPEC §8). The scheduler's
+ * will resume them, and their `finally` blocks must still run (docs/semantics.md §8). The scheduler's
  * frame, closed in turn, yields `CloseContinuation(k)` for each one it holds.
  */
 
@@ -22,8 +22,12 @@ import { CLOSE, MODE_THROW } from "./modes.js"
  *
  * @example
  * ```ts
- * // inside the finally of a program that holds suspended task continuations
- * for (const k of held) yield* CloseContinuation(k)
+ * const held: Continuation<unknown>[] = [] // suspended task continuations this program holds
+ * try {
+ *   yield* work()
+ * } finally {
+ *   for (const k of held) yield* CloseContinuation(k)
+ * }
  * ```
  */
 export function CloseContinuation(k: Continuation<unknown>): Control<void> {

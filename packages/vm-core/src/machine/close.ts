@@ -46,7 +46,7 @@ export function closeContinuation(
   k.state = K_ABANDONED
   const bottom = k.bottom!
   bottom.parent = below
-  // Effects from the closing `finally` blocks skip the handler that abandoned k (SPEC §3).
+  // Effects from the closing `finally` blocks skip the handler that abandoned k (docs/semantics.md §3).
   if (bottom.kind === FRAME_PROMPT && !bottom.disabled) {
     bottom.disabled = true
     bumpLookupEpoch()
@@ -66,7 +66,7 @@ export function markRegion(top: Frame, below: Frame | null): void {
   }
 }
 
-/** A generator handler returned `value` without resuming its k: abort (SPEC §3). */
+/** A generator handler returned `value` without resuming its k: abort (docs/semantics.md §3). */
 export function abortFromHandler(vm: Machine, h: HandlerFrame, value: unknown): void {
   noteVerdict(h.k, h.via, "aborted")
   if (isErrorSiteDispatch(h.k)) {
@@ -208,7 +208,7 @@ export function completeWith(vm: Machine, target: Frame | null, value: unknown):
  * Throws `error` into `target` (or out of the machine when `target` is null). Errors the
  * machine raises itself (an unhandled effect, a handler's error, misuse) are settled here,
  * at their origin: a `finally` they unwind through may perform effects, and the error that
- * comes back out of it afterwards is not new (never converted later, SPEC §5).
+ * comes back out of it afterwards is not new (never converted later, docs/semantics.md §5).
  */
 export function throwAt(vm: Machine, target: Frame | null, error: unknown): void {
   recordOrigin(error, target)
@@ -297,7 +297,7 @@ export function resumeTransferred(
   vm.value = value
 }
 
-/** A frame yielded something that is not an instruction: TypeError at that yield (SPEC §2). */
+/** A frame yielded something that is not an instruction: TypeError at that yield (docs/semantics.md §2). */
 export function badYield(vm: Machine, value: unknown): void {
   const f = vm.top!
   const hint =

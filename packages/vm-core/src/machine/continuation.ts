@@ -15,16 +15,16 @@ export const K_ABANDONED = 2
  *
  * @example
  * ```ts
- * handler(function* h(eff, k: Continuation<number>) {
+ * handler(function* h(eff, k: Continuation<unknown>) {
  *   const bodyResult = yield* Resume(k, 1) // k is used up here
  *   return bodyResult
- * })
+ * }, { handles: [Tick] })
  * ```
  */
 export class Continuation<R = unknown, T = unknown> {
-  /** @internal phantom answer type: what resuming it takes. */
+  /** @hidden phantom answer type: what resuming it takes. */
   declare readonly effvmAnswer: R
-  /** @internal phantom: the `withHandler` body's result, what `yield* Resume(k, v)` gives. */
+  /** @hidden phantom: the `withHandler` body's result, what `yield* Resume(k, v)` gives. */
   declare readonly effvmBody: T
   /** @internal */
   state = K_LIVE
@@ -33,9 +33,17 @@ export class Continuation<R = unknown, T = unknown> {
 
   /** @internal */
   constructor(
-    /** @internal the machine it belongs to. */
+    /**
+     * The machine it belongs to. Hidden from the API reference but kept in the
+     * declarations: the handlers package reads it across the package boundary.
+     * @hidden
+     */
     readonly owner: object,
-    /** @internal the frame that performed the effect. */
+    /**
+     * The frame that performed the effect. Hidden from the API reference but kept in the
+     * declarations: the scheduler reads it across the package boundary.
+     * @hidden
+     */
     readonly top: Frame,
     /** @internal the prompt of the handler currently holding it. */
     public bottom: PromptFrame | null,

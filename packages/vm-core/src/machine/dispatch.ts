@@ -196,7 +196,7 @@ function isGenerator(r: unknown): r is Generator<unknown, unknown, unknown> {
   )
 }
 
-/** A control value returned by a fast-path handler: always a tail control (SPEC §3). */
+/** A control value returned by a fast-path handler: always a tail control (docs/semantics.md §3). */
 function fastControl(vm: Machine, p: PromptFrame, k: Continuation<unknown>, c: Control): void {
   if (vm.trace !== null) traceFastControl(vm, p, k, c)
   const op = c.op
@@ -442,7 +442,7 @@ export function pushProgram(vm: Machine, prog: Program<unknown>): void {
   try {
     gen = prog.start()
   } catch (error) {
-    // Construction is user code: its errors are dispatched like a frame's (SPEC §5).
+    // Construction is user code: its errors are dispatched like a frame's (docs/semantics.md §5).
     vm.failedFrame = new Frame(
       FRAME_PROGRAM,
       null,

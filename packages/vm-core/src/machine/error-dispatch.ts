@@ -18,7 +18,7 @@ import type { Machine } from "./machine.js"
 import { MODE_THROW } from "./modes.js"
 
 /**
- * The DispatchError mode (SPEC §5). A user error does not unwind at once: the machine
+ * The DispatchError mode (docs/semantics.md §5). A user error does not unwind at once: the machine
  * performs GetExecutionContext from an error-site frame standing where the error will be
  * thrown, so every handler visible there can enrich it. Whatever the handlers do, the
  * error-site frame turns the outcome into a throw at that place: the original error with its
@@ -134,7 +134,7 @@ function withCause(error: unknown, cause: unknown): void {
   }
 }
 
-/** A handler returned without resuming an enrichment: the original is thrown (SPEC §5). */
+/** A handler returned without resuming an enrichment: the original is thrown (docs/semantics.md §5). */
 export function abandonErrorDispatch(vm: Machine, k: Continuation<unknown>): void {
   k.state = K_ABANDONED
   vm.inErrorDispatch = false

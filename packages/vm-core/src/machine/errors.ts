@@ -21,7 +21,7 @@ export function throwFromFrame(vm: Machine, f: Frame, error: unknown, rethrown: 
   if (f.kind === FRAME_HANDLER) {
     const k = (f as HandlerFrame).k
     if (k.state === K_LIVE) {
-      // A handler that fails before consuming k fails at the perform site (SPEC §3).
+      // A handler that fails before consuming k fails at the perform site (docs/semantics.md §3).
       k.state = K_RESUMED
       noteVerdict(k, (f as HandlerFrame).via, "threw")
       settle(error)

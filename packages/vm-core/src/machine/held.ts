@@ -3,7 +3,7 @@ import { AFTER_RUN_DONE, AFTER_RUN_FAILED, MarkerFrame } from "./frames.js"
 import type { Machine } from "./machine.js"
 
 /**
- * Continuations left held when a run ends (SPEC §3, docs/architecture.md). A handler that
+ * Continuations left held when a run ends (docs/semantics.md §3, docs/architecture.md). A handler that
  * hands control to another continuation while keeping its own (a scheduler switching
  * tasks, a producer/consumer pair of handlers) leaves that one live with no frame owning
  * it. Such continuations are noted here, and when the run ends, done, failed or stopped,

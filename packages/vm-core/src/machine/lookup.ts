@@ -4,7 +4,7 @@ import { currentLookupEpoch, type PromptFrame } from "./frames.js"
 /**
  * Finds the first prompt from `start` outwards whose handler would be offered `effect`.
  *
- * Scanning costs about 2 ns per handler skipped (WORKLOADS.md), so each prompt caches the
+ * Scanning costs about 2 ns per handler skipped (bench/README.md), so each prompt caches the
  * answers for the last two effect classes looked up from it (a scheduled task alternates
  * its own effects with the scheduler's; with one entry both would miss every time). The answer depends only on the
  * prompts outward from `start`, which change only when a prompt is disabled or relinked;

@@ -1,4 +1,4 @@
-/** The machine's modes (SPEC §4) and its terminal states. */
+/** The machine's modes (docs/semantics.md §4) and its terminal states. */
 export const MODE_DELIVER = 0 // send `value` into the top frame
 export const MODE_THROW = 1 // throw `value` into the top frame (CLOSE: return() it)
 export const MODE_HANDLE_YIELD = 2 // interpret what the top frame yielded

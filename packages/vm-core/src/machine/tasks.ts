@@ -28,7 +28,7 @@ const taskStart = new TaskStart()
 /**
  * A live continuation that runs `program` under the same handler instances as `k`'s
  * performer, up to and including `k`'s handler: the handlers between the handler and the
- * perform site, then the handler itself, then everything outside it (SPEC §7 spawn).
+ * perform site, then the handler itself, then everything outside it (docs/semantics.md §7 spawn).
  * Transferring to it starts the program.
  */
 export function spawnContinuation(

@@ -6,7 +6,7 @@ import { TaskStart } from "../machine/tasks.js"
 import type { EventListener, TraceLevel } from "./events.js"
 import { markUntraced, Tracer } from "./tracer.js"
 
-// The machine's own effects never show in a trace (SPEC §10).
+// The machine's own effects never show in a trace (docs/semantics.md §10).
 markUntraced(GetExecutionContext)
 markUntraced(Preempt)
 markUntraced(TaskStart)

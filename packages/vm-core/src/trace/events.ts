@@ -15,7 +15,7 @@ export type TraceLevel = "none" | "min" | "full"
  *
  * @example
  * ```ts
- * onEvent: (e) => {
+ * const onEvent = (e: TraceEvent) => {
  *   const kind: TaskEventKind | EffectEventKind = e.kind
  *   if (kind === "fail") console.error(`task ${e.taskId} failed`, e.error)
  * }
