@@ -99,3 +99,41 @@ declare class Audit extends DocEffect<void> {
   constructor(what: string)
 }
 type Row = Record<string, unknown>
+
+// durable runs (docs/durable.md and @effvm/durable's examples)
+declare function readFileSync(path: string, encoding: "utf8"): string
+declare function writeFileSync(path: string, data: string): void
+declare const order: { readonly id: string; readonly cents: number }
+declare function checkout(order: {
+  readonly id: string
+  readonly cents: number
+}): DocProgram<string>
+declare function chargeCard(cents: number, options: { idempotencyKey: string }): Promise<string>
+declare const store: import("effvm/durable").Store
+declare const id: string
+declare const runId: string
+declare const db: import("effvm").HandlerDef
+declare const warehouse: import("effvm").HandlerDef
+declare const payments: import("effvm").HandlerDef
+declare const mailer: import("effvm").HandlerDef
+declare const options: import("effvm/durable").DurableOptions
+declare const stored: import("effvm/durable").JournalEntry[]
+declare const storedEntries: import("effvm/durable").JournalEntry[]
+declare const rows: { readonly entry: string }[]
+declare const sink: (entry: import("effvm/durable").JournalEntry, position: number) => void
+declare class Charge extends DocEffect<string> {
+  declare protected readonly effectIdentity: unknown
+  readonly cents: number
+  readonly amount: number
+  constructor(cents: number)
+}
+declare class Fetch extends DocEffect<string> {
+  declare protected readonly effectIdentity: unknown
+  readonly url: string
+  constructor(url: string)
+}
+declare function writeEntry(
+  runId: string,
+  position: number,
+  entry: import("effvm/durable").JournalEntry,
+): Promise<void>

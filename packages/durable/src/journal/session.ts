@@ -43,7 +43,7 @@ import { decode, type Encoded, effectShape, encode } from "./serialize.js"
  *
  * @example
  * ```ts
- * const sink: JournalSink = (entry, position) => db.insert(runId, position, JSON.stringify(entry))
+ * const sink: JournalSink = (entry, position) => writeEntry(runId, position, entry)
  * ```
  */
 export type JournalSink = (entry: JournalEntry, position: number) => void | PromiseLike<void>
@@ -110,11 +110,10 @@ export interface JournaledRun<T> {
  *
  * @example
  * ```ts
- * const stored = await store.load(id)
  * const { outcome } = await runJournaled(main(), {
  *   handlers: [http],
- *   entries: stored,
- *   sink: (entry, position) => store.append(id, position, entry),
+ *   entries: storedEntries, // what an earlier run wrote
+ *   sink: (entry, position) => writeEntry(runId, position, entry),
  * })
  * ```
  */
