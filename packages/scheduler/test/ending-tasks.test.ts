@@ -68,6 +68,41 @@ describe("cleanups are never cut short", () => {
     expect(vm.error).toBeInstanceOf(StopError)
   })
 
+  it("a stop waits for a cleanup only as long as the task's watchdog allows", () => {
+    const log: string[] = []
+    const endless = program(function* endless(): Generator<Yielded, void, unknown> {
+      try {
+        yield* sleep(1000)
+      } finally {
+        log.push("cleanup started")
+        for (;;) yield* new Tick("cleanup")
+      }
+    })
+    const vm = createVM(
+      withHandler(
+        ticks,
+        scheduled(
+          program(function* main() {
+            const t = yield* spawn(endless, { name: "leaf", watchdog: { steps: 200 } })
+            yield* sleep(1)
+            yield* cancel(t)
+            yield* sleep(1000)
+          }),
+          { clock: new VirtualClock() },
+        ),
+      ),
+    )
+    while (!log.includes("cleanup started") && vm.step() === "continue") {}
+    vm.stop()
+    // Without the watchdog this cleanup never ends; with it the stop ends the run soon after.
+    let steps = 0
+    while (vm.step() === "continue")
+      if (++steps > 100_000) throw new Error("the stop never ended the run")
+
+    expect(steps).toBeLessThan(5_000)
+    expect(vm.status).toBe("stopped")
+  })
+
   it("a watchdog fault does not cut short the cleanup of a task already cancelled", () => {
     const log: string[] = []
     const spin = program(function* spin() {
