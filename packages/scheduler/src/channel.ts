@@ -94,7 +94,22 @@ export class Channel<T = unknown> {
     if (wait === undefined) return false
     s.makeReady(wait.task, RESUME_VALUE, { done: false, value })
     wait.task.heldPermit = new HeldValue(this, value)
+    this.inFlight++
     return true
+  }
+
+  /**
+   * @internal Values handed to receivers that have not run yet: while any is in flight a
+   * closed channel is not drained (a cancelled receiver's value goes to a receiver still
+   * waiting, so those are not told `done` yet).
+   */
+  inFlight = 0
+
+  /** @internal A closed channel with nothing left to deliver: every waiting receiver is done. */
+  releaseIfDrained(s: Scheduler): void {
+    if (!this.isClosed || this.inFlight > 0 || this.buffer.length > 0) return
+    for (let r = this.takeReceiver(); r !== undefined; r = this.takeReceiver())
+      s.makeReady(r.task, RESUME_VALUE, DONE)
   }
 
   /** @internal A full buffer has room again: the oldest waiting sender's value moves in. */
@@ -116,8 +131,15 @@ class HeldValue<T> {
 
   handBack(s: Scheduler): boolean {
     // To the next receiver, else to the front of the buffer: it is the oldest value left.
+    this.channel.inFlight--
     if (!this.channel.handToReceiver(s, this.value)) this.channel.buffer.unshift(this.value)
     return true
+  }
+
+  /** The receiver ran with the value: it is delivered. */
+  consumed(s: Scheduler): void {
+    this.channel.inFlight--
+    this.channel.releaseIfDrained(s)
   }
 }
 
@@ -256,7 +278,7 @@ class Receive extends SchedulerEffect<Received<unknown>> {
       s.makeReady(sender.task, RESUME_VALUE, undefined)
       return Transfer(k, { done: false, value: sender.value })
     }
-    if (ch.isClosed) return Transfer(k, DONE)
+    if (ch.isClosed && ch.inFlight === 0) return Transfer(k, DONE)
     const wait = new ReceiveWait(ch, s.current!)
     ch.receivers.push(wait)
     return s.block(k, wait)
@@ -279,9 +301,9 @@ class CloseChannel extends SchedulerEffect<void> {
     if (ch.owner !== s) return TransferThrow(k, otherRun(ch, "closeChannel"))
     if (ch.isClosed) return Transfer(k, undefined)
     ch.isClosed = true
-    // Waiting receivers mean an empty buffer: they are done. Waiting senders fail.
-    for (let r = ch.takeReceiver(); r !== undefined; r = ch.takeReceiver())
-      s.makeReady(r.task, RESUME_VALUE, DONE)
+    // Waiting receivers mean an empty buffer: they are done once no value is in flight.
+    // Waiting senders fail.
+    ch.releaseIfDrained(s)
     for (let w = ch.takeSender(); w !== undefined; w = ch.takeSender())
       s.makeReady(w.task, RESUME_THROW, new ChannelClosedError(ch, true))
     return Transfer(k, undefined)

@@ -574,7 +574,11 @@ export class Scheduler {
     this.current = task
     const k = task.k!
     task.k = null
-    task.heldPermit = null
+    const held = task.heldPermit
+    if (held !== null) {
+      task.heldPermit = null
+      held.consumed?.(this)
+    }
     task.state = S_RUNNING
     if (this.#trace !== null) this.#trace.switched(task)
     if (this.quanta > 0) armPreemption(k, this.quanta)

@@ -10,6 +10,8 @@ import type { Watchdog } from "./watchdog.js"
  */
 export interface HeldGrant {
   handBack(s: Scheduler): boolean
+  /** The task ran holding it: the grant is delivered (a channel's value). */
+  consumed?(s: Scheduler): void
 }
 
 /**

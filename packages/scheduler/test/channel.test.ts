@@ -421,7 +421,9 @@ describe("channel properties with cancelled receivers", () => {
           expect([...received].sort((a, b) => a - b)).toEqual(values)
         },
       ),
-      { numRuns: 150 },
+      // The example lost the last value once: handed to a receiver cancelled after the
+      // channel closed, while the survivor had already been told the channel was done.
+      { numRuns: 150, examples: [[0, [0, 4, 4], 55]] },
     )
   })
 })
