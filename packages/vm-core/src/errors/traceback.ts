@@ -113,7 +113,7 @@ export interface Traceback {
 }
 
 /**
- * The structured traceback of an error (SPEC §6). An error that never went through a
+ * The structured traceback of an error (docs/semantics.md §6). An error that never went through a
  * machine (or whose program frames are all effvm's own) gets one section of the user
  * frames of its JS stack, or, when that has none, of the code that ran it (`run(...)`). A thrown value that is not an object has a traceback when the
  * machine saw it thrown, else `undefined`; its `errorType` is `"thrown value"` and its
