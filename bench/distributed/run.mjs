@@ -72,6 +72,19 @@ function startWorker(connectionString, name) {
 const exited = (child) =>
   new Promise((r) => (child.exitCode !== null ? r(child.exitCode) : child.once("exit", r)))
 
+/** How many runs have an outcome; 0 while no worker has created the store's table yet. */
+async function finishedRuns(pool) {
+  try {
+    const { rows } = await pool.query(
+      "SELECT count(*) AS n FROM effvm_runs WHERE outcome IS NOT NULL",
+    )
+    return Number(rows[0].n)
+  } catch (error) {
+    if (error?.code === "42P01") return 0 // undefined_table: the first worker has not started a run
+    throw error
+  }
+}
+
 async function measure(server, workers, index) {
   const database = `dist_${index}`
   const admin = new pg.Client({ connectionString: server.connectionString })
@@ -92,10 +105,7 @@ async function measure(server, workers, index) {
     const started = performance.now()
     for (let n = 0; n < runs; n++) await q.submit(`${flows}#order`, [n], { id: `order-${n}` })
     for (;;) {
-      const { rows } = await pool.query(
-        "SELECT count(*) AS n FROM effvm_runs WHERE outcome IS NOT NULL",
-      )
-      if (Number(rows[0].n) === runs) break
+      if ((await finishedRuns(pool)) === runs) break
       await new Promise((r) => setTimeout(r, 10))
     }
     const seconds = (performance.now() - started) / 1000
