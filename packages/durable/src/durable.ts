@@ -5,13 +5,14 @@ import {
   type HandlerDef,
   type HandlerFunction,
   handler,
-  Program,
+  type Program,
   type RunOptions,
   StopError,
 } from "@effvm/vm-core"
 import { checkEntry, JOURNAL_VERSION, type JournalEntry } from "./journal/format.js"
 import { decode, type Encoded, encode } from "./journal/serialize.js"
 import { runJournaled } from "./journal/session.js"
+import { programName } from "./record.js"
 import type { RunClaim, Store, StoredJson } from "./store/store.js"
 
 /**
@@ -294,19 +295,6 @@ function settle<T>(id: string, outcome: StoredJson): T {
     `the stored outcome of run "${id}" is damaged: expected { status: "done" | "failed", … }, ` +
       `got ${JSON.stringify(outcome)?.slice(0, 120)}`,
   )
-}
-
-// The root program's name as a journal gives it (record's naming): through wrappers,
-// `scheduled(checkout)` rather than `scheduled`, so two scheduled programs differ.
-function programName(program: unknown, depth = 0): string {
-  if (!(program instanceof Program)) return "(not a program)"
-  const p = program as Program<unknown> & {
-    readonly inner?: Program<unknown>
-    readonly args?: readonly unknown[]
-  }
-  if (p.inner instanceof Program && depth < 8) return programName(p.inner, depth + 1)
-  const wrapped = depth < 8 ? p.args?.find((a) => a instanceof Program) : undefined
-  return wrapped === undefined ? p.name : `${p.name}(${programName(wrapped, depth + 1)})`
 }
 
 function checkSameProgram(id: string, meta: StoredJson | undefined, name: string): void {

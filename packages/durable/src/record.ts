@@ -87,9 +87,10 @@ export async function replay<T>(
 /**
  * How a journal names its program: the root's name, looking through `withHandler` to its
  * body and into a wrapper's program argument, so `scheduled(main())` is `scheduled(main)`
- * (not just `scheduled`, which every scheduled program is).
+ * (not just `scheduled`, which every scheduled program is). `durable` names its runs the same way.
+ * @internal
  */
-function programName(program: unknown, depth = 0): string {
+export function programName(program: unknown, depth = 0): string {
   if (!(program instanceof Program)) return "(not a program)"
   const p = program as Program<unknown> & {
     readonly inner?: Program<unknown>
