@@ -1,12 +1,14 @@
 import {
   AwaitExternal,
   type Continuation,
+  Control,
   fn,
   type HandlerDef,
   type Program,
   withHandlers,
   type Yielded,
 } from "@effvm/vm-core"
+import { releaseEnded } from "@effvm/vm-core/internal"
 import { SchedulerEffect } from "./effect.js"
 import type { Scheduler } from "./scheduler.js"
 import type { Task } from "./task.js"
@@ -39,8 +41,12 @@ export class TaskEnded extends SchedulerEffect<never> {
   override get suspends(): boolean {
     return false
   }
-  apply(s: Scheduler): unknown {
-    return s.taskEnded(this.ok, this.value, this.late)
+  apply(s: Scheduler, k: Continuation<unknown>): unknown {
+    const next = s.taskEnded(this.ok, this.value, this.late)
+    // Switching to another task: this perform is never resumed and closes nothing, so the
+    // machine need not hold it (and the ended task's frames) until the run ends.
+    if (next instanceof Control) releaseEnded(k)
+    return next
   }
 }
 
