@@ -45,7 +45,7 @@ export class TaskEnded extends SchedulerEffect<never> {
     const next = s.taskEnded(this.ok, this.value, this.late)
     // Switching to another task: this perform is never resumed and closes nothing, so the
     // machine need not hold it (and the ended task's frames) until the run ends.
-    if (next instanceof Control) releaseEnded(k)
+    if (next instanceof Control && next.k !== null && next.k !== k) releaseEnded(k)
     return next
   }
 }
