@@ -1,5 +1,6 @@
 import type { BlockedTask } from "./errors.js"
-import { S_BLOCKED, S_ENDING, type Task } from "./task.js"
+import type { Task } from "./task.js"
+import { S_BLOCKED, S_ENDING } from "./task-state.js"
 
 /** What every unfinished task waits on, for a deadlock report (in id order). */
 export function describeBlocked(
