@@ -221,6 +221,24 @@ function orphaned(run: TaskRun, task: Task<unknown>, error: unknown): void {
 }
 
 /**
+ * Cancels every unfinished task but `spare`. A task already cancelled is left to its
+ * cleanup (never cut short), unless `stuck`: its cleanup blocked with nothing left to
+ * wake it, so it gets `error` thrown in instead.
+ */
+export function interruptAll(
+  run: TaskRun,
+  error: unknown,
+  spare: Task<unknown> | null = null,
+  stuck = false,
+): void {
+  for (const task of [...run.live]) {
+    if (task === spare || task.state === S_ENDING || task.state >= S_DONE) continue
+    if (!cancelTask(run, task, true) && stuck && task.state < S_DONE)
+      interrupt(run, task, RESUME_THROW, error, true)
+  }
+}
+
+/**
  * How a failure of `input` is thrown into `receiver`: the first time it crosses, it is
  * enriched there (the receiver's boundary is added, and the sender's if the error never
  * got it); later deliveries of the same failure are plain throws.

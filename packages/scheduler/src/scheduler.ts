@@ -21,7 +21,6 @@ import {
   journalOf,
   noteEscape,
   Preempt,
-  recordOrigin,
   regionClosing,
   spawnContinuation,
   stopRequestedBy,
@@ -30,17 +29,12 @@ import {
   WaitSignal,
 } from "@effvm/vm-core/internal"
 import { answerAbandoned, type HeldTask, type HeldTaskCloser } from "./abandon.js"
-import { describeBlocked } from "./blocked.js"
+import { cannotWaitError, deadlockError, describeBlocked } from "./blocked.js"
 import { type ReadyTasks, readyQueueFor, reportChoices, startRecording } from "./choice-queue.js"
 import { type Clock, realClock } from "./clock.js"
 import { SchedulerEffect } from "./effect.js"
 import { enrichWithBoundaries, takeIncoming } from "./enrichment.js"
-import {
-  type BlockedTask,
-  cancellationOf,
-  SchedulerDeadlockError,
-  TaskCancelledError,
-} from "./errors.js"
+import { cancellationOf, SchedulerDeadlockError, TaskCancelledError } from "./errors.js"
 import { ExternalWaits } from "./external.js"
 import {
   ParkOn,
@@ -64,10 +58,8 @@ import { Task } from "./task.js"
 import {
   controlFor,
   RESUME_ENRICH,
-  RESUME_THROW,
   RESUME_VALUE,
   S_BLOCKED,
-  S_DONE,
   S_ENDING,
   S_READY,
   S_RUNNING,
@@ -501,25 +493,10 @@ export class Scheduler implements SchedulerPort, lifecycle.TaskRun, HeldTaskClos
    * then abandoned so the run ends.
    */
   #stuck(): void {
-    if (this.phase !== "faulted") this.#raiseFault(this.#deadlock())
+    if (this.phase !== "faulted") this.#raiseFault(deadlockError(this.live, this.root))
     else if (this.#faultRounds++ < MAX_FAULT_ROUNDS)
-      this.#interruptAll(this.#fault!.error, null, true)
+      lifecycle.interruptAll(this, this.#fault!.error, null, true)
     else this.#abandonAfterFault()
-  }
-
-  /**
-   * The deadlock error, raised where the root task waits: its traceback shows the root's
-   * frames and what it was waiting on (the message lists every blocked task).
-   */
-  #deadlock(): SchedulerDeadlockError {
-    return this.#atRootWait(new SchedulerDeadlockError(this.#blockedTasks()))
-  }
-
-  /** Records `error` as raised where the root task waits (errors of the run as a whole). */
-  #atRootWait<E>(error: E): E {
-    const k = this.root.k
-    if (k !== null) recordOrigin(error, k.top, { effect: k.effect, k, last: "threw" })
-    return error
   }
 
   /** The run cannot go on: cancel every task (their finally blocks run), then fail with `error`. */
@@ -527,24 +504,7 @@ export class Scheduler implements SchedulerPort, lifecycle.TaskRun, HeldTaskClos
     if (this.#fault !== null) return
     this.#fault = { error }
     this.phase = advance(this.phase, "faulted")
-    this.#interruptAll(error, spare)
-  }
-
-  /**
-   * Cancels every unfinished task. A task already cancelled is left to its cleanup (never
-   * cut short), unless `stuck`: its cleanup blocked with nothing left to wake it, so it
-   * gets `error` thrown in instead.
-   */
-  #interruptAll(error: unknown, spare: Task<unknown> | null = null, stuck = false): void {
-    for (const task of [...this.live]) {
-      if (task === spare || task.state === S_ENDING || task.state >= S_DONE) continue
-      if (!this.cancelTask(task, true) && stuck && task.state < S_DONE)
-        this.interrupt(task, RESUME_THROW, error, true)
-    }
-  }
-
-  #blockedTasks(): BlockedTask[] {
-    return describeBlocked(this.live, this.root)
+    lifecycle.interruptAll(this, error, spare)
   }
 
   /** The running task has a watchdog: fault the run if its activation ran over. */
@@ -605,7 +565,8 @@ export class Scheduler implements SchedulerPort, lifecycle.TaskRun, HeldTaskClos
   /** After a fault, cleanup blocked again: give up on the remaining tasks and end the run. */
   #abandonAfterFault(): void {
     const error = this.#fault!.error
-    if (error instanceof SchedulerDeadlockError) error.noteAbandoned(this.#blockedTasks())
+    if (error instanceof SchedulerDeadlockError)
+      error.noteAbandoned(describeBlocked(this.live, this.root))
     const { failure } = this.#tearDown()
     this.#exit = new SchedulerExit(false, failure === null ? error : failure.error)
     this.phase = "ended"
@@ -714,12 +675,7 @@ export class Scheduler implements SchedulerPort, lifecycle.TaskRun, HeldTaskClos
       // scheduler runs in): cancel every task here, then end with that interruption.
       this.#raiseFault(error)
     } else {
-      // One sentence: the machine's own reason stays readable as the cause.
-      const message =
-        this.external.open > 0
-          ? "Every task waits on a JS promise (awaitPromise), but this run is synchronous (run, runOutcome) and cannot wait: use runAsync() to run programs that wait on promises."
-          : "Every task waits on the real clock (sleep with realClock), but this run is synchronous (run, runOutcome) and cannot wait: use runAsync(), or for sleeps under run() scheduled(body, { clock: new VirtualClock() })."
-      this.#raiseFault(this.#atRootWait(new Error(message, { cause: error })))
+      this.#raiseFault(cannotWaitError(this.root, this.external.open > 0, error))
     }
     return this.#decide(true)
   }
