@@ -1,6 +1,7 @@
 import { Transfer } from "./control.js"
 import { Effect } from "./effect.js"
-import { type EffectObserver, HandlerDef, withHandler } from "./handler.js"
+import { withHandler } from "./handler.js"
+import { type EffectObserver, HandlerDef } from "./handler-def.js"
 import type { Continuation } from "./machine/continuation.js"
 import { startObservingAt } from "./machine/scheduler-port.js"
 import { fn, Program } from "./program.js"

@@ -1,4 +1,4 @@
-import type { HandlerDef } from "../handler.js"
+import type { HandlerDef } from "../handler-def.js"
 import type { ProgramDef } from "../program.js"
 import type { Continuation } from "./continuation.js"
 

@@ -1,6 +1,6 @@
 import { Control, OP_TRANSFER_ENRICH } from "../control.js"
 import { Effect } from "../effect.js"
-import type { HandlerDef } from "../handler.js"
+import type { HandlerDef } from "../handler-def.js"
 import { PROGRAM_BODY, type Program } from "../program.js"
 import { Continuation } from "./continuation.js"
 import {
