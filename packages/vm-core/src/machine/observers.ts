@@ -35,7 +35,7 @@ export function performHooked(vm: Machine, f: Frame, performed: Effect<unknown>)
  * observer threw: the error is then thrown at the perform site, as a handler's error
  * before it consumed k.
  */
-export function observeAt(vm: Machine, f: Frame, effect: Effect<unknown>): Effect<unknown> | null {
+function observeAt(vm: Machine, f: Frame, effect: Effect<unknown>): Effect<unknown> | null {
   if ((effect as { effvmUntraced?: boolean }).effvmUntraced === true) return effect
   let current = effect
   for (let p = f.prompt; p !== null; p = p.prompt) {

@@ -183,6 +183,11 @@ function fastControl(vm: Machine, p: PromptFrame, k: Continuation<unknown>, c: C
   if (vm.trace !== null) traceFastControl(vm, p, k, c)
   const op = c.op
   switch (op) {
+    case OP_PASS:
+    case OP_DELEGATE: // no handler code is left to receive an answer, so it passes
+    case OP_CLOSE: // only a frame's yield closes a continuation: returned, it declines too
+      continueDispatch(vm, k, p.prompt)
+      return
     case OP_RESUME:
     case OP_TRANSFER:
     case OP_RESUME_THROW:
@@ -199,11 +204,6 @@ function fastControl(vm: Machine, p: PromptFrame, k: Continuation<unknown>, c: C
       break
     case OP_TRANSFER_ENRICH:
       break
-    case OP_PASS:
-    case OP_DELEGATE: // no handler code is left to receive an answer, so it passes
-    case OP_CLOSE: // only a frame's yield closes a continuation: returned, it declines too
-      continueDispatch(vm, k, p.prompt)
-      return
     default:
       op satisfies never
   }
