@@ -28,16 +28,20 @@ export type Mode = StepMode | StopMode
 /** What `advance` returns when its step limit ran out first. */
 export const STEPS_LEFT_OVER = -1
 
+// The names, once: `ModeName` is read from them (modeName maps each mode to its own).
+const modeNames = [
+  "Deliver",
+  "Throw",
+  "HandleYield",
+  "DispatchError",
+  "Return",
+  "Done",
+  "Failed",
+  "External",
+] as const
+
 /** How `vm.mode` names each mode. */
-export type ModeName =
-  | "Deliver"
-  | "Throw"
-  | "HandleYield"
-  | "DispatchError"
-  | "Return"
-  | "Done"
-  | "Failed"
-  | "External"
+export type ModeName = (typeof modeNames)[number]
 
 /** The name of `mode`, as `vm.mode` shows it. */
 export function modeName(mode: Mode): ModeName {
