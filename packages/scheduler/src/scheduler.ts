@@ -38,6 +38,7 @@ import { type Clock, realClock } from "./clock.js"
 import { SchedulerEffect } from "./effect.js"
 import { enrichWithBoundaries, stampEscape, takeIncoming } from "./enrichment.js"
 import {
+  attachSuppressed,
   type BlockedTask,
   cancellationOf,
   combineErrors,
@@ -413,6 +414,10 @@ export class Scheduler {
     if (task.settledOk || task.settledValue instanceof TaskCancelledError) {
       task.settledOk = false
       task.settledValue = error
+    } else if (task.settledValue === this.stopping) {
+      // The task was stopped: its outcome is the stop, which the run ends with, so a later
+      // error (of a child's cleanup) goes onto the run's StopError, never lost.
+      attachSuppressed(this.stopping, error)
     } else task.settledValue = combineErrors(String(task), task.settledValue, error)
   }
 
@@ -718,13 +723,25 @@ export class Scheduler {
       this.#fault !== null
         ? new SchedulerExit(false, this.#fault.error)
         : this.stopping !== null
-          ? new SchedulerExit(false, this.stopping)
+          ? new SchedulerExit(false, this.#stoppedWith(root))
           : new SchedulerExit(root.settledOk, root.settledValue)
     this.#ended()
     if (this.#machineK !== null) enterTask(this.#machineK, this.#outerTask)
     this.timers.clear()
     this.#wake.fire()
     if (this.#machineK !== null) armPreemption(this.#machineK, 0)
+  }
+
+  /**
+   * The stopped run's exit: the stop, with the root's failure (an error its cleanup or a
+   * child's raised while stopping) on it as `suppressed`, never lost.
+   */
+  #stoppedWith(root: Task<unknown>): StopError {
+    const stop = this.stopping!
+    const failure = root.settledValue
+    if (!root.settledOk && failure !== stop && !(failure instanceof Interrupt))
+      attachSuppressed(stop, failure)
+    return stop
   }
 
   /** The scheduler ends: report the choices (onChoices), hand the trace back. */
