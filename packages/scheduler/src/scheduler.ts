@@ -54,7 +54,15 @@ import { TimerQueue } from "./queues.js"
 import { ROUND_LIMIT, Rounds } from "./rounds.js"
 import { waitSignal } from "./signal-wait.js"
 import type { SpawnSite } from "./site.js"
-import { initTaskControl, stopAll, stopOnRoundLimit, stopSeenAtEnd } from "./stopping.js"
+import {
+  endHeldStop,
+  initTaskControl,
+  releaseStop,
+  stopAll,
+  stopHeldFor,
+  stopOnRoundLimit,
+  stopSeenAtEnd,
+} from "./stopping.js"
 import {
   controlFor,
   RESUME_ENRICH,
@@ -150,6 +158,8 @@ export class Scheduler {
   #trace: TaskTrace | null = null
   /** The stop being delivered to every task (stopping.ts); the run then ends stopped. */
   stopping: StopError | null = null
+  /** Tasks the stop waits for: running, or in cleanup (stopping.ts). */
+  stopHeld: Task<unknown>[] | null = null
   /** Scheduling in rounds (`maxRounds`), until the limit stops the run. */
   rounds: Rounds | null
   /** The task slot outside this scheduler, restored when it ends (task-local state). */
@@ -183,6 +193,7 @@ export class Scheduler {
     if (regionClosing(k)) return answerAbandoned(this, effect, k)
     this.#atSafePoint = false
     const running = this.current
+    if (this.stopHeld !== null && running !== null) releaseStop(this, running, k)
     if (running !== null && running.watchdog !== null) {
       const fault = this.#watchdogCheck(running, effect, k)
       if (fault !== null) return fault
@@ -258,6 +269,7 @@ export class Scheduler {
         value = task.cancelError
       }
     }
+    if (this.stopHeld !== null) endHeldStop(this, task)
     task.settledOk = ok
     task.settledValue = value
     // Interruptions that came after the body ended: a cancellation is already recorded,
@@ -847,7 +859,10 @@ export class Scheduler {
     // Off after a fault or a stop (the teardown is not an activation to bound), and never
     // inside an error's enrichment.
     // A cleanup already under way when the stop came stays bounded by its watchdog.
-    if (this.#fault !== null || (this.stopping !== null && task.cancelError === this.stopping))
+    if (
+      this.#fault !== null ||
+      (this.stopping !== null && task.cancelError === this.stopping && !stopHeldFor(this, task))
+    )
       return null
     if (effect instanceof GetExecutionContext) return null
     const over = task.watchdog!.check(k, task.id, task.name)

@@ -1,12 +1,21 @@
 import type { Continuation, StopError } from "@effvm/vm-core"
 import {
   forkTaskLocals,
+  performedInCleanup,
   stopMachine,
   stopRequestedBy,
   takeMachineStop,
 } from "@effvm/vm-core/internal"
 import type { Scheduler } from "./scheduler.js"
-import { RESUME_THROW, S_DONE, S_ENDING, S_NEW, type SpawnOptions, type Task } from "./task.js"
+import {
+  RESUME_THROW,
+  S_DONE,
+  S_ENDING,
+  S_NEW,
+  S_RUNNING,
+  type SpawnOptions,
+  type Task,
+} from "./task.js"
 import { Watchdog } from "./watchdog.js"
 
 /**
@@ -34,8 +43,47 @@ export function stopAll(s: Scheduler, error: StopError): void {
     // Like a cancellation: a task that catches the stop and goes on is still stopped.
     task.cancelError = error
     if (task.state === S_NEW) s.finalize(task)
+    else if (task.state === S_RUNNING || performedInCleanup(task.k!)) holdStop(s, task)
     else s.interrupt(task, RESUME_THROW, error)
   }
+}
+
+/**
+ * The stop waits for `task`: it runs now, or it is suspended in `finally` blocks the machine
+ * runs to close frames (a region a handler ended without resuming). It gets the stop at its
+ * next perform outside such cleanup (`releaseStop`), thrown at its next suspension; its
+ * watchdog bounds the cleanup meanwhile.
+ */
+function holdStop(s: Scheduler, task: Task<unknown>): void {
+  if (s.stopHeld === null) s.stopHeld = [task]
+  else s.stopHeld.push(task)
+}
+
+/** `task` performs at `k`: a stop held for it is thrown at its next suspension, unless `k` is still in cleanup. */
+export function releaseStop(s: Scheduler, task: Task<unknown>, k: Continuation<unknown>): void {
+  const held = s.stopHeld!
+  const at = held.indexOf(task)
+  if (at < 0 || performedInCleanup(k)) return
+  dropHeldStop(s, at)
+  // Unless its watchdog faulted the run meanwhile (the fault's own error reached it).
+  if (task.cancelError === s.stopping) s.interrupt(task, RESUME_THROW, task.cancelError)
+}
+
+/** Whether a stop waits for `task`'s cleanup (its watchdog stays on meanwhile). */
+export function stopHeldFor(s: Scheduler, task: Task<unknown>): boolean {
+  return s.stopHeld?.includes(task) === true
+}
+
+/** `task`'s body ended: no stop waits for it any more. */
+export function endHeldStop(s: Scheduler, task: Task<unknown>): void {
+  const at = s.stopHeld!.indexOf(task)
+  if (at >= 0) dropHeldStop(s, at)
+}
+
+function dropHeldStop(s: Scheduler, at: number): void {
+  const held = s.stopHeld!
+  held.splice(at, 1)
+  if (held.length === 0) s.stopHeld = null
 }
 
 /** `maxRounds` reached: stop the run like `vm.stop()` (the machine ends as stopped). */
