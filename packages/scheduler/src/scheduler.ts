@@ -426,10 +426,10 @@ export class Scheduler {
     if (task.settledOk || task.settledValue instanceof TaskCancelledError) {
       task.settledOk = false
       task.settledValue = error
-    } else if (task.settledValue === this.stopping) {
-      // The task was stopped: its outcome is the stop, which the run ends with, so a later
-      // error (of a child's cleanup) goes onto the run's StopError, never lost.
-      attachSuppressed(this.stopping, error)
+    } else if (this.#endsRun(task.settledValue)) {
+      // The task's outcome is what the run ends with (its stop, its fault's error), which
+      // nobody catches: a later error (of a child's cleanup) goes onto it, never lost.
+      attachSuppressed(task.settledValue, error)
     } else task.settledValue = combineErrors(String(task), task.settledValue, error)
   }
 
@@ -733,9 +733,9 @@ export class Scheduler {
     const root = this.root
     this.#exit =
       this.#fault !== null
-        ? new SchedulerExit(false, this.#fault.error)
+        ? new SchedulerExit(false, this.#withRootFailure(this.#fault.error))
         : this.stopping !== null
-          ? new SchedulerExit(false, this.#stoppedWith(root))
+          ? new SchedulerExit(false, this.#withRootFailure(this.stopping))
           : new SchedulerExit(root.settledOk, root.settledValue)
     this.#ended()
     if (this.#machineK !== null) enterTask(this.#machineK, this.#outerTask)
@@ -745,15 +745,22 @@ export class Scheduler {
   }
 
   /**
-   * The stopped run's exit: the stop, with the root's failure (an error its cleanup or a
-   * child's raised while stopping) on it as `suppressed`, never lost.
+   * The run ends with `primary` (its stop, its fault's error) whatever the root task did:
+   * the root's own failure (an error its cleanup or a child's raised meanwhile) goes onto
+   * it as `suppressed`, never lost.
    */
-  #stoppedWith(root: Task<unknown>): StopError {
-    const stop = this.stopping!
+  #withRootFailure(primary: unknown): unknown {
+    const root = this.root
     const failure = root.settledValue
-    if (!root.settledOk && failure !== stop && !(failure instanceof Interrupt))
-      attachSuppressed(stop, failure)
-    return stop
+    if (!root.settledOk && failure !== primary && !(failure instanceof Interrupt))
+      attachSuppressed(primary, failure)
+    return primary
+  }
+
+  /** Whether `value` is what the run ends with whatever its tasks do: its stop or its fault's error. */
+  #endsRun(value: unknown): boolean {
+    if (typeof value !== "object" || value === null) return false
+    return value === this.stopping || value === this.#fault?.error
   }
 
   /** The scheduler ends: report the choices (onChoices), hand the trace back. */
