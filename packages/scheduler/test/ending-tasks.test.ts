@@ -310,6 +310,33 @@ describe("a stop and the states of an ending task", () => {
     expect(steps).toBeLessThan(500)
     expect(vm.status).toBe("stopped")
   })
+
+  it("a retry loop that lets interrupts through is stopped during an attempt", () => {
+    const log: string[] = []
+    const retrying = program(function* retrying(): Generator<Yielded, void, unknown> {
+      for (;;) {
+        try {
+          log.push("attempt")
+          yield* sleep(1000)
+          throw new Error("flaky")
+        } catch (error) {
+          if (error instanceof Interrupt) throw error
+          yield* sleep(10)
+        }
+      }
+    })
+    const { vm, steps } = stopWhen(
+      program(function* main() {
+        yield* spawn(retrying, { name: "retrying" })
+        yield* sleep(1e9)
+      }),
+      () => log.includes("attempt"),
+    )
+
+    expect(log).toEqual(["attempt"])
+    expect(steps).toBeLessThan(500)
+    expect(vm.status).toBe("stopped")
+  })
 })
 
 describe("an interrupt that is not a task's own cancellation ends the run", () => {
