@@ -43,7 +43,8 @@ export function stopAll(s: Scheduler, error: StopError): void {
     // Like a cancellation: a task that catches the stop and goes on is still stopped.
     task.cancelError = error
     if (task.state === S_NEW) s.finalize(task)
-    else if (task.state === S_RUNNING || performedInCleanup(task.k!)) holdStop(s, task)
+    else if (task.state === S_RUNNING || (task.k !== null && performedInCleanup(task.k)))
+      holdStop(s, task)
     else s.interrupt(task, RESUME_THROW, error)
   }
 }
