@@ -1,4 +1,4 @@
-import type { Continuation, StopError } from "@effvm/vm-core"
+import { type Continuation, StopError } from "@effvm/vm-core"
 import {
   forkTaskLocals,
   performedInCleanup,
@@ -6,7 +6,8 @@ import {
   stopRequestedBy,
   takeMachineStop,
 } from "@effvm/vm-core/internal"
-import type { Scheduler } from "./scheduler.js"
+import { finalize, interrupt, type TaskRun } from "./lifecycle.js"
+import type { Task } from "./task.js"
 import {
   RESUME_THROW,
   S_DONE,
@@ -14,8 +15,7 @@ import {
   S_NEW,
   S_RUNNING,
   type SpawnOptions,
-  type Task,
-} from "./task.js"
+} from "./task-state.js"
 import { Watchdog } from "./watchdog.js"
 
 /**
@@ -26,26 +26,20 @@ import { Watchdog } from "./watchdog.js"
  * A stop reaches a scheduler three ways: as the preemption vm-core performs before the next
  * perform once `vm.stop()` was called (or the run's signal aborted); as `StopError` thrown
  * into its idle continuation while the machine was parked; and, for a scheduler nested in
- * another's task, when that task ends with the inner scheduler's `StopError`.
+ * another's task, when that task ends with the inner scheduler's `StopError`. The scheduler
+ * records the stop and enters its "stopping" phase; here every task receives it.
  */
-export function stopAll(s: Scheduler, error: StopError): void {
-  if (s.stopping !== null) return
-  s.stopping = error
-  if (s.rounds !== null) {
-    s.rounds.release(s.ready)
-    s.rounds = null
-  }
-  s.refuseNewTasks()
-  for (const task of [...s.live]) {
+export function stopTasks(run: TaskRun, error: StopError): void {
+  for (const task of [...run.live]) {
     // Cleanups are never cut short: a task already ending (its body ended, or cancelled
     // or faulted and running its finally blocks) gets no StopError; the run waits for it.
     if (task.state === S_ENDING || task.state >= S_DONE || task.cancelRequested) continue
     // Like a cancellation: a task that catches the stop and goes on is still stopped.
     task.cancelError = error
-    if (task.state === S_NEW) s.finalize(task)
+    if (task.state === S_NEW) finalize(run, task)
     else if (task.state === S_RUNNING || (task.k !== null && performedInCleanup(task.k)))
-      holdStop(s, task)
-    else s.interrupt(task, RESUME_THROW, error)
+      holdStop(run, task)
+    else interrupt(run, task, RESUME_THROW, error)
   }
 }
 
@@ -55,57 +49,54 @@ export function stopAll(s: Scheduler, error: StopError): void {
  * next perform outside such cleanup (`releaseStop`), thrown at its next suspension; its
  * watchdog bounds the cleanup meanwhile.
  */
-function holdStop(s: Scheduler, task: Task<unknown>): void {
-  if (s.stopHeld === null) s.stopHeld = [task]
-  else s.stopHeld.push(task)
+function holdStop(run: TaskRun, task: Task<unknown>): void {
+  if (run.stopHeld === null) run.stopHeld = [task]
+  else run.stopHeld.push(task)
 }
 
 /** `task` performs at `k`: a stop held for it is thrown at its next suspension, unless `k` is still in cleanup. */
-export function releaseStop(s: Scheduler, task: Task<unknown>, k: Continuation<unknown>): void {
-  const held = s.stopHeld!
+export function releaseStop(run: TaskRun, task: Task<unknown>, k: Continuation<unknown>): void {
+  const held = run.stopHeld!
   const at = held.indexOf(task)
   if (at < 0 || performedInCleanup(k)) return
-  dropHeldStop(s, at)
+  dropHeldStop(run, at)
   // Unless its watchdog faulted the run meanwhile (the fault's own error reached it).
-  if (task.cancelError === s.stopping) s.interrupt(task, RESUME_THROW, task.cancelError)
+  const stop = task.cancelError
+  if (stop instanceof StopError) interrupt(run, task, RESUME_THROW, stop)
 }
 
 /** Whether a stop waits for `task`'s cleanup (its watchdog stays on meanwhile). */
-export function stopHeldFor(s: Scheduler, task: Task<unknown>): boolean {
-  return s.stopHeld?.includes(task) === true
+export function stopHeldFor(run: TaskRun, task: Task<unknown>): boolean {
+  return run.stopHeld?.includes(task) === true
 }
 
 /** `task`'s body ended: no stop waits for it any more. */
-export function endHeldStop(s: Scheduler, task: Task<unknown>): void {
-  const at = s.stopHeld!.indexOf(task)
-  if (at >= 0) dropHeldStop(s, at)
+export function endHeldStop(run: TaskRun, task: Task<unknown>): void {
+  const at = run.stopHeld!.indexOf(task)
+  if (at >= 0) dropHeldStop(run, at)
 }
 
-function dropHeldStop(s: Scheduler, at: number): void {
-  const held = s.stopHeld!
+function dropHeldStop(run: TaskRun, at: number): void {
+  const held = run.stopHeld!
   held.splice(at, 1)
-  if (held.length === 0) s.stopHeld = null
+  if (held.length === 0) run.stopHeld = null
 }
 
-/** `maxRounds` reached: stop the run like `vm.stop()` (the machine ends as stopped). */
-export function stopOnRoundLimit(s: Scheduler, k: Continuation<unknown> | null): void {
-  const max = s.rounds?.max
-  if (k === null) return
+/** `maxRounds` reached: stop the machine like `vm.stop()`; returns the stop to deliver. */
+export function roundLimitStop(k: Continuation<unknown>, max: number): StopError | null {
   stopMachine(k, `maxRounds (${max}) reached`)
-  const stop = takeMachineStop(k) ?? stopRequestedBy(k)
-  if (stop !== null) stopAll(s, stop)
+  return takeMachineStop(k) ?? stopRequestedBy(k)
 }
 
 /**
  * A task ended with `StopError`: if the machine is being stopped (a scheduler nested in
- * this task delivered it), this scheduler stops its tasks too.
+ * this task delivered it), returns that stop (taken), for this scheduler to deliver too.
  */
-export function stopSeenAtEnd(s: Scheduler, k: Continuation<unknown> | null): void {
-  if (s.stopping !== null || k === null) return
+export function stopSeenAtEnd(k: Continuation<unknown>): StopError | null {
   const stop = stopRequestedBy(k)
-  if (stop === null) return
+  if (stop === null) return null
   takeMachineStop(k)
-  stopAll(s, stop)
+  return stop
 }
 
 /** What a new task inherits and is bounded by: task-local values, its watchdog. */
