@@ -8,7 +8,7 @@ import { join } from "node:path"
 import { pathToFileURL } from "node:url"
 import { inspect } from "node:util"
 import { Ask, Get, Tell } from "@effvm/handlers"
-import { attemptEither, fromEffect, fromEither } from "@effvm/interop"
+import { attemptEither, fromEffect, fromEither, toEffect } from "@effvm/interop"
 import {
   acquire,
   any,
@@ -253,6 +253,19 @@ describe("interop frames never show", () => {
     const calls = getTraceback(error)!.sections.flatMap((s) => s.frames.map((f) => f.call))
 
     expect(calls).toEqual(["load()"])
+  })
+
+  it("a program run by toEffect shows only its own frames", async () => {
+    const load = program(function* load() {
+      yield* sleep(1)
+      throw new Error("load failed")
+    })
+
+    const error = await rejectionOf(EffectTS.runPromise(toEffect(virtual(load))))
+    const calls = getTraceback(error)!.sections.flatMap((s) => s.frames.map((f) => f.call))
+
+    expect(calls).toEqual(["load()"])
+    expect(formatTraceback(error)).not.toContain("packages/interop")
   })
 })
 

@@ -1,6 +1,6 @@
 import { type Continuation, type Control, Interrupt, StopError } from "@effvm/vm-core"
 import { stampEscape } from "./enrichment.js"
-import { cancellationOf, combineErrors, TaskCancelledError } from "./errors.js"
+import { attachSuppressed, cancellationOf, combineErrors, TaskCancelledError } from "./errors.js"
 import { Task } from "./task.js"
 import {
   controlFor,
@@ -35,6 +35,10 @@ export interface TaskRun {
   makeReady(task: Task<unknown>, mode: number, value: unknown): void
   /** The root task finished: the run ends. */
   rootFinished(): void
+  /** Whether `value` is what the run ends with whatever its tasks do: its stop, its fault's error. */
+  endsRun(value: unknown): boolean
+  /** Tasks a stop waits for: running, or in cleanup (stopping.ts). */
+  stopHeld: Task<unknown>[] | null
 }
 
 /**
@@ -83,7 +87,7 @@ export function interrupt(
       } else queueThrow(task, mode, error)
       return
     case S_ENDING:
-      if (!(error instanceof TaskCancelledError)) failEnding(task, error)
+      if (!(error instanceof TaskCancelledError)) failEnding(run, task, error)
       return
     default:
       queueThrow(task, mode, error)
@@ -118,6 +122,7 @@ export function throwPending(task: Task<unknown>, k: Continuation<unknown>): Con
  * recorded, an error joins the outcome.
  */
 export function endBody(
+  run: TaskRun,
   task: Task<unknown>,
   ok: boolean,
   value: unknown,
@@ -128,16 +133,22 @@ export function endBody(
   const pending = task.pending
   task.pending = null
   if (late !== null)
-    for (const error of late) if (!(error instanceof TaskCancelledError)) failEnding(task, error)
+    for (const error of late)
+      if (!(error instanceof TaskCancelledError)) failEnding(run, task, error)
   if (pending !== null)
-    for (const p of pending) if (!(p.error instanceof TaskCancelledError)) failEnding(task, p.error)
+    for (const p of pending)
+      if (!(p.error instanceof TaskCancelledError)) failEnding(run, task, p.error)
   task.state = S_ENDING
 }
 
-function failEnding(task: Task<unknown>, error: unknown): void {
+function failEnding(run: TaskRun, task: Task<unknown>, error: unknown): void {
   if (task.settledOk || task.settledValue instanceof TaskCancelledError) {
     task.settledOk = false
     task.settledValue = error
+  } else if (run.endsRun(task.settledValue)) {
+    // The task's outcome is what the run ends with (its stop, its fault's error), which
+    // nobody catches: a later error (of a child's cleanup) goes onto it, never lost.
+    attachSuppressed(task.settledValue, error)
   } else task.settledValue = combineErrors(String(task), task.settledValue, error)
 }
 

@@ -35,7 +35,12 @@ import { type ReadyTasks, readyQueueFor, reportChoices, startRecording } from ".
 import { type Clock, realClock } from "./clock.js"
 import { SchedulerEffect } from "./effect.js"
 import { enrichWithBoundaries, takeIncoming } from "./enrichment.js"
-import { cancellationOf, SchedulerDeadlockError, TaskCancelledError } from "./errors.js"
+import {
+  attachSuppressed,
+  cancellationOf,
+  SchedulerDeadlockError,
+  TaskCancelledError,
+} from "./errors.js"
 import { ExternalWaits } from "./external.js"
 import {
   ParkOn,
@@ -54,7 +59,15 @@ import { TimerQueue } from "./queues.js"
 import { ROUND_LIMIT, Rounds } from "./rounds.js"
 import { waitSignal } from "./signal-wait.js"
 import type { SpawnSite } from "./site.js"
-import { initTaskControl, roundLimitStop, stopSeenAtEnd, stopTasks } from "./stopping.js"
+import {
+  endHeldStop,
+  initTaskControl,
+  releaseStop,
+  roundLimitStop,
+  stopHeldFor,
+  stopSeenAtEnd,
+  stopTasks,
+} from "./stopping.js"
 import { Task } from "./task.js"
 import {
   controlFor,
@@ -133,6 +146,8 @@ export class Scheduler implements SchedulerPort, lifecycle.TaskRun, HeldTaskClos
   phase: Phase = "running"
   /** The stop delivered to every task (from the "stopping" phase on). */
   #stop: StopError | null = null
+  /** Tasks the stop waits for: running, or in cleanup (stopping.ts). */
+  stopHeld: Task<unknown>[] | null = null
   /** The fault the run fails with (from the "faulted" phase on). */
   #fault: { readonly error: unknown } | null = null
   /** In the "faulted" phase: how often cleanup that blocked again got the fault thrown in. */
@@ -178,6 +193,7 @@ export class Scheduler implements SchedulerPort, lifecycle.TaskRun, HeldTaskClos
     // Cleanup of a region being closed from outside: no task can be switched to (abandon.ts).
     if (regionClosing(k)) return answerAbandoned(effect, this.current, k)
     const running = this.current
+    if (this.stopHeld !== null && running !== null) releaseStop(this, running, k)
     if (running !== null && running.watchdog !== null) {
       const fault = this.#watchdogCheck(running, effect, k)
       if (fault !== null) return fault
@@ -289,7 +305,8 @@ export class Scheduler implements SchedulerPort, lifecycle.TaskRun, HeldTaskClos
         value = task.cancelError
       }
     }
-    lifecycle.endBody(task, ok, value, late)
+    if (this.stopHeld !== null) endHeldStop(this, task)
+    lifecycle.endBody(this, task, ok, value, late)
     this.current = null
     if (task === this.root) this.#shutDown()
     else if (task.children !== null) for (const child of [...task.children]) this.cancelTask(child)
@@ -522,7 +539,10 @@ export class Scheduler implements SchedulerPort, lifecycle.TaskRun, HeldTaskClos
     // Off after a fault or a stop (the teardown is not an activation to bound), and never
     // inside an error's enrichment.
     // A cleanup already under way when the stop came stays bounded by its watchdog.
-    if (this.phase === "faulted" || (this.#stop !== null && task.cancelError === this.#stop))
+    if (
+      this.phase === "faulted" ||
+      (this.#stop !== null && task.cancelError === this.#stop && !stopHeldFor(this, task))
+    )
       return null
     if (effect instanceof GetExecutionContext) return null
     const over = task.watchdog!.check(k, task.id, task.name)
@@ -557,15 +577,34 @@ export class Scheduler implements SchedulerPort, lifecycle.TaskRun, HeldTaskClos
   #exitOf(): SchedulerExit {
     switch (this.phase) {
       case "faulted":
-        return new SchedulerExit(false, this.#fault!.error)
+        return new SchedulerExit(false, this.#withRootFailure(this.#fault!.error))
       case "stopping":
-        return new SchedulerExit(false, this.#stop!)
+        return new SchedulerExit(false, this.#withRootFailure(this.#stop!))
       case "running":
       case "ending":
       case "ended":
       case "abandoned":
         return new SchedulerExit(this.root.settledOk, this.root.settledValue)
     }
+  }
+
+  /**
+   * The run ends with `primary` (its stop, its fault's error) whatever the root task did:
+   * the root's own failure (an error its cleanup or a child's raised meanwhile) goes onto
+   * it as `suppressed`, never lost.
+   */
+  #withRootFailure(primary: unknown): unknown {
+    const root = this.root
+    const failure = root.settledValue
+    if (!root.settledOk && failure !== primary && !(failure instanceof Interrupt))
+      attachSuppressed(primary, failure)
+    return primary
+  }
+
+  /** Whether `value` is what the run ends with whatever its tasks do: its stop or its fault's error. */
+  endsRun(value: unknown): boolean {
+    if (typeof value !== "object" || value === null) return false
+    return value === this.#stop || value === this.#fault?.error
   }
 
   /** After a fault, cleanup blocked again: give up on the remaining tasks and end the run. */

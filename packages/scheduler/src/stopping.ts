@@ -1,13 +1,21 @@
-import type { Continuation, StopError } from "@effvm/vm-core"
+import { type Continuation, StopError } from "@effvm/vm-core"
 import {
   forkTaskLocals,
+  performedInCleanup,
   stopMachine,
   stopRequestedBy,
   takeMachineStop,
 } from "@effvm/vm-core/internal"
 import { finalize, interrupt, type TaskRun } from "./lifecycle.js"
 import type { Task } from "./task.js"
-import { RESUME_THROW, S_DONE, S_ENDING, S_NEW, type SpawnOptions } from "./task-state.js"
+import {
+  RESUME_THROW,
+  S_DONE,
+  S_ENDING,
+  S_NEW,
+  S_RUNNING,
+  type SpawnOptions,
+} from "./task-state.js"
 import { Watchdog } from "./watchdog.js"
 
 /**
@@ -29,8 +37,49 @@ export function stopTasks(run: TaskRun, error: StopError): void {
     // Like a cancellation: a task that catches the stop and goes on is still stopped.
     task.cancelError = error
     if (task.state === S_NEW) finalize(run, task)
+    else if (task.state === S_RUNNING || (task.k !== null && performedInCleanup(task.k)))
+      holdStop(run, task)
     else interrupt(run, task, RESUME_THROW, error)
   }
+}
+
+/**
+ * The stop waits for `task`: it runs now, or it is suspended in `finally` blocks the machine
+ * runs to close frames (a region a handler ended without resuming). It gets the stop at its
+ * next perform outside such cleanup (`releaseStop`), thrown at its next suspension; its
+ * watchdog bounds the cleanup meanwhile.
+ */
+function holdStop(run: TaskRun, task: Task<unknown>): void {
+  if (run.stopHeld === null) run.stopHeld = [task]
+  else run.stopHeld.push(task)
+}
+
+/** `task` performs at `k`: a stop held for it is thrown at its next suspension, unless `k` is still in cleanup. */
+export function releaseStop(run: TaskRun, task: Task<unknown>, k: Continuation<unknown>): void {
+  const held = run.stopHeld!
+  const at = held.indexOf(task)
+  if (at < 0 || performedInCleanup(k)) return
+  dropHeldStop(run, at)
+  // Unless its watchdog faulted the run meanwhile (the fault's own error reached it).
+  const stop = task.cancelError
+  if (stop instanceof StopError) interrupt(run, task, RESUME_THROW, stop)
+}
+
+/** Whether a stop waits for `task`'s cleanup (its watchdog stays on meanwhile). */
+export function stopHeldFor(run: TaskRun, task: Task<unknown>): boolean {
+  return run.stopHeld?.includes(task) === true
+}
+
+/** `task`'s body ended: no stop waits for it any more. */
+export function endHeldStop(run: TaskRun, task: Task<unknown>): void {
+  const at = run.stopHeld!.indexOf(task)
+  if (at >= 0) dropHeldStop(run, at)
+}
+
+function dropHeldStop(run: TaskRun, at: number): void {
+  const held = run.stopHeld!
+  held.splice(at, 1)
+  if (held.length === 0) run.stopHeld = null
 }
 
 /** `maxRounds` reached: stop the machine like `vm.stop()`; returns the stop to deliver. */

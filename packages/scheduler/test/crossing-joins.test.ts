@@ -1,15 +1,18 @@
-import { type ContextEntry, Effect, fn, program, type Yielded } from "@effvm/vm-core"
+import { type ContextEntry, Effect, fn, program, runAsync, type Yielded } from "@effvm/vm-core"
 import { describe, expect, it } from "vitest"
 import {
   any,
+  awaitPromise,
   cancelScope,
   gather,
   gatherN,
   gatherSettled,
   race,
+  scheduled,
   sleep,
   spawn,
   type Task,
+  VirtualClock,
   wait,
 } from "../src/index.js"
 import { boundaryChain, runVirtual, spawnBoundaries, thrownBy } from "./helpers.js"
@@ -127,6 +130,23 @@ describe("an error not enriched in the task it escapes from gets that task's bou
       ),
     )
     expect(boundaryChain(error)).toEqual(["3:t1", "2:parent"])
+  })
+
+  it("through gatherSettled, a rejected external promise", async () => {
+    const refused = fn(function* t1(): Generator<Yielded, never, unknown> {
+      yield* sleep(1)
+      return yield* awaitPromise(Promise.reject<never>(new Error("connection refused")))
+    })
+    const results = await runAsync(
+      scheduled(
+        program(function* main() {
+          return yield* gatherSettled(yield* spawn(refused(), { name: "t1" }))
+        }),
+        { clock: new VirtualClock() },
+      ),
+    )
+    const first = results[0]!
+    expect(boundaryChain(first.ok ? undefined : first.error)).toEqual(["2:t1"])
   })
 
   it("carries the same boundary entry of the failing task through gather and gatherSettled", () => {

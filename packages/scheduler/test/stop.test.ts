@@ -2,6 +2,7 @@ import {
   StopError as CoreStopError,
   createVM,
   handler,
+  type Program,
   program,
   run,
   runAsync,
@@ -14,6 +15,7 @@ import { describe, expect, it } from "vitest"
 import {
   awaitPromise,
   every,
+  gather,
   realClock,
   StopError,
   scheduled,
@@ -270,5 +272,94 @@ describe("stopping a scheduled run", () => {
     expect(outcome.status).toBe("stopped")
     expect(starts.length).toBe(3) // round 1 is main; rounds 2-4 are three scans
     expect(starts[2]! - starts[0]!).toBeGreaterThanOrEqual(3.5)
+  })
+})
+
+/** A task whose cleanup sleeps, then fails with `error`. */
+const failingCleanup = (error: Error, log: string[]) =>
+  program(function* failingCleanup() {
+    try {
+      log.push("started")
+      yield* sleep(1e9)
+    } finally {
+      yield* sleep(5)
+      // biome-ignore lint/correctness/noUnsafeFinally: the test is about a failing cleanup
+      throw error
+    }
+  })
+
+/** Runs `main` until `ready()`, stops it, and runs the stop to its end. */
+function stopWhen(main: Program<unknown>, ready: () => boolean) {
+  const vm = createVM(scheduled(main, { clock: new VirtualClock() }))
+  while (!ready() && vm.step() === "continue") {}
+  vm.stop()
+  while (vm.step() === "continue") {}
+  return vm
+}
+
+const suppressedOf = (error: unknown) => (error as { suppressed?: unknown[] }).suppressed
+
+describe("an error raised by cleanup while the run stops is kept on the StopError", () => {
+  it("a task's cleanup error whose waiter was stopped too is on StopError.suppressed", () => {
+    const log: string[] = []
+    const flushFailed = new Error("flush failed")
+    const vm = stopWhen(
+      program(function* main() {
+        const t = yield* spawn(failingCleanup(flushFailed, log), { name: "writer" })
+        log.push("waiting")
+        yield* wait(t)
+      }),
+      () => log.includes("started") && log.includes("waiting"),
+    )
+
+    expect(vm.status).toBe("stopped")
+    expect(suppressedOf(vm.error)).toEqual([flushFailed])
+  })
+
+  it("a grandchild's cleanup error, its parent and the root stopped while waiting, is on StopError.suppressed", () => {
+    const log: string[] = []
+    const flushFailed = new Error("flush failed")
+    const vm = stopWhen(
+      program(function* main() {
+        const mid = yield* spawn(
+          program(function* mid() {
+            yield* wait(yield* spawn(failingCleanup(flushFailed, log), { name: "writer" }))
+          }),
+        )
+        yield* wait(mid)
+      }),
+      () => log.includes("started"),
+    )
+
+    expect(vm.status).toBe("stopped")
+    expect(suppressedOf(vm.error)).toEqual([flushFailed])
+  })
+
+  it("the root task's own cleanup error is on StopError.suppressed", () => {
+    const log: string[] = []
+    const flushFailed = new Error("flush failed")
+    const vm = stopWhen(failingCleanup(flushFailed, log), () => log.includes("started"))
+
+    expect(vm.status).toBe("stopped")
+    expect(suppressedOf(vm.error)).toEqual([flushFailed])
+  })
+
+  it("runOutcome of a stopped run reports the cleanup errors of its tasks", () => {
+    const log: string[] = []
+    const first = new Error("first cleanup failed")
+    const second = new Error("second cleanup failed")
+    const outcome = runOutcome(
+      scheduled(
+        program(function* main() {
+          yield* every(1, heartbeat)
+          yield* gather(failingCleanup(first, log), failingCleanup(second, log))
+        }),
+        { clock: new VirtualClock(), maxRounds: 4 },
+      ),
+    )
+
+    expect(outcome.status).toBe("stopped")
+    const error = (outcome as { error?: unknown }).error
+    expect(suppressedOf(error)).toEqual(expect.arrayContaining([first, second]))
   })
 })

@@ -172,6 +172,29 @@ describe("watchdog budgets", () => {
     expect(thrownBy(() => runTicks(main))).toBeInstanceOf(WatchdogError)
   })
 
+  it("an error a cleanup raises while the fault tears the run down is on the WatchdogError as suppressed", () => {
+    const flushFailed = new Error("flush failed")
+    const writer = program(function* writer() {
+      try {
+        yield* sleep(1e9)
+      } finally {
+        yield* sleep(1)
+        // biome-ignore lint/correctness/noUnsafeFinally: the test is about a failing cleanup
+        throw flushFailed
+      }
+    })
+    const main = program(function* main() {
+      yield* spawn(writer, { name: "writer" })
+      yield* spawn(busy(1_000), { watchdog: { steps: 100 } })
+      yield* sleep(1e9)
+    })
+
+    const error = thrownBy(() => runTicks(main))
+
+    expect(error).toBeInstanceOf(WatchdogError)
+    expect((error as { suppressed?: unknown[] }).suppressed).toEqual([flushFailed])
+  })
+
   it("runOutcome reports the faulted task's id and name", () => {
     const main = program(function* main() {
       yield* every(10, busy(1_000), { name: "controller", watchdog: { steps: 300 } })

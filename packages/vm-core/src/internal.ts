@@ -16,7 +16,7 @@ export {
 } from "./errors/site.js"
 export { callOf } from "./errors/traceback.js"
 export { Preempt } from "./machine/builtin-effects.js"
-export { CloseContinuation, regionClosing } from "./machine/close-request.js"
+export { CloseContinuation, performedInCleanup, regionClosing } from "./machine/close-request.js"
 export { Continuation } from "./machine/continuation.js"
 export type { Frame } from "./machine/frames.js"
 export { insideRegion, type JournalPort, Settlement } from "./machine/journal-port.js"

@@ -62,3 +62,16 @@ export function regionClosing(k: Continuation<unknown>): boolean {
   const bottom = k.bottom
   return bottom !== null && bottom.closing !== LIVE
 }
+
+/**
+ * Whether `k` was taken inside a `finally` block the machine runs to close frames (a region
+ * a handler ended without resuming): some frame from `k.top` down to its holder's prompt is
+ * being closed or waits to be. Such a frame provably runs cleanup (`return()` runs only
+ * `finally` blocks), unlike one an error was thrown into, which may be in a `catch`.
+ */
+export function performedInCleanup(k: Continuation<unknown>): boolean {
+  const bottom = k.bottom
+  for (let f: Frame | null = k.top; f !== null && f !== bottom; f = f.parent)
+    if (f.closing !== LIVE) return true
+  return false
+}
