@@ -1,5 +1,5 @@
 import { type Continuation, Transfer } from "@effvm/vm-core"
-import { attachSuppressed } from "./errors.js"
+import { addSuppressed } from "@effvm/vm-core/internal"
 import type { Scheduler } from "./scheduler.js"
 import { RESUME_VALUE, Task } from "./task.js"
 import {
@@ -243,7 +243,7 @@ export class GatherJoin extends MultiJoin {
   }
 
   absorb(error: unknown): boolean {
-    return this.#failure !== null && attachSuppressed(this.#failure.settledValue, error)
+    return this.#failure !== null && addSuppressed(this.#failure.settledValue, error)
   }
 }
 
@@ -274,6 +274,6 @@ export class RaceJoin extends MultiJoin {
 
   absorb(error: unknown): boolean {
     const winner = this.#winner
-    return winner !== null && !winner.settledOk && attachSuppressed(winner.settledValue, error)
+    return winner !== null && !winner.settledOk && addSuppressed(winner.settledValue, error)
   }
 }

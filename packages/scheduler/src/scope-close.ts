@@ -1,6 +1,6 @@
 import { type Continuation, Transfer } from "@effvm/vm-core"
+import { addSuppressed } from "@effvm/vm-core/internal"
 import type { CancelScope, ScopeResult } from "./cancel-scope.js"
-import { attachSuppressed } from "./errors.js"
 import type { Scheduler } from "./scheduler.js"
 import { RESUME_THROW, RESUME_VALUE, type Task } from "./task.js"
 import { addLink, type Blocker, type Join, type JoinLink, removeLink } from "./wait-types.js"
@@ -139,7 +139,7 @@ class ScopeDrain implements Join, Blocker {
   #outcome(): Closed {
     const failures = this.#failures
     if (this.thrown !== null) {
-      for (const failure of failures) attachSuppressed(this.thrown.error, failure)
+      for (const failure of failures) addSuppressed(this.thrown.error, failure)
       return { threw: true, error: this.thrown.error }
     }
     if (failures.length === 0) return { threw: false, result: this.result }

@@ -1,5 +1,6 @@
 import { describeValue } from "../effect.js"
 import { settle } from "../errors/context.js"
+import { addSuppressed } from "../errors/facts.js"
 import { type Performing, recordOrigin } from "../errors/origin.js"
 import { type Continuation, K_ABANDONED, K_LIVE } from "./continuation.js"
 import { continueDispatch, enrichAt, frameName, noteVerdict, reinstall } from "./dispatch.js"
@@ -22,7 +23,7 @@ import {
   MARKED,
   MarkerFrame,
 } from "./frames.js"
-import { setCloser, suppressInto } from "./held.js"
+import { setCloser } from "./held.js"
 import { fail, finish, type Machine } from "./machine.js"
 import { CLOSE, MODE_DELIVER, MODE_HANDLE_YIELD, MODE_RETURN, MODE_THROW } from "./modes.js"
 
@@ -139,7 +140,7 @@ export function runMarker(vm: Machine, f: Frame, payload: unknown): void {
     return
   }
   if (m.after === AFTER_RUN_FAILED) {
-    if (m.hasError) suppressInto(m.value, m.error)
+    if (m.hasError) addSuppressed(m.value, m.error)
     fail(vm, m.value)
     return
   }
