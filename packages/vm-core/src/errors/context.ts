@@ -1,5 +1,4 @@
 import { Effect } from "../effect.js"
-import { Interrupt } from "./errors.js"
 import { factsFor, factsOf } from "./facts.js"
 
 /**
@@ -91,19 +90,15 @@ export function attachContext(error: unknown, context: ExecutionContext): void {
 
 /** @internal marks an error that must not start a dispatch (docs/semantics.md §5: sites, once). */
 export function settle(error: unknown): void {
-  // An Interrupt is settled from the start (isSettled): a cancel thrown into a task
-  // writes nothing here (W5 throws one per race).
-  if (error instanceof Interrupt) return
   const facts = factsFor(error)
   if (facts !== undefined) facts.settled = true
 }
 
 /**
- * @internal whether `error` may no longer start an enrichment dispatch: an `Interrupt`
- * (never enriched, docs/semantics.md §5), an error settled, or one enriched already.
+ * @internal whether `error` may no longer start an enrichment dispatch: settled, or
+ * enriched already. (An `Interrupt` never starts one either: the dispatch checks its class.)
  */
 export function isSettled(error: object): boolean {
-  if (error instanceof Interrupt) return true
   const facts = factsOf(error)
   return facts !== undefined && (facts.settled || facts.context !== undefined)
 }
