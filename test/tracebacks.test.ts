@@ -3,7 +3,7 @@
 import { spawnSync } from "node:child_process"
 import { existsSync, readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
-import { gather, scheduled, sleep, spawn, VirtualClock } from "@effvm/scheduler"
+import { gather, scheduled, sleep, spawn, VirtualClock, wait } from "@effvm/scheduler"
 import { fn, formatTraceback, getTraceback, program, run, type Yielded } from "@effvm/vm-core"
 import { describe, expect, it } from "vitest"
 
@@ -61,6 +61,38 @@ describe("tracebacks across tasks", () => {
     expect(lastSeparator).toBeGreaterThan(0)
     expect(raise).toBeGreaterThan(lastSeparator)
     expect(text.at(-1)).toBe("Error: corrupt data for item 1-2")
+  })
+})
+
+describe("each crossing carries the spawn boundary of its own task", () => {
+  // The raiser catches the error and hands it over as a value; the carrier rethrows it
+  // (no new site: the error keeps its origin) and fails; the root waits for the carrier.
+  const fails = fn(function* fails(): Generator<Yielded, never, unknown> {
+    throw new Error("handed over")
+  })
+  const raiser = fn(function* raiser(): Generator<Yielded, unknown, unknown> {
+    try {
+      return yield* fails()
+    } catch (error) {
+      return error
+    }
+  })
+  const carrier = fn(function* carrier(): Generator<Yielded, never, unknown> {
+    const task = yield* spawn(raiser(), { name: "raiser" })
+    throw yield* wait(task)
+  })
+  const main = program(function* main() {
+    const task = yield* spawn(carrier(), { name: "carrier" })
+    return yield* wait(task)
+  })
+
+  it("shows the root's frames without the boundary of a task the error only passed through", () => {
+    const error = thrownBy(() => run(scheduled(main, { clock: new VirtualClock() })))
+    const [root, raised] = getTraceback(error)!.sections
+
+    expect(root!.frames.map((f) => f.call)).toEqual(["main()"])
+    expect(root!.boundary).toBeUndefined()
+    expect(raised!.boundary).toMatchObject({ kind: "spawn_boundary", name: "raiser" })
   })
 })
 

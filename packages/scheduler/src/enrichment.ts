@@ -2,12 +2,13 @@ import {
   type Continuation,
   Delegate,
   ExecutionContext,
+  type GetExecutionContext,
   getExecutionContext,
   Interrupt,
   Transfer,
   type Yielded,
 } from "@effvm/vm-core"
-import { attachContext } from "@effvm/vm-core/internal"
+import { attachContext, noteBoundary } from "@effvm/vm-core/internal"
 import { hasBoundary, spawnBoundary, type Task } from "./task.js"
 
 /**
@@ -30,6 +31,8 @@ export function takeIncoming(task: Task<unknown>, error: unknown): Task<unknown>
  * then the spawn boundaries are added: the sending task's, when an error crossing from it
  * was never enriched there (an unhandled effect, a handler's error, a rejected promise),
  * then the current task's (the root task has none). It never passes (docs/semantics.md §7).
+ * Each boundary is also noted on the error's site in that task (the sender's is the site
+ * before the crossing), where its traceback section reads it.
  */
 export function* enrichWithBoundaries(
   from: Task<unknown> | null,
@@ -38,8 +41,11 @@ export function* enrichWithBoundaries(
 ): Generator<Yielded, never, unknown> {
   const answer = yield* Delegate()
   if (answer instanceof ExecutionContext) {
-    if (from !== null && !hasBoundary(answer.entries, from)) answer.add(spawnBoundary(from))
-    if (task !== null) answer.add(spawnBoundary(task, from === null))
+    const error = (k.effect as GetExecutionContext).error
+    if (from !== null && !hasBoundary(answer.entries, from))
+      answer.add(noteBoundary(error, answer, spawnBoundary(from), "sender"))
+    if (task !== null)
+      answer.add(noteBoundary(error, answer, spawnBoundary(task, from === null), "latest"))
   }
   return yield* Transfer(k, answer)
 }
@@ -53,8 +59,12 @@ export function* enrichWithBoundaries(
  */
 export function stampEscape(task: Task<unknown>, error: unknown): void {
   if (error === null || typeof error !== "object" || error instanceof Interrupt) return
-  const context = getExecutionContext(error)
-  if (context === undefined)
-    attachContext(error, new ExecutionContext().add(spawnBoundary(task, true)))
-  else if (!hasBoundary(context.entries, task)) context.add(spawnBoundary(task))
+  let context = getExecutionContext(error)
+  let raisedHere = false
+  if (context === undefined) {
+    context = new ExecutionContext()
+    attachContext(error, context)
+    raisedHere = true
+  } else if (hasBoundary(context.entries, task)) return
+  context.add(noteBoundary(error, context, spawnBoundary(task, raisedHere), "latest"))
 }

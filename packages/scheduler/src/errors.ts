@@ -121,29 +121,3 @@ export function combineErrors(where: string, first: unknown, second: unknown): A
 function messageOf(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error)
 }
-
-/**
- * Records `error` on `primary` as a suppressed error (`primary.suppressed`, an array, not
- * enumerable): a task a `gather` or `race` cancelled failed after the join had already
- * decided to throw `primary`. False when `primary` cannot carry it (not an object, frozen).
- */
-export function attachSuppressed(primary: unknown, error: unknown): boolean {
-  if (primary === null || typeof primary !== "object") return false
-  if (primary === error) return true
-  const existing = Object.getOwnPropertyDescriptor(primary, "suppressed")
-  if (existing !== undefined) {
-    if (!Array.isArray(existing.value)) return false
-    existing.value.push(error)
-    return true
-  }
-  try {
-    Object.defineProperty(primary, "suppressed", {
-      value: [error],
-      configurable: true,
-      writable: true,
-    })
-  } catch {
-    return false
-  }
-  return Object.hasOwn(primary, "suppressed")
-}

@@ -1,5 +1,5 @@
 import { type Continuation, Transfer } from "@effvm/vm-core"
-import { attachSuppressed } from "./errors.js"
+import { addSuppressed } from "@effvm/vm-core/internal"
 import type { SchedulerPort } from "./port.js"
 import { Task } from "./task.js"
 import { RESUME_VALUE } from "./task-state.js"
@@ -244,7 +244,7 @@ export class GatherJoin extends MultiJoin {
   }
 
   absorb(error: unknown): boolean {
-    return this.#failure !== null && attachSuppressed(this.#failure.settledValue, error)
+    return this.#failure !== null && addSuppressed(this.#failure.settledValue, error)
   }
 }
 
@@ -275,6 +275,6 @@ export class RaceJoin extends MultiJoin {
 
   absorb(error: unknown): boolean {
     const winner = this.#winner
-    return winner !== null && !winner.settledOk && attachSuppressed(winner.settledValue, error)
+    return winner !== null && !winner.settledOk && addSuppressed(winner.settledValue, error)
   }
 }

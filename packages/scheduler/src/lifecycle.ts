@@ -1,6 +1,7 @@
 import { type Continuation, type Control, Interrupt, StopError } from "@effvm/vm-core"
+import { addSuppressed } from "@effvm/vm-core/internal"
 import { stampEscape } from "./enrichment.js"
-import { attachSuppressed, cancellationOf, combineErrors, TaskCancelledError } from "./errors.js"
+import { cancellationOf, combineErrors, TaskCancelledError } from "./errors.js"
 import { Task } from "./task.js"
 import {
   controlFor,
@@ -148,7 +149,7 @@ function failEnding(run: TaskRun, task: Task<unknown>, error: unknown): void {
   } else if (run.endsRun(task.settledValue)) {
     // The task's outcome is what the run ends with (its stop, its fault's error), which
     // nobody catches: a later error (of a child's cleanup) goes onto it, never lost.
-    attachSuppressed(task.settledValue, error)
+    addSuppressed(task.settledValue, error)
   } else task.settledValue = combineErrors(String(task), task.settledValue, error)
 }
 

@@ -13,6 +13,7 @@ import {
   Transfer,
 } from "@effvm/vm-core"
 import {
+  addSuppressed,
   armPreemption,
   currentTask,
   enterTask,
@@ -35,12 +36,7 @@ import { type ReadyTasks, readyQueueFor, reportChoices, startRecording } from ".
 import { type Clock, realClock } from "./clock.js"
 import { SchedulerEffect } from "./effect.js"
 import { enrichWithBoundaries, takeIncoming } from "./enrichment.js"
-import {
-  attachSuppressed,
-  cancellationOf,
-  SchedulerDeadlockError,
-  TaskCancelledError,
-} from "./errors.js"
+import { cancellationOf, SchedulerDeadlockError, TaskCancelledError } from "./errors.js"
 import { ExternalWaits } from "./external.js"
 import {
   ParkOn,
@@ -597,7 +593,7 @@ export class Scheduler implements SchedulerPort, lifecycle.TaskRun, HeldTaskClos
     const root = this.root
     const failure = root.settledValue
     if (!root.settledOk && failure !== primary && !(failure instanceof Interrupt))
-      attachSuppressed(primary, failure)
+      addSuppressed(primary, failure)
     return primary
   }
 

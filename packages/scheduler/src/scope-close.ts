@@ -1,5 +1,5 @@
 import { type Continuation, Transfer } from "@effvm/vm-core"
-import { attachSuppressed } from "./errors.js"
+import { addSuppressed } from "@effvm/vm-core/internal"
 import type { SchedulerPort } from "./port.js"
 import type { CancelScope, Task } from "./task.js"
 import { RESUME_THROW, RESUME_VALUE } from "./task-state.js"
@@ -153,7 +153,7 @@ class ScopeDrain implements Join, Blocker {
   #outcome(): Closed {
     const failures = this.#failures
     if (this.thrown !== null) {
-      for (const failure of failures) attachSuppressed(this.thrown.error, failure)
+      for (const failure of failures) addSuppressed(this.thrown.error, failure)
       return { threw: true, error: this.thrown.error }
     }
     if (failures.length === 0) return { threw: false, result: this.result }

@@ -7,7 +7,8 @@
 export { describeValue } from "./effect.js"
 export { attachContext, settle } from "./errors/context.js"
 export { type EscapedFrom, escapedFrom, noteEscape } from "./errors/escape.js"
-export { originOf, recordOrigin } from "./errors/origin.js"
+export { addSuppressed } from "./errors/facts.js"
+export { noteBoundary, recordOrigin } from "./errors/origin.js"
 export {
   CapturedSite,
   captureCallerStack,

@@ -1,4 +1,5 @@
 import { Interrupt } from "./errors/errors.js"
+import { addSuppressed } from "./errors/facts.js"
 import { hasEnded, MODE_EXTERNAL, MODE_FAILED, MODE_THROW } from "./machine/modes.js"
 import type { Machine } from "./machine/state.js"
 
@@ -87,20 +88,8 @@ export function finalError(vm: Machine): unknown {
   if (stop === null || vm.error instanceof StopError) return vm.error
   // Another error ended the stopped run (a finally block threw while stopping): the run
   // still ends stopped, and the error is kept on the StopError, never lost.
-  if (vm.mode === MODE_FAILED && !(vm.error instanceof Interrupt)) suppress(stop, vm.error)
+  if (vm.mode === MODE_FAILED && !(vm.error instanceof Interrupt)) addSuppressed(stop, vm.error)
   return stop
-}
-
-/** Adds `error` to `stop.suppressed` (an array, not enumerable), once. */
-function suppress(stop: StopError, error: unknown): void {
-  const existing = (stop as { suppressed?: unknown[] }).suppressed
-  if (existing === undefined) {
-    Object.defineProperty(stop, "suppressed", {
-      value: [error],
-      configurable: true,
-      writable: true,
-    })
-  } else if (!existing.includes(error)) existing.push(error)
 }
 
 /** Stops `vm` when `signal` aborts; returns the function that detaches the listener. */

@@ -1,5 +1,5 @@
 import { Effect } from "../effect.js"
-import { originOf } from "./origin.js"
+import { factsFor, factsOf } from "./facts.js"
 
 /**
  * One fact about an error, added by a handler during enrichment.
@@ -69,9 +69,6 @@ export class GetExecutionContext extends Effect<ExecutionContext> {
   }
 }
 
-const contextKey: unique symbol = Symbol.for("effvm.executionContext")
-const settledKey: unique symbol = Symbol.for("effvm.noEnrich")
-
 /**
  * The context attached to `error` by the error dispatch, or `undefined` if it was never
  * enriched.
@@ -82,47 +79,26 @@ const settledKey: unique symbol = Symbol.for("effvm.noEnrich")
  * ```
  */
 export function getExecutionContext(error: unknown): ExecutionContext | undefined {
-  if (error === null || typeof error !== "object") return undefined
-  return (error as { [contextKey]?: ExecutionContext })[contextKey]
+  return factsOf(error)?.context
 }
 
-/** @internal attaches the dispatch's context to the error object itself. */
+/** @internal attaches the dispatch's context to the error's facts. */
 export function attachContext(error: unknown, context: ExecutionContext): void {
-  defineHidden(error, contextKey, context)
+  const facts = factsFor(error)
+  if (facts !== undefined) facts.context = context
 }
 
 /** @internal marks an error that must not start a dispatch (docs/semantics.md §5: sites, once). */
 export function settle(error: unknown): void {
-  if (error === null || typeof error !== "object" || settledKey in error) return
-  // Most errors already carry their origin: a flag there saves a second defineProperty (W6).
-  const origin = originOf(error)
-  if (origin !== undefined) origin.settled = true
-  else defineHidden(error, settledKey, true)
+  const facts = factsFor(error)
+  if (facts !== undefined) facts.settled = true
 }
 
 /**
- * @internal marks every instance of a class settled at once, on its prototype: `settle`
- * then returns at its first check instead of defining a property on each error.
+ * @internal whether `error` may no longer start an enrichment dispatch: settled, or
+ * enriched already. (An `Interrupt` never starts one either: the dispatch checks its class.)
  */
-export function settleInstancesOf(prototype: object): void {
-  defineHidden(prototype, settledKey, true)
-}
-
-/** @internal whether `error` may start an enrichment dispatch. */
 export function isSettled(error: object): boolean {
-  return settledKey in error || contextKey in error || originOf(error)?.settled === true
-}
-
-function defineHidden(target: unknown, key: symbol, value: unknown): void {
-  if (target === null || typeof target !== "object") return
-  try {
-    Object.defineProperty(target, key, {
-      value,
-      configurable: true,
-      enumerable: false,
-      writable: true,
-    })
-  } catch {
-    // A frozen error cannot carry facts; it is still thrown unchanged.
-  }
+  const facts = factsOf(error)
+  return facts !== undefined && (facts.settled || facts.context !== undefined)
 }

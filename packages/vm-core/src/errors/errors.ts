@@ -1,5 +1,4 @@
 import { describeEffect } from "../effect.js"
-import { settleInstancesOf } from "./context.js"
 
 /**
  * Base class of cancellation and stop signals: the analogue of Python's `BaseException`
@@ -22,9 +21,6 @@ export class Interrupt extends Error {
     this.name = new.target.name
   }
 }
-// Interrupts are never enriched (docs/semantics.md §5), so each one is settled from the start: a cancel
-// thrown into a task costs no property write (W5 throws one per race).
-settleInstancesOf(Interrupt.prototype)
 
 /**
  * No handler in scope answered an effect (or a handler's `Pass()`/`Delegate()` found no

@@ -1,29 +1,15 @@
-import { getExecutionContext } from "./context.js"
+import { type EscapedFrom, factsFor, factsOf } from "./facts.js"
 
-/** The task an error escaped from, as `runOutcome` reports it. */
-export interface EscapedFrom {
-  readonly taskId: number
-  readonly taskName: string
-}
-
-const escapeKey: unique symbol = Symbol.for("effvm.escapedFrom")
+export type { EscapedFrom } from "./facts.js"
 
 /**
  * @internal A scheduler records the task an error escaped from (the task ended with it).
  * The first record wins: an error escapes from the innermost task first, and keeps that
- * record as it travels outwards. Kept on the error itself (no global map, docs/semantics.md §5).
+ * record as it travels outwards. Kept in the error's facts (facts.ts).
  */
 export function noteEscape(error: unknown, taskId: number, taskName: string): void {
-  if (error === null || typeof error !== "object" || escapeKey in error) return
-  try {
-    Object.defineProperty(error, escapeKey, {
-      value: { taskId, taskName } satisfies EscapedFrom,
-      configurable: true,
-      enumerable: false,
-    })
-  } catch {
-    // frozen errors carry no record
-  }
+  const facts = factsFor(error)
+  if (facts !== undefined) facts.escapedFrom ??= { taskId, taskName }
 }
 
 /**
@@ -31,10 +17,10 @@ export function noteEscape(error: unknown, taskId: number, taskName: string): vo
  * spawn boundary of its execution context; `undefined` for an error that never left a task.
  */
 export function escapedFrom(error: unknown): EscapedFrom | undefined {
-  if (error === null || typeof error !== "object") return undefined
-  const noted = (error as { [escapeKey]?: EscapedFrom })[escapeKey]
-  if (noted !== undefined) return noted
-  for (const entry of getExecutionContext(error)?.entries ?? []) {
+  const facts = factsOf(error)
+  if (facts === undefined) return undefined
+  if (facts.escapedFrom !== undefined) return facts.escapedFrom
+  for (const entry of facts.context?.entries ?? []) {
     if (entry.kind === "spawn_boundary" && typeof entry.taskId === "number")
       return { taskId: entry.taskId, taskName: String(entry.name) }
   }

@@ -1,67 +1,13 @@
-import type { Continuation, Verdict } from "../machine/continuation.js"
+import type { Continuation } from "../machine/continuation.js"
 import type { Frame } from "../machine/frames.js"
+import type { ContextEntry, ExecutionContext } from "./context.js"
+import { factsFor, factsOf, type OriginSite, type Performing } from "./facts.js"
 import { liveLinesFrom } from "./live-lines.js"
 
-/**
- * The effect a frame was performing when an error was thrown at it: the continuation the
- * handlers saw (their verdicts are read from it when a traceback is built) and the verdict
- * of the handler that held it last.
- */
-export interface Performing {
-  readonly effect: unknown
-  /** `null` when no handler was offered the effect at all. */
-  readonly k: Continuation<unknown> | null
-  readonly last: Verdict
-}
+export type { OriginSite, Performing } from "./facts.js"
 
-/** One place an error was thrown at: the raising frame, or a perform site in another task. */
-export interface OriginSite {
-  readonly frame: Frame | null
-  readonly performing: Performing | null
-  /** Under `captureStacks: "full"`: each program frame's live capture, from `frame` outwards. */
-  readonly live: ReadonlyMap<Frame, Error> | null
-}
-
-/**
- * Where an error was raised, kept on the error itself (no global map, docs/semantics.md §5): the frame
- * that was running, from which the traceback walks outwards.
- */
-export interface ErrorOrigin extends OriginSite {
-  /** Perform sites in other tasks the error was thrown into afterwards, innermost first. */
-  readonly crossings: OriginSite[]
-  /** Set once the error may no longer start an enrichment dispatch (docs/semantics.md §5: sites, once). */
-  settled: boolean
-}
-
-/**
- * The origin travels on the error object as a private field, added with the constructor
- * return trick: a private field is invisible (no property, no `util.inspect` line) and
- * adding one costs about 45 ns against 200 ns for `Object.defineProperty` (W6: one per
- * new error).
- */
-class ReturnsTarget {
-  constructor(target: object) {
-    // biome-ignore lint/correctness/noConstructorReturn: the trick that stamps `target` itself
-    return target
-  }
-}
-
-class OriginStamp extends ReturnsTarget {
-  #origin: ErrorOrigin
-
-  private constructor(target: object, origin: ErrorOrigin) {
-    super(target)
-    this.#origin = origin
-  }
-
-  static read(target: object): ErrorOrigin | undefined {
-    return #origin in target ? (target as OriginStamp).#origin : undefined
-  }
-
-  static write(target: object, origin: ErrorOrigin): void {
-    if (#origin in target) (target as OriginStamp).#origin = origin
-    else new OriginStamp(target, origin)
-  }
+function siteAt(frame: Frame | null, performing: Performing | null): OriginSite {
+  return { frame, performing, live: liveLinesFrom(frame), boundary: undefined }
 }
 
 /** @internal records the raising frame once; later records keep the first. */
@@ -70,18 +16,8 @@ export function recordOrigin(
   frame: Frame | null,
   performing: Performing | null = null,
 ): void {
-  if (error === null || typeof error !== "object" || OriginStamp.read(error) !== undefined) return
-  try {
-    OriginStamp.write(error, {
-      frame,
-      performing,
-      live: liveLinesFrom(frame),
-      crossings: [],
-      settled: false,
-    })
-  } catch {
-    // an object that cannot be stamped carries no origin
-  }
+  const facts = factsFor(error)
+  if (facts !== undefined && facts.origin === null) facts.origin = siteAt(frame, performing)
 }
 
 /**
@@ -94,20 +30,12 @@ export function moveOriginToPerformSite(
   from: Frame,
   k: Continuation<unknown>,
 ): void {
-  const origin = originOf(error)
-  if (origin === undefined) {
-    recordOrigin(error, k.top, { effect: k.effect, k, last: "threw" })
-    return
-  }
-  if (origin.frame !== from) return
-  const moved: ErrorOrigin = {
-    frame: k.top,
-    performing: { effect: k.effect, k, last: "threw" },
-    live: liveLinesFrom(k.top),
-    crossings: origin.crossings,
-    settled: origin.settled,
-  }
-  OriginStamp.write(error as object, moved)
+  const facts = factsFor(error)
+  if (facts === undefined) return
+  const origin = facts.origin
+  if (origin !== null && origin.frame !== from) return
+  facts.origin = siteAt(k.top, { effect: k.effect, k, last: "threw" })
+  if (origin !== null) facts.origin.boundary = origin.boundary
 }
 
 /** @internal records that `error` was thrown into another task at `frame`. */
@@ -116,23 +44,51 @@ export function recordCrossing(
   frame: Frame | null,
   performing: Performing | null = null,
 ): void {
-  const origin = originOf(error)
-  if (origin === undefined) recordOrigin(error, frame, performing)
-  else if (frame !== null) origin.crossings.push({ frame, performing, live: liveLinesFrom(frame) })
+  const facts = factsFor(error)
+  if (facts === undefined) return
+  if (facts.origin === null) facts.origin = siteAt(frame, performing)
+  else if (frame !== null) (facts.crossings ??= []).push(siteAt(frame, performing))
 }
 
-/** @internal the recorded origin of `error`, if any. */
-export function originOf(error: unknown): ErrorOrigin | undefined {
-  if (error === null || typeof error !== "object") return undefined
-  return OriginStamp.read(error)
+/** @internal the sites `error` was thrown at, innermost first: its origin, then each crossing. */
+export function sitesOf(error: unknown): OriginSite[] {
+  const facts = factsOf(error)
+  if (facts === undefined || facts.origin === null) return []
+  return facts.crossings === null ? [facts.origin] : [facts.origin, ...facts.crossings]
+}
+
+/** Which site a spawn boundary describes: the one the error is at now, or the one before it. */
+export type BoundarySite = "latest" | "sender"
+
+/**
+ * @internal A scheduler added `entry`, a spawn boundary, to `context` while enriching
+ * `error`: the boundary describes the task of the site the error is at now (`latest`), or,
+ * for the sending task of a crossing, the site before it (`sender`). A site keeps its first
+ * boundary. Nothing is recorded when `context` is not the error's own (a context asked
+ * for by hand, for an error already enriched elsewhere). Returns `entry`.
+ */
+export function noteBoundary(
+  error: unknown,
+  context: ExecutionContext,
+  entry: ContextEntry,
+  which: BoundarySite,
+): ContextEntry {
+  const facts = factsOf(error)
+  if (facts === undefined || facts.origin === null) return entry
+  if (facts.context !== undefined && facts.context !== context) return entry
+  const crossings = facts.crossings ?? []
+  const at = crossings.length - (which === "latest" ? 1 : 2)
+  const site = at >= 0 ? crossings[at]! : at === -1 ? facts.origin : undefined
+  if (site !== undefined) site.boundary ??= entry
+  return entry
 }
 
 /**
- * A thrown value that is not an object (`throw "str"`) cannot carry its origin, so the last
+ * A thrown value that is not an object (`throw "str"`) cannot carry its facts, so the last
  * few such throws are remembered here, by value, for the traceback of the one that leaves
  * `run`. A bounded ring: the only record of errors effvm keeps outside the errors.
  */
-const thrownValues: { value: unknown; origin: ErrorOrigin }[] = []
+const thrownValues: { value: unknown; origin: OriginSite }[] = []
 const THROWN_VALUES_KEPT = 8
 
 /** @internal records where a value that is not an object was thrown. */
@@ -142,10 +98,7 @@ export function recordThrownValue(value: unknown, frame: Frame | null): void {
   if (again >= 0 && isWithin(thrownValues[again]!.origin.frame, frame)) return
   if (again >= 0) thrownValues.splice(again, 1)
   else if (thrownValues.length === THROWN_VALUES_KEPT) thrownValues.shift()
-  thrownValues.push({
-    value,
-    origin: { frame, performing: null, live: liveLinesFrom(frame), crossings: [], settled: true },
-  })
+  thrownValues.push({ value, origin: siteAt(frame, null) })
 }
 
 function isWithin(inner: Frame | null, outer: Frame | null): boolean {
@@ -154,7 +107,7 @@ function isWithin(inner: Frame | null, outer: Frame | null): boolean {
 }
 
 /** @internal where a value that is not an object was last thrown, if it is remembered. */
-export function thrownValueOrigin(value: unknown): ErrorOrigin | undefined {
+export function thrownValueOrigin(value: unknown): OriginSite | undefined {
   for (let i = thrownValues.length - 1; i >= 0; i--)
     if (Object.is(thrownValues[i]!.value, value)) return thrownValues[i]!.origin
   return undefined

@@ -1,3 +1,4 @@
+import { factsFor, factsOf } from "./facts.js"
 import { formatTraceback } from "./format.js"
 
 /**
@@ -8,13 +9,11 @@ import { formatTraceback } from "./format.js"
  * becomes an accessor that renders the traceback followed by the JS stack's `at` lines
  * (Node brackets a stack without them), when read: nothing is rendered before.
  * `error.message` is not touched; the whole JS stack stays reachable as
- * `error[Symbol.for("effvm.jsStack")]`. Only the failure path pays: three property
- * definitions per error that leaves a run.
+ * `error[Symbol.for("effvm.jsStack")]` (a public view: effvm reads it from the error's facts).
+ * Only the failure path pays: three property definitions per error that leaves a run.
  */
 const jsStackKey: unique symbol = Symbol.for("effvm.jsStack") as never
 const inspectKey = Symbol.for("nodejs.util.inspect.custom")
-
-const runSiteKey: unique symbol = Symbol("effvm.runSite") as never
 
 /**
  * @internal makes `error` show its traceback when inspected or when its stack is read.
@@ -22,11 +21,14 @@ const runSiteKey: unique symbol = Symbol("effvm.runSite") as never
  * no user frame (one raised deep in the scheduler, its user callers cut off by V8's limit).
  */
 export function showTraceback<E>(error: E, runSite?: Error): E {
-  if (!(error instanceof Error) || jsStackKey in error) return error
+  if (!(error instanceof Error)) return error
+  const facts = factsFor(error)
+  if (facts === undefined || facts.shown) return error
+  facts.shown = true
+  facts.runSite = runSite
   try {
-    if (runSite !== undefined)
-      Object.defineProperty(error, runSiteKey, { value: runSite, configurable: true })
     const jsStack = (error as { stack?: unknown }).stack
+    facts.jsStack = jsStack
     let shown: unknown
     Object.defineProperty(error, jsStackKey, {
       value: jsStack,
@@ -70,12 +72,11 @@ function atLines(stack: unknown): string {
 
 /** The JS stack of an error, also after `showTraceback` replaced what `stack` shows. */
 export function jsStackOf(error: object): unknown {
-  return jsStackKey in error
-    ? (error as { [jsStackKey]?: unknown })[jsStackKey]
-    : (error as { stack?: unknown }).stack
+  const facts = factsOf(error)
+  return facts?.shown ? facts.jsStack : (error as { stack?: unknown }).stack
 }
 
 /** @internal the capture made where the run that `error` left ended, if any. */
 export function runSiteOf(error: object): Error | undefined {
-  return (error as { [runSiteKey]?: Error })[runSiteKey]
+  return factsOf(error)?.runSite
 }

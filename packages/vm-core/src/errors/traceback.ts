@@ -9,9 +9,9 @@ import {
   type HandlerFrame,
   type PromptFrame,
 } from "../machine/frames.js"
-import { getExecutionContext } from "./context.js"
 import { UnhandledEffectError } from "./errors.js"
-import { type OriginSite, originOf, type Performing, thrownValueOrigin } from "./origin.js"
+import type { OriginSite, Performing } from "./facts.js"
+import { sitesOf, thrownValueOrigin } from "./origin.js"
 import { jsStackOf, runSiteOf } from "./shown.js"
 import { firstUserLocation, isInternalFile, type SourceLocation, shortPath } from "./site.js"
 
@@ -131,21 +131,15 @@ export function getTraceback(error: unknown, seen = new Set<unknown>()): Traceba
   if (error === null || typeof error !== "object") return thrownValueTraceback(error)
   if (seen.has(error)) return undefined
   seen.add(error)
-  const origin = originOf(error)
-  const boundaries = (getExecutionContext(error)?.entries ?? []).filter(
-    (e) => e.kind === "spawn_boundary",
-  )
   const sections: TracebackSection[] = []
-  if (origin !== undefined) {
-    // Innermost first: the raising task, then each task the error crossed into.
-    const sites: OriginSite[] = [origin, ...origin.crossings]
-    sites.forEach((site, i) => {
-      sections.unshift({
-        frames: framesOf(site, i === 0 ? error : undefined),
-        boundary: boundaries[i] ?? undefined,
-      })
+  // Innermost first: the raising task, then each task the error crossed into, each site
+  // with the spawn boundary of its task.
+  sitesOf(error).forEach((site, i) => {
+    sections.unshift({
+      frames: framesOf(site, i === 0 ? error : undefined),
+      boundary: site.boundary,
     })
-  }
+  })
   if (sections.every((s) => s.frames.length === 0)) {
     const own = stackFrames(error)
     const runSite = runSiteOf(error)

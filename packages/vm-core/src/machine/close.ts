@@ -1,3 +1,4 @@
+import { addSuppressed } from "../errors/facts.js"
 import { type Performing, recordOrigin } from "../errors/origin.js"
 import { type Continuation, K_ABANDONED, noteVerdict } from "./continuation.js"
 import { completeWith, fail, finish } from "./end.js"
@@ -17,7 +18,6 @@ import {
   LIVE,
   MarkerFrame,
 } from "./frames.js"
-import { suppressInto } from "./held.js"
 import { CLOSE, MODE_DELIVER, MODE_HANDLE_YIELD, MODE_THROW } from "./modes.js"
 import { continueDispatch } from "./perform.js"
 import type { Machine } from "./state.js"
@@ -80,7 +80,7 @@ export function runMarker(vm: Machine, f: Frame, payload: unknown): void {
       else finish(vm, m.value)
       return
     case AFTER_RUN_FAILED:
-      if (m.hasError) suppressInto(m.value, m.error)
+      if (m.hasError) addSuppressed(m.value, m.error)
       fail(vm, m.value)
       return
     case AFTER_ABORT:

@@ -53,20 +53,3 @@ export function closeHeldAtEnd(vm: Machine, ok: boolean, value: unknown): boolea
   )
   return true
 }
-
-/** Adds `error` to `failure.suppressed` (not enumerable), so nothing is dropped. */
-export function suppressInto(failure: unknown, error: unknown): void {
-  if (failure === null || typeof failure !== "object") return
-  const existing = (failure as { suppressed?: unknown[] }).suppressed
-  try {
-    if (Array.isArray(existing)) existing.push(error)
-    else
-      Object.defineProperty(failure, "suppressed", {
-        value: [error],
-        configurable: true,
-        writable: true,
-      })
-  } catch {
-    // frozen
-  }
-}
