@@ -33,7 +33,8 @@ import {
   type JournalEntry,
   type OutsideHandler,
 } from "./format.js"
-import { decode, type Encoded, effectShape, encode } from "./serialize.js"
+import { EntryLog } from "./log.js"
+import { decode, type Encoded, effectShape, encode, isClassShape } from "./serialize.js"
 
 /**
  * Receives each new entry of a journaled run with its position (its index in the whole
@@ -123,20 +124,29 @@ export async function runJournaled<T>(
 ): Promise<JournaledRun<T>> {
   const session = new JournalSession(options)
   const outcome = await session.run(program)
+  const divergence = session.divergenceAtEnd()
+  let entries: readonly JournalEntry[] | null = null
   return {
     outcome,
-    entries: session.entries,
+    // Made when read: a recorded run keeps its new entries compactly (see EntryLog).
+    get entries() {
+      entries ??= session.entries()
+      return entries
+    },
     outside: session.outside,
     replayed: session.replayed,
-    divergence: session.divergenceAtEnd(),
+    divergence,
   }
 }
 
 /** The port a journaled machine and its scheduler talk to (vm-core's `JournalPort`). */
 class JournalSession implements JournalPort {
   boundary: HandlerDef | null = null
-  readonly entries: JournalEntry[]
+  /** The stored entries, replayed first. */
+  readonly #storedEntries: readonly JournalEntry[]
   readonly #stored: number
+  /** The entries this run makes (after the stored ones). */
+  readonly #log = new EntryLog()
   /** The index of the next entry: replayed while below `#stored`, written after. */
   #cursor = 0
   readonly #live: boolean
@@ -153,8 +163,8 @@ class JournalSession implements JournalPort {
 
   constructor(options: JournaledRunOptions) {
     this.#options = options
-    this.entries = options.entries === undefined ? [] : [...options.entries]
-    this.#stored = this.entries.length
+    this.#storedEntries = options.entries ?? []
+    this.#stored = this.#storedEntries.length
     this.#live = (options.mode ?? "continue") === "continue"
     this.#sink = options.sink
     this.#beforeOutside = options.beforeOutside
@@ -175,6 +185,19 @@ class JournalSession implements JournalPort {
         `The journal names ${options.outside.length} outside handler(s) (${options.outside.map((h) => h.name).join(", ") || "none"}), but ${given.length} were given.`,
       )
     }
+  }
+
+  /** The whole journal's entries: the stored ones, then the new ones. */
+  entries(): readonly JournalEntry[] {
+    const made = this.#log.toArray()
+    return this.#stored === 0 ? made : [...this.#storedEntries, ...made]
+  }
+
+  /** The entry at `position` of the whole journal. */
+  #entryAt(position: number): JournalEntry | undefined {
+    return position < this.#stored
+      ? this.#storedEntries[position]
+      : this.#log.at(position - this.#stored)
   }
 
   get replaying(): boolean {
@@ -222,7 +245,7 @@ class JournalSession implements JournalPort {
   ): Extract<JournalEntry, { type: E }> | null | JournalDivergenceError {
     if (this.#divergence !== null) return this.#divergence
     if (this.#cursor < this.#stored) {
-      const entry = this.entries[this.#cursor]!
+      const entry = this.#storedEntries[this.#cursor]!
       if (entry.type !== type) return this.divergence(actual())
       this.#cursor++
       this.replayed = this.#cursor
@@ -234,7 +257,7 @@ class JournalSession implements JournalPort {
 
   #put(entry: JournalEntry): void {
     const position = this.#cursor++
-    this.entries.push(entry)
+    this.#log.push(entry)
     const sink = this.#sink
     if (sink === undefined) return
     let written: void | PromiseLike<void>
@@ -267,7 +290,7 @@ class JournalSession implements JournalPort {
 
   divergence(actual: string): JournalDivergenceError {
     if (this.#divergence !== null) return this.#divergence
-    const expected = describeEntry(this.entries[this.#cursor], this.outside)
+    const expected = describeEntry(this.#entryAt(this.#cursor), this.outside)
     this.#divergence = new JournalDivergenceError(this.#cursor, expected, actual)
     return this.#divergence
   }
@@ -313,7 +336,10 @@ class JournalSession implements JournalPort {
     if (entry instanceof JournalDivergenceError) return read()
     if (entry !== null) return entry.now
     const now = read()
-    this.#put({ type: "clock", now })
+    if (this.#sink === undefined) {
+      this.#cursor++
+      this.#log.pushClock(now)
+    } else this.#put({ type: "clock", now })
     return now
   }
 
@@ -327,7 +353,10 @@ class JournalSession implements JournalPort {
       }
       return
     }
-    this.#put({ type: "choice", task: taskId })
+    if (this.#sink === undefined) {
+      this.#cursor++
+      this.#log.pushChoice(taskId)
+    } else this.#put({ type: "choice", task: taskId })
   }
 
   settled(taskId: number, ok: boolean, value: unknown): Settlement {
@@ -347,7 +376,7 @@ class JournalSession implements JournalPort {
 
   nextSettled(): { readonly taskId: number; readonly ok: boolean; readonly value: unknown } | null {
     if (this.#divergence !== null || this.#cursor >= this.#stored) return null
-    const entry = this.entries[this.#cursor]!
+    const entry = this.#storedEntries[this.#cursor]!
     if (entry.type !== "settled") return null
     this.#cursor++
     this.replayed = this.#cursor
@@ -397,7 +426,7 @@ class JournalSession implements JournalPort {
 
   #replayAnswer(i: number, effect: Effect<unknown>, k: Continuation<unknown>): unknown {
     const shape = effectShape(effect)
-    const entry = this.#divergence === null ? this.entries[this.#cursor] : undefined
+    const entry = this.#divergence === null ? this.#storedEntries[this.#cursor] : undefined
     if (
       entry === undefined ||
       entry.type !== "answer" ||
@@ -498,13 +527,8 @@ class JournalSession implements JournalPort {
     if (r instanceof Control) {
       if (r.k === k && r.op <= OP_TRANSFER && isJsonScalar(r.value) && this.#sink === undefined) {
         // The hot path of an in-memory record: a plain answer, nothing to encode or wait for.
-        this.entries.push({
-          type: "answer",
-          handler: i,
-          effect: effectShape(effect),
-          how: "value",
-          value: r.value,
-        })
+        const shape = effectShape(effect)
+        this.#log.pushValueAnswer(i, shape, isClassShape(shape), r.value)
         this.#cursor++
         return r
       }
