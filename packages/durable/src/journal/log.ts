@@ -13,7 +13,14 @@ import type { Encoded } from "./serialize.js"
  * stored into an array in the old generation; the garbage collector copied them and
  * walked the array's remembered slots on every young-generation collection. That was
  * half of what recording cost per effect (docs/performance.md, W30). Chunks, not one
- * growing buffer: growing copies every entry again, and costed a quarter of the rest.
+ * growing buffer: growing copies every entry again.
+ *
+ * @example
+ * ```ts
+ * const log = new EntryLog()
+ * log.pushClock(Date.now())
+ * log.at(0) // { type: "clock", now: 1765000000000 }
+ * ```
  */
 export class EntryLog {
   #length = 0
@@ -121,13 +128,19 @@ export class EntryLog {
 
   #sharedAnswerer(handler: number, shape: EffectShape): number {
     if (shape === this.#lastShape && handler === this.#lastHandler) return this.#lastAnswerer
+    return this.#lookUpAnswerer(handler, shape)
+  }
+
+  /** (No closure in `#sharedAnswerer`: one there made every call allocate a context.) */
+  #lookUpAnswerer(handler: number, shape: EffectShape): number {
     let known = this.#answerersOf.get(shape)
     if (known === undefined) {
       known = []
       this.#answerersOf.set(shape, known)
     }
-    let who = known.find((a) => this.#answerers[a]!.handler === handler)
-    if (who === undefined) {
+    let who = -1
+    for (const a of known) if (this.#answerers[a]!.handler === handler) who = a
+    if (who === -1) {
       who = this.#newAnswerer(handler, shape)
       known.push(who)
     }
