@@ -25,6 +25,7 @@ export {
   journalOf,
   performedInside,
   Settlement,
+  type WatchdogFiring,
 } from "./machine/journal-port.js"
 export { Signal, WaitSignal } from "./machine/signal.js"
 export { stopMachine, stopRequestedBy, takeMachineStop } from "./machine/stop-hooks.js"

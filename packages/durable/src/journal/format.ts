@@ -66,7 +66,9 @@ export type AnswerHow =
  * - `external`: the machine waited on a JS promise (no scheduler took it): how it settled;
  * - `settled`: a task's JS promise (`awaitPromise`) settled, taken in by the scheduler;
  * - `clock`: a reading of a real clock (wall time in ms for `realClock`);
- * - `choice`: a scheduling decision ran task `task`.
+ * - `choice`: a scheduling decision ran task `task`;
+ * - `watchdog`: task `task`'s watchdog fired at its `check`-th check: its activation had
+ *   taken `measured` (in `unit`, `"ms"` or `"steps"`) against its `budget`.
  *
  * @example
  * ```ts
@@ -98,6 +100,14 @@ export type JournalEntry =
     }
   | { readonly type: "clock"; readonly now: number }
   | { readonly type: "choice"; readonly task: number }
+  | {
+      readonly type: "watchdog"
+      readonly task: number
+      readonly check: number
+      readonly unit: "ms" | "steps"
+      readonly budget: number
+      readonly measured: number
+    }
 
 /**
  * A recorded run: plain JSON data. `program` is the root program's name; `handlers` the
@@ -158,6 +168,8 @@ export function describeEntry(
       return "a reading of the real clock"
     case "choice":
       return `a scheduling decision for task ${entry.task}`
+    case "watchdog":
+      return `the watchdog of task ${entry.task} firing (${entry.measured} ${entry.unit} over a budget of ${entry.budget})`
   }
 }
 
@@ -188,7 +200,15 @@ function describeEncoded(v: Encoded): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text
 }
 
-const ENTRY_TYPES = new Set(["answer", "return", "external", "settled", "clock", "choice"])
+const ENTRY_TYPES = new Set([
+  "answer",
+  "return",
+  "external",
+  "settled",
+  "clock",
+  "choice",
+  "watchdog",
+])
 const HOWS = new Set(["pass", "value", "throw", "resumeThrow", "transferThrow", "resume", "abort"])
 
 /**
@@ -308,6 +328,15 @@ export function checkEntry(
       return
     case "choice":
       int("task")
+      return
+    case "watchdog":
+      int("task")
+      int("check")
+      if (e.unit !== "ms" && e.unit !== "steps") bad('"unit" must be "ms" or "steps"')
+      for (const key of ["budget", "measured"]) {
+        if (typeof e[key] !== "number" || !Number.isFinite(e[key]))
+          bad(`"${key}" must be a finite number`)
+      }
       return
   }
 }

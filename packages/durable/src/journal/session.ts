@@ -24,6 +24,7 @@ import {
   Preempt,
   performedInside,
   Settlement,
+  type WatchdogFiring,
 } from "@effvm/vm-core/internal"
 import {
   type AnswerHow,
@@ -381,6 +382,36 @@ class JournalSession implements JournalPort {
     this.#cursor++
     this.replayed = this.#cursor
     return { taskId: entry.task, ok: entry.ok, value: decode(entry.value) }
+  }
+
+  watchdog(
+    taskId: number,
+    check: number,
+    measure: () => WatchdogFiring | null,
+  ): WatchdogFiring | null {
+    if (this.#divergence !== null) return null
+    if (this.#cursor < this.#stored) {
+      // Replaying: the recorded firing, at the check it came at; no measure (real time does
+      // not repeat, and steps taken by outside handlers are not taken again).
+      const entry = this.#storedEntries[this.#cursor]!
+      if (entry.type !== "watchdog" || entry.task !== taskId || entry.check !== check) return null
+      this.replayed = ++this.#cursor
+      return { unit: entry.unit, budget: entry.budget, measured: entry.measured }
+    }
+    // Past the end of a replayed journal: the recorded run did not fire here.
+    if (!this.#live) return null
+    const fired = measure()
+    if (fired !== null) {
+      this.#put({
+        type: "watchdog",
+        task: taskId,
+        check,
+        unit: fired.unit,
+        budget: fired.budget,
+        measured: fired.measured,
+      })
+    }
+    return fired
   }
 
   // ── outside handlers ─────────────────────────────────────────────────────────────────

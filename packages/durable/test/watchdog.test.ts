@@ -1,0 +1,91 @@
+import { scheduled, sleep, spawn, VirtualClock, WatchdogError, wait } from "@effvm/scheduler"
+import { fn, program } from "@effvm/vm-core"
+import { describe, expect, it } from "vitest"
+import { record, replay } from "../src/index.js"
+import { checkEntry, type JournalEntry } from "../src/journal/index.js"
+import { summary, throughJson } from "./helpers.js"
+
+/** How long the scan spins in JS, in real ms, in the run under way (0: it does not). */
+let spinMs = 0
+
+const scan = fn(function* scan(rounds: number) {
+  let done = 0
+  for (let i = 0; i < rounds; i++) {
+    const until = performance.now() + spinMs
+    while (performance.now() < until) {} // busy JS work inside one activation
+    yield* sleep(1)
+    done++
+  }
+  return done
+})
+
+const plant = program(function* plant() {
+  const task = yield* spawn(scan(3), { name: "scan", watchdog: { ms: 5 } })
+  return yield* wait(task)
+})
+
+const run = () => scheduled(plant, { clock: new VirtualClock() })
+
+describe("a watchdog on real time in a journaled run", () => {
+  it("fired while recording: the replay faults at the same point with the same error, however fast it runs", async () => {
+    spinMs = 20
+    const recorded = await record(run())
+    expect(recorded.outcome.status).toBe("failed")
+    const error = (recorded.outcome as { error: unknown }).error
+    expect(error).toBeInstanceOf(WatchdogError)
+
+    spinMs = 0
+    const replayed = await replay(run(), throughJson(recorded.journal))
+    expect(summary(replayed)).toEqual(summary(recorded.outcome))
+  })
+
+  it("did not fire while recording: the replay does not fire either, however slow it runs", async () => {
+    spinMs = 0
+    const recorded = await record(run())
+    expect(recorded.outcome).toMatchObject({ status: "done", value: 3 })
+
+    spinMs = 20
+    const replayed = await replay(run(), throughJson(recorded.journal))
+    expect(replayed).toMatchObject({ status: "done", value: 3 })
+  })
+
+  it("is one journal entry naming the task, the check, and what was measured against the budget", async () => {
+    spinMs = 20
+    const { journal } = await record(run())
+    const firings = journal.entries.filter((e) => e.type === "watchdog")
+    expect(firings).toEqual([
+      {
+        type: "watchdog",
+        task: expect.any(Number),
+        check: 1,
+        unit: "ms",
+        budget: 5,
+        measured: expect.any(Number),
+      },
+    ])
+    expect((firings[0] as { measured: number }).measured).toBeGreaterThan(5)
+  })
+
+  it("a damaged watchdog entry is refused, naming the entry and the field", () => {
+    const entry: unknown = {
+      type: "watchdog",
+      task: 2,
+      check: 1,
+      unit: "hours",
+      budget: 5,
+      measured: 9,
+    }
+    expect(() => checkEntry(entry, 7)).toThrow(
+      /the journal is damaged at entry 7: "unit" must be "ms" or "steps"/,
+    )
+    const fine: JournalEntry = {
+      type: "watchdog",
+      task: 2,
+      check: 1,
+      unit: "ms",
+      budget: 5,
+      measured: 9,
+    }
+    expect(() => checkEntry(fine, 0)).not.toThrow()
+  })
+})
