@@ -112,7 +112,9 @@ describe("the compact entry log", () => {
       expected.push(appendTo(log, a))
     }
     expect(log.at(20_000)).toBeUndefined()
-    expect(log.at(12_345)).toEqual(expected[12_345])
+    // Chunks of 1024, 2048, 4096, …: their first and last entries.
+    for (const i of [0, 1023, 1024, 3071, 3072, 7167, 7168, 12_345, 19_999])
+      expect(log.at(i)).toEqual(expected[i])
     expect(checksumOf(log.toArray())).toBe(checksumOf(expected))
   })
 

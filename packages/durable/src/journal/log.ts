@@ -24,10 +24,10 @@ import type { Encoded } from "./serialize.js"
  */
 export class EntryLog {
   #length = 0
-  /** Per entry: `kind | index << KIND_BITS` (see the kinds below). */
-  #codes = new Int32Array(CHUNK)
-  /** Per entry: an answer's number value, or a clock reading. */
-  #nums = new Float64Array(CHUNK)
+  /** Per entry of the current chunk: `kind + index * KINDS` (see the kinds below). */
+  #codes = new Int32Array(FIRST_CHUNK)
+  /** Per entry of the current chunk: an answer's number value, or a clock reading. */
+  #nums = new Float64Array(FIRST_CHUNK)
   /** The position of the next entry in the current chunk. */
   #offset = 0
   /** The full chunks, oldest first (the current one is `#codes`/`#nums`). */
@@ -80,10 +80,35 @@ export class EntryLog {
   at(i: number): JournalEntry | undefined {
     if (i < 0 || i >= this.#length) return undefined
     if (this.#array !== null && i < this.#array.length) return this.#array[i]
-    const chunk = Math.floor(i / CHUNK)
-    const full = chunk < this.#fullCodes.length
-    const code = (full ? this.#fullCodes[chunk]! : this.#codes)[i % CHUNK]!
-    const num = (full ? this.#fullNums[chunk]! : this.#nums)[i % CHUNK]!
+    let at = i
+    for (let c = 0; c < this.#fullCodes.length; c++) {
+      const codes = this.#fullCodes[c]!
+      if (at < codes.length) return this.#entry(codes[at]!, this.#fullNums[c]![at]!)
+      at -= codes.length
+    }
+    return this.#entry(this.#codes[at]!, this.#nums[at]!)
+  }
+
+  /** All entries as journal entry objects (made once, then kept). */
+  toArray(): readonly JournalEntry[] {
+    const made = this.#array ?? []
+    if (made.length < this.#length) {
+      let i = 0
+      const chunks = [...this.#fullCodes, this.#codes]
+      const nums = [...this.#fullNums, this.#nums]
+      for (let c = 0; c < chunks.length && i < this.#length; c++) {
+        const codes = chunks[c]!
+        for (let at = 0; at < codes.length && i < this.#length; at++, i++) {
+          if (i >= made.length) made.push(this.#entry(codes[at]!, nums[c]![at]!))
+        }
+      }
+    }
+    this.#array = made
+    return made
+  }
+
+  /** The entry whose code and number are `code` and `num`. */
+  #entry(code: number, num: number): JournalEntry {
     const index = Math.floor(code / KINDS)
     switch (code % KINDS) {
       case K_OBJECT:
@@ -103,21 +128,14 @@ export class EntryLog {
     }
   }
 
-  /** All entries as journal entry objects (made once, then kept). */
-  toArray(): readonly JournalEntry[] {
-    const made = this.#array ?? []
-    for (let i = made.length; i < this.#length; i++) made.push(this.at(i)!)
-    this.#array = made
-    return made
-  }
-
   #put(code: number, num: number): void {
     let offset = this.#offset
-    if (offset === CHUNK) {
+    if (offset === this.#codes.length) {
+      const size = Math.min(offset * 2, LAST_CHUNK)
       this.#fullCodes.push(this.#codes)
       this.#fullNums.push(this.#nums)
-      this.#codes = new Int32Array(CHUNK)
-      this.#nums = new Float64Array(CHUNK)
+      this.#codes = new Int32Array(size)
+      this.#nums = new Float64Array(size)
       offset = 0
     }
     this.#codes[offset] = code
@@ -160,8 +178,12 @@ interface Answerer {
   readonly shape: EffectShape
 }
 
-/** Entries per chunk. */
-const CHUNK = 4096
+/**
+ * Entries in the first chunk; each next chunk holds twice as many, up to the last size.
+ * (A short run allocates little; a long one allocates rarely: 7 chunks for 10⁵ entries.)
+ */
+const FIRST_CHUNK = 1024
+const LAST_CHUNK = 65_536
 
 // Entry kinds, the low part of an entry's code (the rest is an index or a task id).
 const K_OBJECT = 0
