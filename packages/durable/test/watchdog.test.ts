@@ -1,8 +1,9 @@
 import { scheduled, sleep, spawn, VirtualClock, WatchdogError, wait } from "@effvm/scheduler"
 import { fn, program } from "@effvm/vm-core"
 import { describe, expect, it } from "vitest"
-import { record, replay } from "../src/index.js"
+import { durable, record, replay, sqliteStore } from "../src/index.js"
 import { checkEntry, type JournalEntry } from "../src/journal/index.js"
+import type { Store } from "../src/store/store.js"
 import { summary, throughJson } from "./helpers.js"
 
 /** How long the scan's first round spins in JS, in real ms, in the run under way. */
@@ -70,6 +71,47 @@ describe("a watchdog on real time in a journaled run", () => {
       },
     ])
     expect((firings[0] as { measured: number }).measured).toBeGreaterThan(5)
+  })
+
+  it("fired just before a crash: the resumed durable run faults at the same point with the same error", async () => {
+    budgetMs = 5
+    spinMs = 20
+    const store = sqliteStore(":memory:")
+    // The store goes away right after the firing is stored: the run is cut off before it ends.
+    const crashing: Store = {
+      kind: store.kind,
+      load: (id) => store.load(id),
+      async claim(id, meta) {
+        const claim = await store.claim(id, meta)
+        return {
+          id: claim.id,
+          run: claim.run,
+          append(position, entries) {
+            claim.append(position, entries)
+            if (entries.some((e) => (e as { type?: string }).type === "watchdog"))
+              throw new Error("the store went away")
+          },
+          finish: (outcome) => claim.finish(outcome),
+          release: () => claim.release(),
+        }
+      },
+      close: () => store.close(),
+    }
+    await expect(durable(run(), { store: crashing, id: "plant" })).rejects.toThrow(
+      "the store went away",
+    )
+    const stored = store.load("plant")!
+    expect(stored.outcome).toBeUndefined()
+    const firing = stored.entries.find((e) => (e as { type?: string }).type === "watchdog") as {
+      measured: number
+    }
+
+    spinMs = 0
+    const resumed = durable(run(), { store, id: "plant" })
+    await expect(resumed).rejects.toBeInstanceOf(WatchdogError)
+    await expect(resumed).rejects.toMatchObject({ measured: firing.measured, budget: 5 })
+    expect(store.load("plant")!.outcome).toMatchObject({ status: "failed" })
+    await store.close()
   })
 
   it("a damaged watchdog entry is refused, naming the entry and the field", () => {
