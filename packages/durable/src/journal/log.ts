@@ -2,11 +2,11 @@ import type { EffectShape, JournalEntry } from "./format.js"
 import type { Encoded } from "./serialize.js"
 
 /**
- * The entries a journaled run makes, kept compactly while it runs: per entry, one integer
- * (its kind and an index or a small field) and one number, in typed-array chunks, with
- * objects only where an entry needs one. The common entries (an outside handler's plain
- * answer, a clock reading, a scheduling decision) allocate nothing per entry on the JS
- * heap. A journal entry object is made when the entry is read (`at`, `toArray`), never
+ * The entries a journaled run makes, kept compactly while it runs: two numbers per entry
+ * (a code, its kind with an index or a small field, and a value) in typed-array chunks,
+ * with objects only where an entry needs one. The common entries (an outside handler's
+ * plain answer, a clock reading, a scheduling decision) allocate nothing per entry on the
+ * JS heap. A journal entry object is made when the entry is read (`at`, `toArray`), never
  * while the run records.
  *
  * Why: a recorded run of 10⁵ effects kept 10⁵ entry objects alive while it ran, each
@@ -23,16 +23,13 @@ import type { Encoded } from "./serialize.js"
  * ```
  */
 export class EntryLog {
-  #length = 0
-  /** Per entry of the current chunk: `kind + index * KINDS` (see the kinds below). */
-  #codes = new Int32Array(FIRST_CHUNK)
-  /** Per entry of the current chunk: an answer's number value, or a clock reading. */
-  #nums = new Float64Array(FIRST_CHUNK)
-  /** The position of the next entry in the current chunk. */
-  #offset = 0
-  /** The full chunks, oldest first (the current one is `#codes`/`#nums`). */
-  readonly #fullCodes: Int32Array[] = []
-  readonly #fullNums: Float64Array[] = []
+  /** The current chunk: per entry, its code (`kind + index * KINDS`) and its value. */
+  #slots = new Float64Array(FIRST_CHUNK * 2)
+  /** The next free slot of the current chunk. */
+  #at = 0
+  /** The full chunks, oldest first, and how many entries they hold. */
+  readonly #full: Float64Array[] = []
+  #inFull = 0
   /** Entry objects, and answer values that are not numbers. */
   readonly #refs: unknown[] = []
   /** Who answered what: an answer's outside handler and its effect's shape, shared by answers. */
@@ -41,19 +38,19 @@ export class EntryLog {
   readonly #answerersOf = new Map<EffectShape, number[]>()
   #lastShape: EffectShape | null = null
   #lastHandler = -1
-  #lastAnswerer = -1
+  #lastCode = 0
   /** The materialised entries, kept once made (entries never change). */
   #array: JournalEntry[] | null = null
 
   get length(): number {
-    return this.#length
+    return this.#inFull + this.#at / 2
   }
 
   /** Appends `entry` as it is (an entry a sink has seen, or a rare kind). */
   push(entry: JournalEntry): void {
     if (entry.type === "clock") this.pushClock(entry.now)
     else if (entry.type === "choice") this.pushChoice(entry.task)
-    else this.#put(K_OBJECT | ((this.#refs.push(entry) - 1) * KINDS), 0)
+    else this.#put(K_OBJECT + (this.#refs.push(entry) - 1) * KINDS, 0)
   }
 
   /**
@@ -62,9 +59,12 @@ export class EntryLog {
    * every effect of its class has (it is then stored once for all of them).
    */
   pushValueAnswer(handler: number, shape: EffectShape, shared: boolean, value: Encoded): void {
-    const who = shared ? this.#sharedAnswerer(handler, shape) : this.#newAnswerer(handler, shape)
-    if (typeof value === "number") this.#put(K_ANSWER_NUMBER | (who * KINDS), value)
-    else this.#put(K_ANSWER_REF | (who * KINDS), this.#refs.push(value) - 1)
+    const code =
+      shared && shape === this.#lastShape && handler === this.#lastHandler
+        ? this.#lastCode
+        : this.#answerCode(handler, shape, shared)
+    if (typeof value === "number") this.#put(code, value)
+    else this.#put(code + (K_ANSWER_REF - K_ANSWER_NUMBER), this.#refs.push(value) - 1)
   }
 
   pushClock(now: number): void {
@@ -72,85 +72,74 @@ export class EntryLog {
   }
 
   pushChoice(task: number): void {
-    if (task >= 0 && task <= MAX_INDEX) this.#put(K_CHOICE | (task * KINDS), 0)
-    else this.#put(K_OBJECT | ((this.#refs.push({ type: "choice", task }) - 1) * KINDS), 0)
+    this.#put(K_CHOICE, task)
   }
 
   /** Entry `i` as a journal entry object. */
   at(i: number): JournalEntry | undefined {
-    if (i < 0 || i >= this.#length) return undefined
+    if (i < 0 || i >= this.length) return undefined
     if (this.#array !== null && i < this.#array.length) return this.#array[i]
-    let at = i
-    for (let c = 0; c < this.#fullCodes.length; c++) {
-      const codes = this.#fullCodes[c]!
-      if (at < codes.length) return this.#entry(codes[at]!, this.#fullNums[c]![at]!)
-      at -= codes.length
+    let at = i * 2
+    for (const slots of this.#full) {
+      if (at < slots.length) return this.#entry(slots[at]!, slots[at + 1]!)
+      at -= slots.length
     }
-    return this.#entry(this.#codes[at]!, this.#nums[at]!)
+    return this.#entry(this.#slots[at]!, this.#slots[at + 1]!)
   }
 
   /** All entries as journal entry objects (made once, then kept). */
   toArray(): readonly JournalEntry[] {
     const made = this.#array ?? []
-    if (made.length < this.#length) {
-      let i = 0
-      const chunks = [...this.#fullCodes, this.#codes]
-      const nums = [...this.#fullNums, this.#nums]
-      for (let c = 0; c < chunks.length && i < this.#length; c++) {
-        const codes = chunks[c]!
-        for (let at = 0; at < codes.length && i < this.#length; at++, i++) {
-          if (i >= made.length) made.push(this.#entry(codes[at]!, nums[c]![at]!))
-        }
+    const length = this.length
+    let i = 0
+    for (const slots of [...this.#full, this.#slots]) {
+      for (let at = 0; at < slots.length && i < length; at += 2, i++) {
+        if (i >= made.length) made.push(this.#entry(slots[at]!, slots[at + 1]!))
       }
     }
     this.#array = made
     return made
   }
 
-  /** The entry whose code and number are `code` and `num`. */
-  #entry(code: number, num: number): JournalEntry {
+  /** The entry whose code and value are `code` and `value`. */
+  #entry(code: number, value: number): JournalEntry {
     const index = Math.floor(code / KINDS)
     switch (code % KINDS) {
       case K_OBJECT:
         return this.#refs[index] as JournalEntry
       case K_ANSWER_NUMBER: {
         const who = this.#answerers[index]!
-        return answer(who.handler, who.shape, num)
+        return answer(who.handler, who.shape, value)
       }
       case K_ANSWER_REF: {
         const who = this.#answerers[index]!
-        return answer(who.handler, who.shape, this.#refs[num] as Encoded)
+        return answer(who.handler, who.shape, this.#refs[value] as Encoded)
       }
       case K_CLOCK:
-        return { type: "clock", now: num }
+        return { type: "clock", now: value }
       default:
-        return { type: "choice", task: index }
+        return { type: "choice", task: value }
     }
   }
 
-  #put(code: number, num: number): void {
-    let offset = this.#offset
-    if (offset === this.#codes.length) {
-      const size = Math.min(offset * 2, LAST_CHUNK)
-      this.#fullCodes.push(this.#codes)
-      this.#fullNums.push(this.#nums)
-      this.#codes = new Int32Array(size)
-      this.#nums = new Float64Array(size)
-      offset = 0
+  #put(code: number, value: number): void {
+    let at = this.#at
+    let slots = this.#slots
+    if (at === slots.length) {
+      this.#full.push(slots)
+      this.#inFull += at / 2
+      slots = new Float64Array(Math.min(at * 2, LAST_CHUNK * 2))
+      this.#slots = slots
+      at = 0
     }
-    this.#codes[offset] = code
-    this.#nums[offset] = num
-    this.#offset = offset + 1
-    this.#length++
+    slots[at] = code
+    slots[at + 1] = value
+    this.#at = at + 2
   }
 
-  #sharedAnswerer(handler: number, shape: EffectShape): number {
-    if (shape === this.#lastShape && handler === this.#lastHandler) return this.#lastAnswerer
-    return this.#lookUpAnswerer(handler, shape)
-  }
-
-  /** (No closure in `#sharedAnswerer`: one there made every call allocate a context.) */
-  #lookUpAnswerer(handler: number, shape: EffectShape): number {
+  /** The code of a numeric answer by `handler` to an effect of `shape`. */
+  #answerCode(handler: number, shape: EffectShape, shared: boolean): number {
+    if (!shared) return K_ANSWER_NUMBER + this.#newAnswerer(handler, shape) * KINDS
     let known = this.#answerersOf.get(shape)
     if (known === undefined) {
       known = []
@@ -164,8 +153,8 @@ export class EntryLog {
     }
     this.#lastShape = shape
     this.#lastHandler = handler
-    this.#lastAnswerer = who
-    return who
+    this.#lastCode = K_ANSWER_NUMBER + who * KINDS
+    return this.#lastCode
   }
 
   #newAnswerer(handler: number, shape: EffectShape): number {
@@ -185,15 +174,14 @@ interface Answerer {
 const FIRST_CHUNK = 1024
 const LAST_CHUNK = 65_536
 
-// Entry kinds, the low part of an entry's code (the rest is an index or a task id).
+// Entry kinds, the low part of an entry's code (the rest is an index). A double holds
+// the code exactly up to 2⁵³, and a task id or a clock reading as itself.
 const K_OBJECT = 0
 const K_ANSWER_NUMBER = 1
 const K_ANSWER_REF = 2
 const K_CLOCK = 3
 const K_CHOICE = 4
 const KINDS = 8
-/** The largest index a code holds (an Int32Array element). */
-const MAX_INDEX = 2 ** 31 / KINDS - 1
 
 /** An answer entry, its fields in the order every writer of the format uses. */
 function answer(handler: number, effect: EffectShape, value: Encoded): JournalEntry {
