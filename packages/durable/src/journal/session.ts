@@ -751,8 +751,32 @@ function asDef(h: HandlerDef | HandlerFunction): HandlerDef {
 
 function sameShape(a: EffectShape, b: EffectShape): boolean {
   if (a.class !== b.class) return false
-  if (a.fields === b.fields) return true
-  return JSON.stringify(a.fields) === JSON.stringify(b.fields)
+  return a.fields === b.fields || sameEncoded(a.fields, b.fields)
+}
+
+/**
+ * Whether two encoded values read the same as JSON (keys in the same order). A journal read
+ * from JSON has its own field objects, so every replayed answer compares its effect's
+ * fields: without renderings (two JSON renderings per answer made the replay of such a journal
+ * 2.4× slower, 837 against 355 ns per answer to an effect of two fields).
+ */
+function sameEncoded(a: Encoded, b: Encoded): boolean {
+  if (a === b) return true
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false
+    for (let i = 0; i < a.length; i++) if (!sameEncoded(a[i]!, b[i]!)) return false
+    return true
+  }
+  if (Array.isArray(b)) return false
+  const keys = Object.keys(a)
+  const others = Object.keys(b)
+  if (keys.length !== others.length) return false
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!
+    if (key !== others[i] || !sameEncoded(a[key]!, b[key]!)) return false
+  }
+  return true
 }
 
 function hasClassNamed(effect: object, names: ReadonlySet<string>): boolean {
