@@ -40,6 +40,7 @@ export {
   armPreemption,
   handlersBetween,
   machineSteps,
+  releaseEnded,
   spawnContinuation,
   TaskStart,
   TransferEnrich,
