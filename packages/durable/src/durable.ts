@@ -42,6 +42,8 @@ type StoredOutcome =
       readonly taskName?: string
       readonly traceback?: string
     }
+  /** The program stopped itself (`maxRounds`, a `StopError` it threw): `reason` is the stop's. */
+  | { readonly status: "stopped"; readonly reason?: Encoded }
 
 // The run id and journal position of each effect offered to an outside handler of a live
 // durable run, for `effectKey`. Set just before the handler is called; an effect object
@@ -89,7 +91,9 @@ export function effectKey(effect: Effect<unknown>): string {
  *
  * At-least-once: an effect whose answer is stored is never performed again; one in flight
  * at a crash is performed again, with the same {@link effectKey}. A stop (`signal`) ends
- * the run as `runAsync` does and leaves it resumable.
+ * the run as `runAsync` does and leaves it resumable. A run that stops itself (its
+ * scheduler's `maxRounds`, a `StopError` it throws) has ended: its stop is stored like an
+ * outcome, and the same id throws that `StopError` again without running anything.
  *
  * @example
  * import { durable, sqliteStore } from "@effvm/durable"
@@ -154,11 +158,13 @@ export async function durable<T>(program: Program<T>, options: DurableOptions): 
     if (writer.failure !== null) throw writer.failure.error
 
     const outcome = run.outcome
-    if (outcome.status === "stopped") throw new StopError()
+    // Stopped by the signal: the run is not over, it resumes. Stopped by itself: it is over
+    // (replaying it would only reach the same stop), and its stop is its outcome.
+    if (outcome.status === "stopped" && writer.frozen) throw outcome.error
     const finishing = claim.finish(storedOutcome(outcome))
     released = true
     if (finishing !== undefined) await finishing
-    if (outcome.status === "failed") throw outcome.error
+    if (outcome.status !== "done") throw outcome.error
     return outcome.value
   } finally {
     await release()
@@ -190,7 +196,8 @@ class JournalWriter {
     this.bufferAt = stored
   }
 
-  private frozen = false
+  /** Stores nothing more: a stop was asked for by the signal. */
+  frozen = false
 
   /** Stores nothing more (a stop was asked for); what is buffered is dropped. */
   freeze(): void {
@@ -260,10 +267,22 @@ function keyed(h: HandlerDef | HandlerFunction, id: string, writer: JournalWrite
 function storedOutcome(
   outcome:
     | { status: "done"; value: unknown }
-    | { status: "failed"; error: unknown; taskId?: number; taskName?: string },
+    | { status: "failed"; error: unknown; taskId?: number; taskName?: string }
+    | { status: "stopped"; error: StopError },
 ): StoredJson {
   if (outcome.status === "done") {
     return { status: "done", value: encode(outcome.value, "the run's result") }
+  }
+  if (outcome.status === "stopped") {
+    const reason = outcome.error.reason
+    if (reason === undefined) return { status: "stopped" }
+    let encoded: Encoded
+    try {
+      encoded = encode(reason, "the reason the run stopped")
+    } catch {
+      encoded = String(reason)
+    }
+    return { status: "stopped", reason: encoded }
   }
   let error: Encoded
   try {
@@ -291,10 +310,19 @@ function settle<T>(id: string, outcome: StoredJson): T {
   const o = outcome as unknown as StoredOutcome
   if (o?.status === "done") return decode(o.value) as T
   if (o?.status === "failed") throw decode(o.error)
+  if (o?.status === "stopped") throw stoppedError(o.reason)
   throw new TypeError(
     `the stored outcome of run "${id}" is damaged: expected { status: "done" | "failed", … }, ` +
       `got ${JSON.stringify(outcome)?.slice(0, 120)}`,
   )
+}
+
+/**
+ * The `StopError` of a run that stopped itself, as its stored outcome gives it.
+ * @internal
+ */
+export function stoppedError(reason: Encoded | undefined): StopError {
+  return new StopError(reason === undefined ? undefined : decode(reason))
 }
 
 function checkSameProgram(id: string, meta: StoredJson | undefined, name: string): void {

@@ -1,5 +1,5 @@
 import { Program, type RunOptions, type RunOutcome } from "@effvm/vm-core"
-import { checkJournal, JOURNAL_VERSION, type Journal } from "./journal/format.js"
+import { checkJournal, JOURNAL_VERSION, type Journal, type JournalEntry } from "./journal/format.js"
 import { runJournaled } from "./journal/session.js"
 
 /**
@@ -30,12 +30,20 @@ export interface Recorded<T> {
  */
 export async function record<T>(program: Program<T>, options?: RunOptions): Promise<Recorded<T>> {
   const run = await runJournaled(program, { ...options, mode: "continue", caller: "record" })
-  const journal: Journal = {
+  const journal = {
     version: JOURNAL_VERSION,
     program: programName(program),
     handlers: run.outside,
-    entries: run.entries,
+    entries: [] as readonly JournalEntry[],
   }
+  // The entry objects are made when the journal is first read (written out, replayed):
+  // the run recorded them compactly. From then on `entries` is a plain data property.
+  Object.defineProperty(journal, "entries", {
+    get: () => settleEntries(journal, run.entries),
+    set: (entries: readonly JournalEntry[]) => settleEntries(journal, entries),
+    enumerable: true,
+    configurable: true,
+  })
   return { outcome: run.outcome, journal }
 }
 
@@ -82,6 +90,22 @@ export async function replay<T>(
   })
   if (run.divergence !== null) throw run.divergence
   return run.outcome
+}
+
+/** Makes `entries` the journal's own data property (unless the journal was frozen meanwhile). */
+function settleEntries(
+  journal: { entries: readonly JournalEntry[] },
+  entries: readonly JournalEntry[],
+): readonly JournalEntry[] {
+  if (Object.getOwnPropertyDescriptor(journal, "entries")?.configurable === true) {
+    Object.defineProperty(journal, "entries", {
+      value: entries,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    })
+  }
+  return entries
 }
 
 /**

@@ -1,5 +1,5 @@
 import { realClock, scheduled, sleep, spawn, wait } from "@effvm/scheduler"
-import { fn, handler, program, Transfer } from "@effvm/vm-core"
+import { Effect, fn, handler, program, Transfer } from "@effvm/vm-core"
 import { describe, expect, it } from "vitest"
 import { JournalDivergenceError, record, replay } from "../src/index.js"
 import { Fetch, httpHandler, Store, throughJson } from "./helpers.js"
@@ -48,6 +48,24 @@ describe("JournalDivergenceError", () => {
     expect(error.actual).toBe('Fetch("/b") offered to outside handler http')
     expect(error.message).toContain('Fetch("/a")')
     expect(error.message).toContain('Fetch("/b")')
+  })
+
+  it("fields are compared as the journal holds them, nested values included", async () => {
+    class Query extends Effect<number> {
+      constructor(readonly filter: { readonly tags: readonly string[]; readonly since: Date }) {
+        super()
+      }
+    }
+    const db = handler((_eff: Query, k) => Transfer(k, 3), { handles: [Query], name: "db" })
+    let tag = "a"
+    const main = program(function* main() {
+      return yield* new Query({ tags: ["x", tag], since: new Date(0) })
+    })
+    const journal = throughJson((await record(main, { handlers: [db] })).journal)
+    await expect(replay(main, journal)).resolves.toMatchObject({ status: "done", value: 3 })
+    tag = "b"
+    const error = await rejection(replay(main, journal))
+    expect(error.position).toBe(0)
   })
 
   it("another effect class at the same position", async () => {

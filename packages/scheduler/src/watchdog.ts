@@ -1,5 +1,10 @@
 import type { Continuation } from "@effvm/vm-core"
-import { armPreemption, machineSteps } from "@effvm/vm-core/internal"
+import {
+  armPreemption,
+  journalOf,
+  machineSteps,
+  type WatchdogFiring,
+} from "@effvm/vm-core/internal"
 import { describeInput } from "./describe.js"
 
 /**
@@ -76,6 +81,8 @@ export class Watchdog {
   #resumedAt = 0
   #resumedSteps = 0
   #preempted = false
+  /** How many times this watchdog was checked: where a journal places its firing. */
+  #checks = 0
 
   constructor(readonly budget: WatchdogBudget) {}
 
@@ -103,16 +110,32 @@ export class Watchdog {
     this.#preempted = true
   }
 
-  /** The error for a task whose activation has run over, or `null`. */
+  /**
+   * The error for a task whose activation has run over, or `null`. In a journaled run the
+   * firing is a recorded fact (real time and, across outside handlers, steps are not
+   * reproducible): a replay fires where the recorded run did, and nowhere else.
+   */
   check(k: Continuation<unknown>, taskId: number, taskName: string): WatchdogError | null {
+    const fired = journalOf(k) === null ? this.#measure(k) : this.#journaled(k, taskId)
+    return fired === null
+      ? null
+      : watchdogError(taskId, taskName, fired.budget, fired.measured, fired.unit)
+  }
+
+  /** (A closure here, not in `check`: one there would allocate on every check of every run.) */
+  #journaled(k: Continuation<unknown>, taskId: number): WatchdogFiring | null {
+    return journalOf(k)!.watchdog(taskId, ++this.#checks, () => this.#measure(k))
+  }
+
+  #measure(k: Continuation<unknown>): WatchdogFiring | null {
     const { ms, steps } = this.budget
     if (steps !== undefined) {
       const used = this.#usedSteps + machineSteps(k) - this.#resumedSteps
-      if (used > steps) return watchdogError(taskId, taskName, steps, used, "steps")
+      if (used > steps) return { unit: "steps", budget: steps, measured: used }
     }
     if (ms !== undefined) {
       const used = this.#usedMs + performance.now() - this.#resumedAt
-      if (used > ms) return watchdogError(taskId, taskName, ms, used, "ms")
+      if (used > ms) return { unit: "ms", budget: ms, measured: used }
     }
     return null
   }

@@ -4,6 +4,17 @@
  * @packageDocumentation
  */
 
+export {
+  type ControlOp,
+  OP_CLOSE,
+  OP_DELEGATE,
+  OP_PASS,
+  OP_RESUME,
+  OP_RESUME_THROW,
+  OP_TRANSFER,
+  OP_TRANSFER_ENRICH,
+  OP_TRANSFER_THROW,
+} from "./control.js"
 export { describeValue } from "./effect.js"
 export { attachContext, settle } from "./errors/context.js"
 export { type EscapedFrom, escapedFrom, noteEscape } from "./errors/escape.js"
@@ -20,7 +31,12 @@ export { Preempt } from "./machine/builtin-effects.js"
 export { CloseContinuation, performedInCleanup, regionClosing } from "./machine/close-request.js"
 export { Continuation } from "./machine/continuation.js"
 export type { Frame } from "./machine/frames.js"
-export { insideRegion, type JournalPort, Settlement } from "./machine/journal-port.js"
+export {
+  insideRegion,
+  type JournalPort,
+  Settlement,
+  type WatchdogFiring,
+} from "./machine/journal-port.js"
 export {
   armPreemption,
   currentTask,

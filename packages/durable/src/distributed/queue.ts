@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto"
 import type PgBoss from "pg-boss"
+import { stoppedError } from "../durable.js"
 import { decode, type Encoded } from "../journal/serialize.js"
 import { type PostgresStore, postgresStore } from "../store/postgres.js"
 import type { StoredJson } from "../store/store.js"
@@ -169,6 +170,7 @@ export function outcomeOf(id: string, stored: StoredJson): DistributedOutcome {
   const o = stored as {
     status?: string
     value?: Encoded
+    reason?: Encoded
     error?: Encoded
     taskId?: number
     taskName?: string
@@ -187,6 +189,8 @@ export function outcomeOf(id: string, stored: StoredJson): DistributedOutcome {
       ...worker,
     }
   }
+  // A run that stopped itself (its scheduler's maxRounds) ended with that StopError.
+  if (o.status === "stopped") return { status: "failed", error: stoppedError(o.reason), ...worker }
   throw new TypeError(
     `the stored outcome of run ${JSON.stringify(id)} is damaged: ${JSON.stringify(stored)?.slice(0, 120)}`,
   )

@@ -66,7 +66,9 @@ export type AnswerHow =
  * - `external`: the machine waited on a JS promise (no scheduler took it): how it settled;
  * - `settled`: a task's JS promise (`awaitPromise`) settled, taken in by the scheduler;
  * - `clock`: a reading of a real clock (wall time in ms for `realClock`);
- * - `choice`: a scheduling decision ran task `task`.
+ * - `choice`: a scheduling decision ran task `task`;
+ * - `watchdog`: task `task`'s watchdog fired at its `check`-th check: its activation had
+ *   taken `measured` (in `unit`, `"ms"` or `"steps"`) against its `budget`.
  *
  * @example
  * ```ts
@@ -98,6 +100,14 @@ export type JournalEntry =
     }
   | { readonly type: "clock"; readonly now: number }
   | { readonly type: "choice"; readonly task: number }
+  | {
+      readonly type: "watchdog"
+      readonly task: number
+      readonly check: number
+      readonly unit: "ms" | "steps"
+      readonly budget: number
+      readonly measured: number
+    }
 
 /**
  * A recorded run: plain JSON data. `program` is the root program's name; `handlers` the
@@ -158,6 +168,8 @@ export function describeEntry(
       return "a reading of the real clock"
     case "choice":
       return `a scheduling decision for task ${entry.task}`
+    case "watchdog":
+      return `the watchdog of task ${entry.task} firing (${entry.measured} ${entry.unit} over a budget of ${entry.budget})`
   }
 }
 
@@ -188,7 +200,6 @@ function describeEncoded(v: Encoded): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text
 }
 
-const ENTRY_TYPES = new Set(["answer", "return", "external", "settled", "clock", "choice"])
 const HOWS = new Set(["pass", "value", "throw", "resumeThrow", "transferThrow", "resume", "abort"])
 
 /**
@@ -237,9 +248,7 @@ export function checkJournal(journal: unknown, where = "the journal"): Journal {
   }
   if (!Array.isArray(j.entries))
     throw new TypeError(`${where} is damaged: "entries" must be an array.`)
-  j.entries.forEach((entry, i) => {
-    checkEntry(entry, i, where)
-  })
+  for (let i = 0; i < j.entries.length; i++) checkEntry(j.entries[i], i, where)
   if (j.checksum !== undefined && j.checksum !== checksumOf(j.entries as JournalEntry[])) {
     throw new Error(
       `${where} was edited or damaged: its entries no longer match its checksum (${String(j.checksum).slice(0, 12)}…). A journal must be replayed as it was recorded.`,
@@ -261,53 +270,75 @@ export function checkEntry(
   i: number,
   where = "the journal",
 ): asserts entry is JournalEntry {
-  const bad = (why: string): never => {
+  const why = entryProblem(entry)
+  if (why !== null) {
     throw new TypeError(
       `${where} is damaged at entry ${i}: ${why} (got ${JSON.stringify(entry)?.slice(0, 120)}).`,
     )
   }
-  if (entry === null || typeof entry !== "object") return bad("an entry must be an object")
+}
+
+/**
+ * What is wrong with `entry`, or null. (No closures and no strings unless something is
+ * wrong: a replay checks every entry of its journal first.)
+ */
+function entryProblem(entry: unknown): string | null {
+  if (entry === null || typeof entry !== "object") return "an entry must be an object"
   const e = entry as Record<string, unknown>
-  if (typeof e.type !== "string" || !ENTRY_TYPES.has(e.type)) return bad("unknown entry type")
-  const int = (key: string) => {
-    if (typeof e[key] !== "number" || !Number.isInteger(e[key])) bad(`"${key}" must be an integer`)
-  }
-  const has = (key: string) => {
-    if (!(key in e)) bad(`"${key}" is missing`)
-  }
-  const bool = (key: string) => {
-    if (typeof e[key] !== "boolean") bad(`"${key}" must be true or false`)
-  }
   switch (e.type) {
     case "answer": {
-      int("handler")
       const shape = e.effect as Record<string, unknown> | null
-      if (shape === null || typeof shape !== "object" || typeof shape.class !== "string")
-        bad('"effect" must name an effect class')
-      if (typeof e.how !== "string" || !HOWS.has(e.how)) bad('"how" is not a way to answer')
-      has("value")
-      return
+      return (
+        notInteger(e, "handler") ??
+        (shape === null || typeof shape !== "object" || typeof shape.class !== "string"
+          ? '"effect" must name an effect class'
+          : typeof e.how !== "string" || !HOWS.has(e.how)
+            ? '"how" is not a way to answer'
+            : missing(e, "value"))
+      )
     }
     case "return":
-      int("handler")
-      bool("ok")
-      bool("same")
-      has("value")
-      return
+      return (
+        notInteger(e, "handler") ??
+        notBoolean(e, "ok") ??
+        notBoolean(e, "same") ??
+        missing(e, "value")
+      )
     case "external":
-      bool("ok")
-      has("value")
-      return
+      return notBoolean(e, "ok") ?? missing(e, "value")
     case "settled":
-      int("task")
-      bool("ok")
-      has("value")
-      return
+      return notInteger(e, "task") ?? notBoolean(e, "ok") ?? missing(e, "value")
     case "clock":
-      if (typeof e.now !== "number" || !Number.isFinite(e.now)) bad('"now" must be a finite number')
-      return
+      return notFinite(e, "now")
     case "choice":
-      int("task")
-      return
+      return notInteger(e, "task")
+    case "watchdog":
+      return (
+        notInteger(e, "task") ??
+        notInteger(e, "check") ??
+        (e.unit !== "ms" && e.unit !== "steps" ? '"unit" must be "ms" or "steps"' : null) ??
+        notFinite(e, "budget") ??
+        notFinite(e, "measured")
+      )
+    default:
+      return "unknown entry type"
   }
+}
+
+function notInteger(e: Record<string, unknown>, key: string): string | null {
+  const v = e[key]
+  return typeof v === "number" && Number.isInteger(v) ? null : `"${key}" must be an integer`
+}
+
+function notBoolean(e: Record<string, unknown>, key: string): string | null {
+  return typeof e[key] === "boolean" ? null : `"${key}" must be true or false`
+}
+
+function notFinite(e: Record<string, unknown>, key: string): string | null {
+  const v = e[key]
+  return typeof v === "number" && Number.isFinite(v) ? null : `"${key}" must be a finite number`
+}
+
+function missing(e: Record<string, unknown>, key: string): string | null {
+  return key in e ? null : `"${key}" is missing`
 }

@@ -280,9 +280,29 @@ export function effectShape(effect: object): {
   return { class: effect.constructor?.name ?? "Effect", fields }
 }
 
-/** Whether `effect` has an own enumerable field. */
+/**
+ * Whether `effect` has an own enumerable field. (A `for … in` allocates nothing, where
+ * `Object.keys` makes an array per effect: this runs once per recorded effect.)
+ */
 function hasOwnFields(effect: object): boolean {
-  return Object.keys(effect).length !== 0
+  for (const key in effect) if (Object.hasOwn(effect, key)) return true
+  return false
+}
+
+/** The fields of every effect that has none (so its shape is one object per class). */
+const NO_FIELDS: Encoded = Object.freeze({}) as Encoded
+
+/**
+ * Whether `shape` is the one shape `effectShape` gives every effect of its class (the
+ * class has no fields), so a journal may store it once for all of them.
+ *
+ * @example
+ * ```ts
+ * isClassShape(effectShape(new Tick())) // true: a Tick has no fields
+ * ```
+ */
+export function isClassShape(shape: { readonly fields: Encoded }): boolean {
+  return shape.fields === NO_FIELDS
 }
 
 /** Shapes of effects without fields, one per class (most outside effects of a hot loop). */
@@ -299,7 +319,7 @@ function fieldlessShape(effect: object): { readonly class: string; readonly fiel
   if (lastShape !== undefined) return lastShape
   let shape = fieldless.get(c)
   if (shape === undefined) {
-    shape = Object.freeze({ class: c.name ?? "Effect", fields: Object.freeze({}) })
+    shape = Object.freeze({ class: c.name ?? "Effect", fields: NO_FIELDS })
     fieldless.set(c, shape)
   }
   lastShape = shape

@@ -37,6 +37,23 @@ export interface JournalPort {
   nextSettled(): { readonly taskId: number; readonly ok: boolean; readonly value: unknown } | null
   /** The error for a replay that no longer fits the journal's next entry (`actual`: what happened). */
   divergence(actual: string): Error
+  /**
+   * The `check`-th check of task `taskId`'s watchdog: `measure()` says whether the task's
+   * activation ran over (real time, machine steps). A firing is recorded; replaying, the
+   * stored firing at this check, or none, stands instead of the measure.
+   */
+  watchdog(
+    taskId: number,
+    check: number,
+    measure: () => WatchdogFiring | null,
+  ): WatchdogFiring | null
+}
+
+/** A watchdog that fired: what it measured, against which budget. */
+export interface WatchdogFiring {
+  readonly unit: "ms" | "steps"
+  readonly budget: number
+  readonly measured: number
 }
 
 /** An outcome delivered at once by a replaying port. */

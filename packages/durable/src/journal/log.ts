@@ -1,0 +1,189 @@
+import type { EffectShape, JournalEntry } from "./format.js"
+import type { Encoded } from "./serialize.js"
+
+/**
+ * The entries a journaled run makes, kept compactly while it runs: two numbers per entry
+ * (a code, its kind with an index or a small field, and a value) in typed-array chunks,
+ * with objects only where an entry needs one. The common entries (an outside handler's
+ * plain answer, a clock reading, a scheduling decision) allocate nothing per entry on the
+ * JS heap. A journal entry object is made when the entry is read (`at`, `toArray`), never
+ * while the run records.
+ *
+ * Why: a recorded run of 10⁵ effects kept 10⁵ entry objects alive while it ran, each
+ * stored into an array in the old generation; the garbage collector copied them and
+ * walked the array's remembered slots on every young-generation collection. That was
+ * half of what recording cost per effect (docs/performance.md, W30). Chunks, not one
+ * growing buffer: growing copies every entry again.
+ *
+ * @example
+ * ```ts
+ * const log = new EntryLog()
+ * log.pushClock(Date.now())
+ * log.at(0) // { type: "clock", now: 1765000000000 }
+ * ```
+ */
+export class EntryLog {
+  /** The current chunk: per entry, its code (`kind + index * KINDS`) and its value. */
+  #slots = new Float64Array(FIRST_CHUNK * 2)
+  /** The next free slot of the current chunk. */
+  #at = 0
+  /** The full chunks, oldest first, and how many entries they hold. */
+  readonly #full: Float64Array[] = []
+  #inFull = 0
+  /** Entry objects, and answer values that are not numbers. */
+  readonly #refs: unknown[] = []
+  /** Who answered what: an answer's outside handler and its effect's shape, shared by answers. */
+  readonly #answerers: Answerer[] = []
+  /** For a shape shared by all effects of its class: its answerers' indexes. */
+  readonly #answerersOf = new Map<EffectShape, number[]>()
+  #lastShape: EffectShape | null = null
+  #lastHandler = -1
+  #lastCode = 0
+  /** The materialised entries, kept once made (entries never change). */
+  #array: JournalEntry[] | null = null
+
+  get length(): number {
+    return this.#inFull + this.#at / 2
+  }
+
+  /** Appends `entry` as it is (an entry a sink has seen, or a rare kind). */
+  push(entry: JournalEntry): void {
+    if (entry.type === "clock") this.pushClock(entry.now)
+    else if (entry.type === "choice") this.pushChoice(entry.task)
+    else this.#put(K_OBJECT + (this.#refs.push(entry) - 1) * KINDS, 0)
+  }
+
+  /**
+   * Appends an `answer` entry with `how: "value"`; `value` must be JSON as itself (a
+   * string, a boolean, a finite number other than -0). `shared` says the shape is the one
+   * every effect of its class has (it is then stored once for all of them).
+   */
+  pushValueAnswer(handler: number, shape: EffectShape, shared: boolean, value: Encoded): void {
+    const code =
+      shared && shape === this.#lastShape && handler === this.#lastHandler
+        ? this.#lastCode
+        : this.#answerCode(handler, shape, shared)
+    if (typeof value === "number") this.#put(code, value)
+    else this.#put(code + (K_ANSWER_REF - K_ANSWER_NUMBER), this.#refs.push(value) - 1)
+  }
+
+  pushClock(now: number): void {
+    this.#put(K_CLOCK, now)
+  }
+
+  pushChoice(task: number): void {
+    this.#put(K_CHOICE, task)
+  }
+
+  /** Entry `i` as a journal entry object. */
+  at(i: number): JournalEntry | undefined {
+    if (i < 0 || i >= this.length) return undefined
+    if (this.#array !== null && i < this.#array.length) return this.#array[i]
+    let at = i * 2
+    for (const slots of this.#full) {
+      if (at < slots.length) return this.#entry(slots[at]!, slots[at + 1]!)
+      at -= slots.length
+    }
+    return this.#entry(this.#slots[at]!, this.#slots[at + 1]!)
+  }
+
+  /** All entries as journal entry objects (made once, then kept). */
+  toArray(): readonly JournalEntry[] {
+    const made = this.#array ?? []
+    const length = this.length
+    let i = 0
+    for (const slots of [...this.#full, this.#slots]) {
+      for (let at = 0; at < slots.length && i < length; at += 2, i++) {
+        if (i >= made.length) made.push(this.#entry(slots[at]!, slots[at + 1]!))
+      }
+    }
+    this.#array = made
+    return made
+  }
+
+  /** The entry whose code and value are `code` and `value`. */
+  #entry(code: number, value: number): JournalEntry {
+    const index = Math.floor(code / KINDS)
+    switch (code % KINDS) {
+      case K_OBJECT:
+        return this.#refs[index] as JournalEntry
+      case K_ANSWER_NUMBER: {
+        const who = this.#answerers[index]!
+        return answer(who.handler, who.shape, value)
+      }
+      case K_ANSWER_REF: {
+        const who = this.#answerers[index]!
+        return answer(who.handler, who.shape, this.#refs[value] as Encoded)
+      }
+      case K_CLOCK:
+        return { type: "clock", now: value }
+      default:
+        return { type: "choice", task: value }
+    }
+  }
+
+  #put(code: number, value: number): void {
+    let at = this.#at
+    let slots = this.#slots
+    if (at === slots.length) {
+      this.#full.push(slots)
+      this.#inFull += at / 2
+      slots = new Float64Array(Math.min(at * 2, LAST_CHUNK * 2))
+      this.#slots = slots
+      at = 0
+    }
+    slots[at] = code
+    slots[at + 1] = value
+    this.#at = at + 2
+  }
+
+  /** The code of a numeric answer by `handler` to an effect of `shape`. */
+  #answerCode(handler: number, shape: EffectShape, shared: boolean): number {
+    if (!shared) return K_ANSWER_NUMBER + this.#newAnswerer(handler, shape) * KINDS
+    let known = this.#answerersOf.get(shape)
+    if (known === undefined) {
+      known = []
+      this.#answerersOf.set(shape, known)
+    }
+    let who = -1
+    for (const a of known) if (this.#answerers[a]!.handler === handler) who = a
+    if (who === -1) {
+      who = this.#newAnswerer(handler, shape)
+      known.push(who)
+    }
+    this.#lastShape = shape
+    this.#lastHandler = handler
+    this.#lastCode = K_ANSWER_NUMBER + who * KINDS
+    return this.#lastCode
+  }
+
+  #newAnswerer(handler: number, shape: EffectShape): number {
+    return this.#answerers.push({ handler, shape }) - 1
+  }
+}
+
+interface Answerer {
+  readonly handler: number
+  readonly shape: EffectShape
+}
+
+/**
+ * Entries in the first chunk; each next chunk holds twice as many, up to the last size.
+ * (A short run allocates little; a long one allocates rarely: 7 chunks for 10⁵ entries.)
+ */
+const FIRST_CHUNK = 1024
+const LAST_CHUNK = 65_536
+
+// Entry kinds, the low part of an entry's code (the rest is an index). A double holds
+// the code exactly up to 2⁵³, and a task id or a clock reading as itself.
+const K_OBJECT = 0
+const K_ANSWER_NUMBER = 1
+const K_ANSWER_REF = 2
+const K_CLOCK = 3
+const K_CHOICE = 4
+const KINDS = 8
+
+/** An answer entry, its fields in the order every writer of the format uses. */
+function answer(handler: number, effect: EffectShape, value: Encoded): JournalEntry {
+  return { type: "answer", handler, effect, how: "value", value }
+}
