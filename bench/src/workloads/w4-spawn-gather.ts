@@ -170,14 +170,14 @@ export const workload: Workload = {
     budgetTarget("W4", "W4 ≤ 2 µs per task", 2_000),
     {
       workload: "W4",
-      text: "W4 peak RSS ≤ 200 MB (one run in a fresh process)",
+      text: "W4 peak RSS ≤ 150 MB (one run in a fresh process)",
       check(get) {
         const m = get("W4", "effvm", "")
         const one = m?.rssFirstRunMB
         if (one === undefined || m?.status !== "ok") return NA("missing effvm")
         const all =
           m.rssPeakMB === undefined ? "" : `; ${fmtValue(m.rssPeakMB, "MB")} over all runs`
-        return { measured: `${fmtValue(one, "MB")}${all}`, status: verdict(one <= 200) }
+        return { measured: `${fmtValue(one, "MB")}${all}`, status: verdict(one <= 150) }
       },
     },
   ],

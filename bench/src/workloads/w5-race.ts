@@ -12,6 +12,7 @@ import { budgetTarget } from "../budget.js"
 import * as floor from "../runtimes/floor-ring.js"
 import * as saga from "../runtimes/redux-saga.js"
 import { effectionYield, sagaYield } from "../runtimes/yields.js"
+import { NA, okValue, times, verdict } from "../targets.js"
 import type { Case, Workload } from "../types.js"
 
 const B_STEPS = 3
@@ -182,5 +183,17 @@ export const workload: Workload = {
   smokeSizes: [20],
   expected: (n) => 2 * n,
   cases,
-  targets: [budgetTarget("W5", "W5 ≤ 1 µs per race", 1_000)],
+  targets: [
+    budgetTarget("W5", "W5 ≤ 1 µs per race", 1_000),
+    {
+      workload: "W5",
+      text: "W5 faster than Effect",
+      check(get) {
+        const v = okValue(get("W5", "effvm", ""))
+        const e = okValue(get("W5", "effect", ""))
+        if (v === undefined || e === undefined) return NA("missing effvm or effect")
+        return { measured: `effvm takes ${times(v / e)} Effect's time`, status: verdict(v < e) }
+      },
+    },
+  ],
 }

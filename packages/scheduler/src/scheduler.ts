@@ -1,7 +1,7 @@
 import {
   AwaitExternal,
   type Continuation,
-  type Control,
+  Control,
   type Effect,
   GetExecutionContext,
   type HandlerDef,
@@ -22,6 +22,7 @@ import {
   noteEscape,
   Preempt,
   regionClosing,
+  releaseEnded,
   spawnContinuation,
   stopRequestedBy,
   type TaskLocalsHolder,
@@ -203,8 +204,13 @@ export class Scheduler implements SchedulerPort, lifecycle.TaskRun, HeldTaskClos
     switch (effect.kind) {
       case "root-start":
         return this.#rootStarted(k)
-      case "task-ended":
-        return this.#taskEnded(effect.ok, effect.value, effect.late)
+      case "task-ended": {
+        const next = this.#taskEnded(effect.ok, effect.value, effect.late)
+        // Switching to another task: this perform is never resumed and closes nothing, so
+        // the machine need not hold it (and the ended task's frames) until the run ends.
+        if (next instanceof Control && next.k !== null && next.k !== k) releaseEnded(k)
+        return next
+      }
       case "idle":
         return this.#idle(k)
       case "park-failed":

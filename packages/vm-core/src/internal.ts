@@ -39,6 +39,7 @@ export {
   armPreemption,
   handlersBetween,
   machineSteps,
+  releaseEnded,
   spawnContinuation,
   TaskStart,
   TransferEnrich,

@@ -2,7 +2,7 @@ import { Control, OP_TRANSFER_ENRICH } from "../control.js"
 import { Effect } from "../effect.js"
 import type { HandlerDef } from "../handler.js"
 import { PROGRAM_BODY, type Program } from "../program.js"
-import { Continuation } from "./continuation.js"
+import { Continuation, K_ABANDONED, K_LIVE } from "./continuation.js"
 import {
   FRAME_PROGRAM,
   Frame,
@@ -100,6 +100,17 @@ function isPlainGenerator(value: unknown): value is StepGenerator {
 
 function* startProgram(program: Program<unknown>): Generator<unknown, unknown, unknown> {
   return yield* program
+}
+
+/**
+ * The handler will never resume `k`, and `k` has nothing left to close (a task's last
+ * perform, after its body ended): it is let go now instead of being held, with every frame
+ * it references, until the run ends (continuations left held are closed then). Call it
+ * only when the handler answers with a control to another continuation: an abort of `k`
+ * (returning a value) still needs it live.
+ */
+export function releaseEnded(k: Continuation<unknown>): void {
+  if (k.state === K_LIVE) k.state = K_ABANDONED
 }
 
 /** Arms preemption: after `steps` more steps, the next perform is preceded by Preempt. */
