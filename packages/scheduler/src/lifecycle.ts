@@ -5,9 +5,12 @@ import { cancellationOf, combineErrors, TaskCancelledError } from "./errors.js"
 import { Task } from "./task.js"
 import {
   controlFor,
+  hasBodyEnded,
+  isFinished,
   RESUME_ENRICH,
   RESUME_THROW,
   RESUME_VALUE,
+  type ResumeMode,
   S_BLOCKED,
   S_CANCELLED,
   S_DONE,
@@ -15,6 +18,9 @@ import {
   S_FAILED,
   S_NEW,
   S_READY,
+  S_RUNNING,
+  type TaskState,
+  unreachable,
 } from "./task-state.js"
 import type { TaskTrace } from "./trace-events.js"
 import { isAbsorbed, isAwaited, type Waitable } from "./wait-types.js"
@@ -33,7 +39,7 @@ export interface TaskRun {
   readonly live: Set<Task<unknown>>
   readonly trace: TaskTrace | null
   readonly onDaemonError: ((error: unknown, task: Task<unknown>) => void) | undefined
-  makeReady(task: Task<unknown>, mode: number, value: unknown): void
+  makeReady(task: Task<unknown>, mode: ResumeMode, value: unknown): void
   /** The root task finished: the run ends. */
   rootFinished(): void
   /** Whether `value` is what the run ends with whatever its tasks do: its stop, its fault's error. */
@@ -48,7 +54,7 @@ export interface TaskRun {
  * task had already finished or was already cancelled.
  */
 export function cancelTask(run: TaskRun, task: Task<unknown>, force = false): boolean {
-  if (task.state >= S_DONE || task.cancelRequested) return false
+  if (isFinished(task.state) || task.cancelRequested) return false
   if (run.trace !== null) run.trace.cancelled(task)
   const error = cancellationOf(task.id, task.name)
   task.cancelError = error
@@ -65,7 +71,7 @@ export function cancelTask(run: TaskRun, task: Task<unknown>, force = false): bo
 export function interrupt(
   run: TaskRun,
   task: Task<unknown>,
-  mode: number,
+  mode: ResumeMode,
   error: unknown,
   force = false,
 ): void {
@@ -90,8 +96,15 @@ export function interrupt(
     case S_ENDING:
       if (!(error instanceof TaskCancelledError)) failEnding(run, task, error)
       return
-    default:
+    case S_NEW:
+    case S_RUNNING:
+    case S_DONE:
+    case S_FAILED:
+    case S_CANCELLED:
       queueThrow(task, mode, error)
+      return
+    default:
+      unreachable(task.state, "task state")
   }
 }
 
@@ -103,7 +116,7 @@ function returnHeldGrant(task: Task<unknown>): void {
   grant.handBack()
 }
 
-function queueThrow(task: Task<unknown>, mode: number, error: unknown): void {
+function queueThrow(task: Task<unknown>, mode: ResumeMode, error: unknown): void {
   const entry = { mode, error }
   if (task.pending === null) task.pending = [entry]
   else task.pending.push(entry)
@@ -166,10 +179,10 @@ export function finalize(run: TaskRun, first: Task<unknown>): void {
 }
 
 function finalizeOne(run: TaskRun, task: Task<unknown>): Task<unknown> | null {
-  if (task.state >= S_DONE) return null
+  if (isFinished(task.state)) return null
   let ok = task.settledOk
   let value = task.settledValue
-  let state: number
+  let state: TaskState
   if (task.state === S_NEW || (ok && task.cancelRequested)) {
     ok = false
     value = task.cancelError
@@ -244,8 +257,8 @@ export function interruptAll(
   stuck = false,
 ): void {
   for (const task of [...run.live]) {
-    if (task === spare || task.state === S_ENDING || task.state >= S_DONE) continue
-    if (!cancelTask(run, task, true) && stuck && task.state < S_DONE)
+    if (task === spare || hasBodyEnded(task.state)) continue
+    if (!cancelTask(run, task, true) && stuck && !isFinished(task.state))
       interrupt(run, task, RESUME_THROW, error, true)
   }
 }
@@ -255,7 +268,7 @@ export function interruptAll(
  * enriched there (the receiver's boundary is added, and the sender's if the error never
  * got it); later deliveries of the same failure are plain throws.
  */
-export function crossInto(receiver: Task<unknown>, input: Waitable, error: unknown): number {
+export function crossInto(receiver: Task<unknown>, input: Waitable, error: unknown): ResumeMode {
   if (input.crossed || error === null || typeof error !== "object" || error instanceof Interrupt) {
     return RESUME_THROW
   }

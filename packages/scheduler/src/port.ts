@@ -3,7 +3,7 @@ import type { Clock } from "./clock.js"
 import type { TimerQueue } from "./queues.js"
 import type { SpawnSite } from "./site.js"
 import type { Task } from "./task.js"
-import type { SpawnOptions } from "./task-state.js"
+import type { ResumeMode, SpawnOptions } from "./task-state.js"
 import type { Blocker, Waitable } from "./wait-types.js"
 
 /**
@@ -31,12 +31,12 @@ export interface SchedulerPort {
   /** Requests cancellation; false when the task had finished or was already cancelled. */
   cancelTask(task: Task<unknown>): boolean
   /** Throws `error` into `task` at its current suspension (see lifecycle.ts). */
-  interrupt(task: Task<unknown>, mode: number, error: unknown): void
+  interrupt(task: Task<unknown>, mode: ResumeMode, error: unknown): void
   /** Throws the oldest pending interruption of the running `task` at `k`. */
   throwPending(task: Task<unknown>, k: Continuation<unknown>): Control
 
   /** Makes `task` ready, to be resumed the given way. */
-  makeReady(task: Task<unknown>, mode: number, value: unknown): void
+  makeReady(task: Task<unknown>, mode: ResumeMode, value: unknown): void
   /** Makes blocked `task` ready with the outcome of a settled `input`. */
   wakeWith(task: Task<unknown>, input: Waitable): void
   /** Answers the running `task` at `k` with the outcome of a settled `input`. */

@@ -67,8 +67,10 @@ import {
 import { Task } from "./task.js"
 import {
   controlFor,
+  hasBodyEnded,
   RESUME_ENRICH,
   RESUME_VALUE,
+  type ResumeMode,
   S_BLOCKED,
   S_ENDING,
   S_READY,
@@ -274,7 +276,7 @@ export class Scheduler implements SchedulerPort, lifecycle.TaskRun, HeldTaskClos
       // A fault alone lets cleanup spawn (the root's end cancels it); not once the root
       // ended or a stop came.
       case "faulted":
-        return this.#stop !== null || this.root.state >= S_ENDING
+        return this.#stop !== null || hasBodyEnded(this.root.state)
       case "ending":
       case "stopping":
       case "ended":
@@ -321,7 +323,7 @@ export class Scheduler implements SchedulerPort, lifecycle.TaskRun, HeldTaskClos
     return lifecycle.cancelTask(this, task, force)
   }
 
-  interrupt(task: Task<unknown>, mode: number, error: unknown, force = false): void {
+  interrupt(task: Task<unknown>, mode: ResumeMode, error: unknown, force = false): void {
     lifecycle.interrupt(this, task, mode, error, force)
   }
 
@@ -364,7 +366,7 @@ export class Scheduler implements SchedulerPort, lifecycle.TaskRun, HeldTaskClos
     return this.decide()
   }
 
-  makeReady(task: Task<unknown>, mode: number, value: unknown): void {
+  makeReady(task: Task<unknown>, mode: ResumeMode, value: unknown): void {
     task.blocker = null
     task.resumeMode = mode
     task.resumeValue = value

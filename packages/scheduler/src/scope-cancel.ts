@@ -3,7 +3,7 @@ import { ScopeCancelledError } from "./cancel-scope.js"
 import { SchedulerEffect } from "./effect.js"
 import type { SchedulerPort } from "./port.js"
 import type { CancelScope, Task } from "./task.js"
-import { RESUME_THROW, S_ENDING } from "./task-state.js"
+import { hasBodyEnded, RESUME_THROW } from "./task-state.js"
 import type { Blocker } from "./wait-types.js"
 
 /**
@@ -14,7 +14,7 @@ import type { Blocker } from "./wait-types.js"
 export function requestScopeCancel(s: SchedulerPort, scope: CancelScope): void {
   if (scope.closed || scope.cancelError !== null) return
   const owner = scope.task
-  if (owner.state >= S_ENDING) {
+  if (hasBodyEnded(owner.state)) {
     // The body was abandoned without closing the scope (a handler outside aborted it).
     scope.closed = true
     return

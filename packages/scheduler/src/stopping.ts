@@ -8,14 +8,7 @@ import {
 } from "@effvm/vm-core/internal"
 import { finalize, interrupt, type TaskRun } from "./lifecycle.js"
 import type { Task } from "./task.js"
-import {
-  RESUME_THROW,
-  S_DONE,
-  S_ENDING,
-  S_NEW,
-  S_RUNNING,
-  type SpawnOptions,
-} from "./task-state.js"
+import { hasBodyEnded, RESUME_THROW, S_NEW, S_RUNNING, type SpawnOptions } from "./task-state.js"
 import { Watchdog } from "./watchdog.js"
 
 /**
@@ -33,7 +26,7 @@ export function stopTasks(run: TaskRun, error: StopError): void {
   for (const task of [...run.live]) {
     // Cleanups are never cut short: a task already ending (its body ended, or cancelled
     // or faulted and running its finally blocks) gets no StopError; the run waits for it.
-    if (task.state === S_ENDING || task.state >= S_DONE || task.cancelRequested) continue
+    if (hasBodyEnded(task.state) || task.cancelRequested) continue
     // Like a cancellation: a task that catches the stop and goes on is still stopped.
     task.cancelError = error
     if (task.state === S_NEW) finalize(run, task)

@@ -53,7 +53,8 @@ export interface SpawnOptions {
   readonly watchdog?: WatchdogBudget
 }
 
-// Internal states, in life order: everything from S_DONE on is finished.
+// Internal states. Their numbers carry no order: code asks `isFinished`/`hasBodyEnded` or
+// compares for equality, and every switch on a state names them all.
 export const S_NEW = 0
 export const S_READY = 1
 export const S_RUNNING = 2
@@ -63,20 +64,74 @@ export const S_DONE = 5
 export const S_FAILED = 6
 export const S_CANCELLED = 7
 
-const statusNames: readonly TaskStatus[] = [
-  "ready",
-  "ready",
-  "running",
-  "blocked",
-  "ending",
-  "done",
-  "failed",
-  "cancelled",
-]
+/** A task's internal state (small integers, so the scheduler's checks stay integer compares). */
+export type TaskState =
+  | typeof S_NEW // spawned, never activated
+  | typeof S_READY
+  | typeof S_RUNNING
+  | typeof S_BLOCKED
+  | typeof S_ENDING
+  | typeof S_DONE
+  | typeof S_FAILED
+  | typeof S_CANCELLED
+
+/** Whether a task in `state` has finished (done, failed or cancelled): it never runs again. */
+export function isFinished(state: TaskState): boolean {
+  switch (state) {
+    case S_NEW:
+    case S_READY:
+    case S_RUNNING:
+    case S_BLOCKED:
+    case S_ENDING:
+      return false
+    case S_DONE:
+    case S_FAILED:
+    case S_CANCELLED:
+      return true
+    default:
+      return unreachable(state, "task state")
+  }
+}
+
+/** Whether the body of a task in `state` has ended: it is ending or has finished. */
+export function hasBodyEnded(state: TaskState): boolean {
+  switch (state) {
+    case S_NEW:
+    case S_READY:
+    case S_RUNNING:
+    case S_BLOCKED:
+      return false
+    case S_ENDING:
+    case S_DONE:
+    case S_FAILED:
+    case S_CANCELLED:
+      return true
+    default:
+      return unreachable(state, "task state")
+  }
+}
 
 /** The public name of internal state `state`. */
-export function statusOf(state: number): TaskStatus {
-  return statusNames[state]!
+export function statusOf(state: TaskState): TaskStatus {
+  switch (state) {
+    case S_NEW:
+    case S_READY:
+      return "ready"
+    case S_RUNNING:
+      return "running"
+    case S_BLOCKED:
+      return "blocked"
+    case S_ENDING:
+      return "ending"
+    case S_DONE:
+      return "done"
+    case S_FAILED:
+      return "failed"
+    case S_CANCELLED:
+      return "cancelled"
+    default:
+      return unreachable(state, "task state")
+  }
 }
 
 /** How a task is resumed at its next activation. */
@@ -84,15 +139,30 @@ export const RESUME_VALUE = 0 // deliver a value
 export const RESUME_THROW = 1 // throw an error (not enriched again)
 export const RESUME_ENRICH = 2 // throw an error that crosses from another task: enrich it here
 
+/** One of the `RESUME_*` modes; `controlFor` turns it into the control that resumes the task. */
+export type ResumeMode = typeof RESUME_VALUE | typeof RESUME_THROW | typeof RESUME_ENRICH
+
 /** The control that resumes `k` the given way. */
-export function controlFor(mode: number, value: unknown, k: Continuation<unknown>): Control {
-  if (mode === RESUME_VALUE) return Transfer(k, value)
-  if (mode === RESUME_THROW) return TransferThrow(k, value)
-  return TransferEnrich(k, value)
+export function controlFor(mode: ResumeMode, value: unknown, k: Continuation<unknown>): Control {
+  switch (mode) {
+    case RESUME_VALUE:
+      return Transfer(k, value)
+    case RESUME_THROW:
+      return TransferThrow(k, value)
+    case RESUME_ENRICH:
+      return TransferEnrich(k, value)
+    default:
+      return unreachable(mode, "resume mode")
+  }
 }
 
 /** An interruption that could not be delivered yet: it is thrown at the next suspension. */
 export interface PendingThrow {
-  readonly mode: number
+  readonly mode: ResumeMode
   readonly error: unknown
+}
+
+/** The default of an exhaustive switch: only a value outside the switched type gets here. */
+export function unreachable(value: never, what: string): never {
+  throw new Error(`unknown ${what} ${String(value)}`)
 }

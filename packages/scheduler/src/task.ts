@@ -3,12 +3,14 @@ import { StopError } from "@effvm/vm-core"
 import type { TaskLocalKey } from "@effvm/vm-core/internal"
 import type { SpawnSite } from "./site.js"
 import {
+  isFinished,
   type PendingThrow,
   RESUME_VALUE,
-  S_DONE,
+  type ResumeMode,
   S_NEW,
   S_READY,
   statusOf,
+  type TaskState,
   type TaskStatus,
 } from "./task-state.js"
 import type { Blocker, HeldGrant, JoinLink, Waitable } from "./wait-types.js"
@@ -42,10 +44,10 @@ export class Task<T = unknown> implements Waitable {
   /** @hidden phantom: the type of the task's result. */
   declare readonly effvmResult?: T
 
-  /** @internal */ state = S_NEW
+  /** @internal */ state: TaskState = S_NEW
   /** @internal where the task is suspended (its start, a perform, or its end). */ k: Continuation<unknown> | null =
     null
-  /** @internal */ resumeMode = RESUME_VALUE
+  /** @internal */ resumeMode: ResumeMode = RESUME_VALUE
   /** @internal */ resumeValue: unknown = undefined
   /** @internal what a blocked task waits on. */ blocker: Blocker | null = null
   /**
@@ -192,7 +194,7 @@ export class Task<T = unknown> implements Waitable {
 
   /** @internal Waitable: whether it has finished (done, failed or cancelled). */
   get finished(): boolean {
-    return this.state >= S_DONE
+    return isFinished(this.state)
   }
 
   /** @internal ReadyQueue: a queued entry of a task that was finalized meanwhile is stale. */
