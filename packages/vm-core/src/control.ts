@@ -3,14 +3,19 @@ import type { Continuation } from "./machine/continuation.js"
 import type { Untracked } from "./typing.js"
 
 /**
- * Control operations, as the machine reads them. The values only need to be distinct (the
- * durable package keeps a copy of the public ones); nothing depends on their order.
+ * Control operations, as the machine reads them. The values only need to be distinct;
+ * nothing depends on their order (the journal reads them too, by name).
  */
 export const OP_RESUME = 0
+/** `Transfer(k, v)`: continue `k` with `v` in tail position. */
 export const OP_TRANSFER = 1
+/** `ResumeThrow(k, e)`: throw `e` at `k`'s perform site, then come back. */
 export const OP_RESUME_THROW = 2
+/** `TransferThrow(k, e)`: throw `e` at `k`'s perform site in tail position. */
 export const OP_TRANSFER_THROW = 3
+/** `Pass()`: this handler declines; the effect goes on outward. */
 export const OP_PASS = 4
+/** `Delegate()`: the effect goes on outward, and its answer comes back here. */
 export const OP_DELEGATE = 5
 /** Internal (scheduler): throw at k's perform site through a fresh enrichment dispatch. */
 export const OP_TRANSFER_ENRICH = 6
