@@ -91,24 +91,41 @@ export function continueDispatch(
   invoke(vm, p, k)
 }
 
-/** Calls the handler of prompt `p` with `k` and acts on what it returns. */
+/**
+ * Calls the handler of prompt `p` with `k` and acts on what it returns. A fast-path handler
+ * that declines (`Pass()`) in an untraced run is followed here by the next handler out, so
+ * a chain of declining handlers is a loop, not a recursion through `continueDispatch`.
+ */
 function invoke(vm: Machine, p: PromptFrame, k: Continuation<unknown>): void {
-  let r: unknown
-  try {
-    r = p.handler.fn(k.effect, k)
-  } catch (error) {
-    handlerFailed(vm, k, p, error)
+  for (;;) {
+    let r: unknown
+    try {
+      r = p.handler.fn(k.effect, k)
+    } catch (error) {
+      handlerFailed(vm, k, p, error)
+      return
+    }
+    if (tagOf(r) === TAG_CONTROL) {
+      const op = (r as Control).op
+      if (op >= OP_PASS && op !== OP_TRANSFER_ENRICH && vm.trace === null) {
+        const next = findHandler(p.prompt, k.effect)
+        if (next === null) {
+          unhandled(vm, k.top, k.effect, k)
+          return
+        }
+        k.bottom = p = next
+        continue
+      }
+      fastControl(vm, p, k, r as Control)
+      return
+    }
+    if (isGenerator(r)) {
+      startHandler(vm, p, k, r)
+      return
+    }
+    abortFromFastPath(vm, k, r)
     return
   }
-  if (tagOf(r) === TAG_CONTROL) {
-    fastControl(vm, p, k, r as Control)
-    return
-  }
-  if (isGenerator(r)) {
-    startHandler(vm, p, k, r)
-    return
-  }
-  abortFromFastPath(vm, k, r)
 }
 
 /**
@@ -138,16 +155,23 @@ function startHandler(
     return
   }
   const c = r.value as Control
-  if (
-    !r.done &&
-    tagOf(c) === TAG_CONTROL &&
-    c.op === OP_TRANSFER &&
-    c.k === k &&
-    k.state === K_LIVE
-  ) {
-    k.state = K_RESUMED
-    transferFromFirstSegment(vm, p, k, gen, c.value)
-    return
+  if (!r.done && tagOf(c) === TAG_CONTROL && c.k === k && k.state === K_LIVE) {
+    if (c.op === OP_TRANSFER) {
+      k.state = K_RESUMED
+      transferFromFirstSegment(vm, p, k, gen, c.value)
+      return
+    }
+    if (c.op === OP_RESUME) {
+      // A non-tail resume of its own k (C7): the frame is made and k reinstalled on it
+      // here, as the HandleYield step of the Resume would have done.
+      k.state = K_RESUMED
+      const h = new HandlerFrame(gen, p.parent, p, k)
+      reinstall(k, h)
+      vm.top = k.top
+      vm.value = c.value
+      vm.mode = MODE_DELIVER
+      return
+    }
   }
   vm.top = new HandlerFrame(gen, p.parent, p, k)
   vm.mode = r.done ? MODE_RETURN : MODE_HANDLE_YIELD

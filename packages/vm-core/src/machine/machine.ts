@@ -142,7 +142,14 @@ function loop(vm: Machine, limit: number): number {
           break
         }
         vm.mode = r.done ? MODE_RETURN : MODE_HANDLE_YIELD
-        vm.value = r.value
+        const y = (vm.value = r.value)
+        // A perform is the next step: take it now when the limit allows one more step (it
+        // is counted as one), without going round the switch.
+        if (!r.done && !vm.hooked && n + 1 < limit && tagOf(y) === TAG_EFFECT) {
+          n++
+          vm.steps++
+          perform(vm, f, y as Effect<unknown>)
+        }
         break
       }
       case MODE_HANDLE_YIELD: {
