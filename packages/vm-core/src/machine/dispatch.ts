@@ -8,6 +8,7 @@ import {
   OP_TRANSFER_ENRICH,
   OP_TRANSFER_THROW,
 } from "../control.js"
+import { direct } from "../direct.js"
 import { describeEffect, describeValue, type Effect } from "../effect.js"
 import { settle } from "../errors/context.js"
 import { ContinuationError, UnhandledEffectError } from "../errors/errors.js"
@@ -43,6 +44,7 @@ import {
   Frame,
   HandlerFrame,
   keptArgs,
+  LIVE,
   MarkerFrame,
   PromptFrame,
   promptOf,
@@ -97,14 +99,19 @@ export function continueDispatch(
  * a chain of declining handlers is a loop, not a recursion through `continueDispatch`.
  */
 function invoke(vm: Machine, p: PromptFrame, k: Continuation<unknown>): void {
+  let r: unknown
+  try {
+    r = p.handler.fn(k.effect, k)
+  } catch (error) {
+    handlerFailed(vm, k, p, error)
+    return
+  }
+  handled(vm, p, k, r)
+}
+
+/** Acts on `r`, what the handler of prompt `p` returned for `k`. */
+function handled(vm: Machine, p: PromptFrame, k: Continuation<unknown>, r: unknown): void {
   for (;;) {
-    let r: unknown
-    try {
-      r = p.handler.fn(k.effect, k)
-    } catch (error) {
-      handlerFailed(vm, k, p, error)
-      return
-    }
     if (tagOf(r) === TAG_CONTROL) {
       const op = (r as Control).op
       if (op >= OP_PASS && op !== OP_TRANSFER_ENRICH && vm.trace === null) {
@@ -114,6 +121,12 @@ function invoke(vm: Machine, p: PromptFrame, k: Continuation<unknown>): void {
           return
         }
         k.bottom = p = next
+        try {
+          r = p.handler.fn(k.effect, k)
+        } catch (error) {
+          handlerFailed(vm, k, p, error)
+          return
+        }
         continue
       }
       fastControl(vm, p, k, r as Control)
@@ -126,6 +139,84 @@ function invoke(vm: Machine, p: PromptFrame, k: Continuation<unknown>): void {
     abortFromFastPath(vm, k, r)
     return
   }
+}
+
+/**
+ * Answers `effect`, performed by the frame the machine is stepping, in place (direct.ts):
+ * when a fast-path handler resumes or transfers its own `k` (after any `Pass()`es), the
+ * frame's `yield*` evaluates to the answer without suspending, and the two steps the
+ * machine would have taken are counted. Declines (false) before calling any handler when
+ * the perform needs the machine (hooks, a preemption due, no room left in the step limit,
+ * an error dispatch, no handler); after calling one whose answer is not in place, it keeps
+ * what the handler did for the HandleYield step (`performPending`) and returns false.
+ */
+function performInPlace(effect: object): boolean {
+  const vm = direct.vm as Machine
+  const f = direct.frame!
+  if (
+    vm.hooked ||
+    f.kind > FRAME_HANDLER ||
+    f.closing !== LIVE ||
+    vm.steps + 1 >= vm.preemptAt ||
+    direct.used + 2 > direct.room ||
+    vm.inErrorDispatch
+  )
+    return false
+  const e = effect as Effect<unknown>
+  let p = findHandler(f.prompt, e)
+  if (p === null) return false
+  vm.steps++
+  direct.used++
+  const k = new Continuation(vm, f, p, e)
+  // The handler's own code performs nothing in place.
+  direct.frame = null
+  let r: unknown
+  for (;;) {
+    try {
+      r = p.handler.fn(e, k)
+    } catch (error) {
+      keepPending(p, k, error, true)
+      return false
+    }
+    if (tagOf(r) !== TAG_CONTROL) break
+    const c = r as Control
+    const op = c.op
+    if ((op === OP_RESUME || op === OP_TRANSFER) && c.k === k && k.state === K_LIVE) {
+      k.state = K_RESUMED
+      vm.steps++
+      direct.used++
+      direct.answer = c.value
+      direct.frame = f
+      return true
+    }
+    if (op < OP_PASS || op === OP_TRANSFER_ENRICH) break
+    const next = findHandler(p.prompt, e)
+    if (next === null) break
+    k.bottom = p = next
+  }
+  keepPending(p, k, r, false)
+  return false
+}
+direct.perform = performInPlace
+
+function keepPending(p: PromptFrame, k: Continuation<unknown>, r: unknown, threw: boolean): void {
+  direct.pendingPrompt = p
+  direct.pendingK = k
+  direct.pendingResult = r
+  direct.pendingThrew = threw
+}
+
+/** The HandleYield step of a perform begun in place: acts on what its handler did. */
+export function performPending(vm: Machine): void {
+  const p = direct.pendingPrompt as PromptFrame
+  const k = direct.pendingK as Continuation<unknown>
+  const r = direct.pendingResult
+  const threw = direct.pendingThrew
+  direct.pendingPrompt = null
+  direct.pendingK = null
+  direct.pendingResult = undefined
+  if (threw) handlerFailed(vm, k, p, r)
+  else handled(vm, p, k, r)
 }
 
 /**

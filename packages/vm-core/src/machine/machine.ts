@@ -1,4 +1,5 @@
 import type { Control } from "../control.js"
+import { direct } from "../direct.js"
 import type { Effect } from "../effect.js"
 import { liveCapture } from "../errors/live-lines.js"
 import { DEFAULT_MAX_DEPTH } from "../errors/recursion.js"
@@ -14,7 +15,7 @@ import {
   runMarker,
 } from "./close.js"
 import { type Continuation, K_LIVE } from "./continuation.js"
-import { handleControl, perform, pushProgram } from "./dispatch.js"
+import { handleControl, perform, performPending, pushProgram } from "./dispatch.js"
 import { startErrorDispatch } from "./error-dispatch.js"
 import { throwFromFrame } from "./errors.js"
 import {
@@ -119,10 +120,21 @@ export function advance(vm: Machine, limit: number): number {
   // outer run's capture mode as it found it.
   const outer = liveCapture.machine
   liveCapture.machine = vm.liveStacks ? vm : null
+  // A run nested in a handler answered in place (direct.ts) must leave the slot as it was.
+  const outerVM = direct.vm
+  const outerFrame = direct.frame
+  const outerRoom = direct.room
+  const outerUsed = direct.used
+  direct.vm = vm
+  direct.frame = null
   try {
     return loop(vm, limit)
   } finally {
     liveCapture.machine = outer
+    direct.vm = outerVM
+    direct.frame = outerFrame
+    direct.room = outerRoom
+    direct.used = outerUsed
   }
 }
 
@@ -135,20 +147,32 @@ function loop(vm: Machine, limit: number): number {
       case MODE_DELIVER: {
         const f = vm.top!
         let r: IteratorResult<unknown, unknown>
+        // Performs of f may be answered in place while it runs (direct.ts).
+        direct.frame = f
+        direct.room = limit - n - 1
+        direct.used = 0
         try {
           r = f.gen!.next(vm.value)
         } catch (error) {
+          direct.frame = null
+          n += direct.used
           throwFromFrame(vm, f, error, false)
           break
         }
+        direct.frame = null
+        n += direct.used
         vm.mode = r.done ? MODE_RETURN : MODE_HANDLE_YIELD
         const y = (vm.value = r.value)
-        // A perform is the next step: take it now when the limit allows one more step (it
-        // is counted as one), without going round the switch.
-        if (!r.done && !vm.hooked && n + 1 < limit && tagOf(y) === TAG_EFFECT) {
-          n++
-          vm.steps++
-          perform(vm, f, y as Effect<unknown>)
+        if (!r.done) {
+          // The HandleYield step of a perform begun in place was taken (and counted) there.
+          if (direct.pendingK !== null) performPending(vm)
+          // A perform is the next step: take it now when the limit allows one more step
+          // (it is counted as one), without going round the switch.
+          else if (!vm.hooked && n + 1 < limit && tagOf(y) === TAG_EFFECT) {
+            n++
+            vm.steps++
+            perform(vm, f, y as Effect<unknown>)
+          }
         }
         break
       }
