@@ -26,12 +26,19 @@ export interface DirectSlot {
   answer: unknown
   /** Answers `effect` in place, or returns false (set by dispatch.ts). */
   perform: (effect: object) => boolean
-  /** A handler called in place whose answer is not in place: its prompt, `k`, and result. */
+  /**
+   * A perform begun in place whose answer is not in place: what happened (one of the
+   * `PENDING_` kinds), the handler's prompt and `k`, what the handler returned or threw (or
+   * its generator's first result), its generator, and the value it transferred.
+   */
+  pendingKind: number
   pendingPrompt: object | null
   pendingK: object | null
   pendingResult: unknown
-  /** Whether `pendingResult` is an error the handler threw. */
-  pendingThrew: boolean
+  pendingGen: Generator<unknown, unknown, unknown> | null
+  pendingValue: unknown
+  /** For `PENDING_SEGMENT`: whether the first segment returned (else it yielded). */
+  pendingDone: boolean
 }
 
 export const direct: DirectSlot = {
@@ -41,8 +48,24 @@ export const direct: DirectSlot = {
   used: 0,
   answer: undefined,
   perform: () => false,
+  pendingKind: 0,
   pendingPrompt: null,
   pendingK: null,
   pendingResult: undefined,
-  pendingThrew: false,
+  pendingGen: null,
+  pendingValue: undefined,
+  pendingDone: false,
 }
+
+/** The handler returned `pendingResult` (not a control the dispatch could finish in place). */
+export const PENDING_RESULT = 0
+/** The handler threw `pendingResult`. */
+export const PENDING_THREW = 1
+/** A generator handler's first segment ended with `pendingResult` (not a Transfer of its k). */
+export const PENDING_SEGMENT = 2
+/** A generator handler's first segment threw `pendingResult`. */
+export const PENDING_SEGMENT_THREW = 3
+/** It transferred `pendingValue` to its k, and its `return()` threw `pendingResult`. */
+export const PENDING_CLOSE_THREW = 4
+/** It transferred `pendingValue` to its k, and its `finally` yielded `pendingResult`. */
+export const PENDING_CLOSING = 5

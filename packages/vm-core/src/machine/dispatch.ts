@@ -8,7 +8,15 @@ import {
   OP_TRANSFER_ENRICH,
   OP_TRANSFER_THROW,
 } from "../control.js"
-import { direct } from "../direct.js"
+import {
+  direct,
+  PENDING_CLOSE_THREW,
+  PENDING_CLOSING,
+  PENDING_RESULT,
+  PENDING_SEGMENT,
+  PENDING_SEGMENT_THREW,
+  PENDING_THREW,
+} from "../direct.js"
 import { describeEffect, describeValue, type Effect } from "../effect.js"
 import { settle } from "../errors/context.js"
 import { ContinuationError, UnhandledEffectError } from "../errors/errors.js"
@@ -175,7 +183,7 @@ function performInPlace(effect: object): boolean {
     try {
       r = p.handler.fn(e, k)
     } catch (error) {
-      keepPending(p, k, error, true)
+      keepPending(PENDING_THREW, p, k, error)
       return false
     }
     if (tagOf(r) !== TAG_CONTROL) break
@@ -194,29 +202,123 @@ function performInPlace(effect: object): boolean {
     if (next === null) break
     k.bottom = p = next
   }
-  keepPending(p, k, r, false)
+  if (vm.liveStacks || !isGenerator(r)) keepPending(PENDING_RESULT, p, k, r)
+  else if (handlerInPlace(vm, p, k, r)) {
+    direct.frame = f
+    return true
+  }
   return false
 }
 direct.perform = performInPlace
 
-function keepPending(p: PromptFrame, k: Continuation<unknown>, r: unknown, threw: boolean): void {
+/**
+ * A generator handler called in place: its first segment runs here (as `startHandler` runs
+ * it). When it ends with `Transfer` of its own `k` and its `return()` completes at once,
+ * the answer is in place (true); otherwise what happened is kept for the HandleYield step.
+ */
+function handlerInPlace(
+  vm: Machine,
+  p: PromptFrame,
+  k: Continuation<unknown>,
+  gen: StepGenerator,
+): boolean {
+  let r: IteratorResult<unknown, unknown>
+  try {
+    r = gen.next(undefined)
+  } catch (error) {
+    keepPending(PENDING_SEGMENT_THREW, p, k, error, gen)
+    return false
+  }
+  const c = r.value as Control
+  if (
+    r.done ||
+    tagOf(c) !== TAG_CONTROL ||
+    c.op !== OP_TRANSFER ||
+    c.k !== k ||
+    k.state !== K_LIVE
+  ) {
+    // The result object is shared (instruction.ts): keep what it says, not it.
+    keepPending(PENDING_SEGMENT, p, k, r.value, gen, undefined, r.done === true)
+    return false
+  }
+  k.state = K_RESUMED
+  const value = c.value
+  let closed: IteratorResult<unknown, unknown>
+  try {
+    closed = gen.return(undefined)
+  } catch (error) {
+    keepPending(PENDING_CLOSE_THREW, p, k, error, gen, value)
+    return false
+  }
+  if (!closed.done) {
+    keepPending(PENDING_CLOSING, p, k, closed.value, gen, value)
+    return false
+  }
+  reinstall(k, p.parent)
+  vm.steps++
+  direct.used++
+  direct.answer = value
+  return true
+}
+
+function keepPending(
+  kind: number,
+  p: PromptFrame,
+  k: Continuation<unknown>,
+  r: unknown,
+  gen: StepGenerator | null = null,
+  value: unknown = undefined,
+  done = false,
+): void {
+  direct.pendingKind = kind
+  direct.pendingDone = done
   direct.pendingPrompt = p
   direct.pendingK = k
   direct.pendingResult = r
-  direct.pendingThrew = threw
+  direct.pendingGen = gen
+  direct.pendingValue = value
 }
 
 /** The HandleYield step of a perform begun in place: acts on what its handler did. */
 export function performPending(vm: Machine): void {
+  const kind = direct.pendingKind
   const p = direct.pendingPrompt as PromptFrame
   const k = direct.pendingK as Continuation<unknown>
   const r = direct.pendingResult
-  const threw = direct.pendingThrew
+  const gen = direct.pendingGen!
+  const value = direct.pendingValue
   direct.pendingPrompt = null
   direct.pendingK = null
   direct.pendingResult = undefined
-  if (threw) handlerFailed(vm, k, p, r)
-  else handled(vm, p, k, r)
+  direct.pendingGen = null
+  direct.pendingValue = undefined
+  switch (kind) {
+    case PENDING_RESULT:
+      handled(vm, p, k, r)
+      return
+    case PENDING_THREW:
+      handlerFailed(vm, k, p, r)
+      return
+    case PENDING_SEGMENT:
+      segmentEnded(vm, p, k, gen, direct.pendingDone, r)
+      return
+    case PENDING_SEGMENT_THREW:
+      throwFromFrame(vm, new HandlerFrame(gen, p.parent, p, k), r, false)
+      return
+    case PENDING_CLOSE_THREW:
+      closeFailed(
+        vm,
+        endedHandler(gen, p, k),
+        new MarkerFrame(p.parent, AFTER_TRANSFER, value, k),
+        r,
+      )
+      return
+    default:
+      closedThen(vm, endedHandler(gen, p, k), new MarkerFrame(p.parent, AFTER_TRANSFER, value, k), {
+        done: false,
+        value: r,
+      })
+  }
 }
 
 /**
@@ -245,8 +347,20 @@ function startHandler(
     throwFromFrame(vm, new HandlerFrame(gen, p.parent, p, k), error, false)
     return
   }
-  const c = r.value as Control
-  if (!r.done && tagOf(c) === TAG_CONTROL && c.k === k && k.state === K_LIVE) {
+  segmentEnded(vm, p, k, gen, r.done === true, r.value)
+}
+
+/** A generator handler's first segment ended: it returned (`done`) or yielded `value`. */
+function segmentEnded(
+  vm: Machine,
+  p: PromptFrame,
+  k: Continuation<unknown>,
+  gen: StepGenerator,
+  done: boolean,
+  value: unknown,
+): void {
+  const c = value as Control
+  if (!done && tagOf(c) === TAG_CONTROL && c.k === k && k.state === K_LIVE) {
     if (c.op === OP_TRANSFER) {
       k.state = K_RESUMED
       transferFromFirstSegment(vm, p, k, gen, c.value)
@@ -265,8 +379,8 @@ function startHandler(
     }
   }
   vm.top = new HandlerFrame(gen, p.parent, p, k)
-  vm.mode = r.done ? MODE_RETURN : MODE_HANDLE_YIELD
-  vm.value = r.value
+  vm.mode = done ? MODE_RETURN : MODE_HANDLE_YIELD
+  vm.value = value
 }
 
 /** `Transfer(k, value)` ended a handler's first segment: close it, then resume k. */
