@@ -231,6 +231,22 @@ function handlerInPlace(
   }
   const c = r.value as Control
   if (
+    !r.done &&
+    tagOf(c) === TAG_CONTROL &&
+    c.op === OP_RESUME &&
+    c.k === k &&
+    k.state === K_LIVE
+  ) {
+    // A non-tail resume of its own k (C7): the handler's frame waits below k, reinstalled
+    // on it, and the performer goes on with the value (as `segmentEnded` does).
+    k.state = K_RESUMED
+    reinstall(k, new HandlerFrame(gen, p.parent, p, k))
+    vm.steps++
+    direct.used++
+    direct.answer = c.value
+    return true
+  }
+  if (
     r.done ||
     tagOf(c) !== TAG_CONTROL ||
     c.op !== OP_TRANSFER ||
