@@ -7,6 +7,7 @@ import {
   OP_TRANSFER,
   OP_TRANSFER_ENRICH,
   OP_TRANSFER_THROW,
+  PASS_CONTROL,
 } from "../control.js"
 import {
   direct,
@@ -45,6 +46,7 @@ import {
   AFTER_TRANSFER_ENRICH,
   AFTER_TRANSFER_THROW,
   bumpLookupEpoch,
+  currentLookupEpoch,
   FINISHING,
   FRAME_HANDLER,
   FRAME_PREEMPT,
@@ -171,13 +173,15 @@ function performInPlace(effect: object): boolean {
   )
     return false
   const e = effect as Effect<unknown>
-  let p = findHandler(f.prompt, e)
-  if (p === null) return false
+  const first = findHandler(f.prompt, e)
+  if (first === null) return false
+  let p: PromptFrame = first
   vm.steps++
   direct.used++
   const k = new Continuation(vm, f, p, e)
   // The handler's own code performs nothing in place.
   direct.frame = null
+  const cls = e.constructor
   let r: unknown
   for (;;) {
     try {
@@ -185,6 +189,18 @@ function performInPlace(effect: object): boolean {
     } catch (error) {
       keepPending(PENDING_THREW, p, k, error)
       return false
+    }
+    if (r === PASS_CONTROL) {
+      // Declined (C8: a chain of handlers that pass): the next one out, from the lookup
+      // cache of the prompt outside when it holds this class.
+      const start: PromptFrame | null = p.prompt
+      const next: PromptFrame | null =
+        start !== null && start.cacheClass === cls && start.cacheEpoch === currentLookupEpoch()
+          ? start.cacheTarget
+          : findHandler(start, e)
+      if (next === null) break
+      k.bottom = p = next
+      continue
     }
     if (tagOf(r) !== TAG_CONTROL) break
     const c = r as Control
