@@ -1,5 +1,5 @@
 import { type Continuation, Effect } from "@effvm/vm-core"
-import { performLiveOnRerun } from "@effvm/vm-core/internal"
+import { markStepped, performLiveOnRerun } from "@effvm/vm-core/internal"
 import type { Scheduler } from "./scheduler.js"
 
 /**
@@ -37,6 +37,8 @@ export abstract class SchedulerEffect<R, E extends Effect<unknown> = never> exte
   /** @internal answers the effect for the current task; returns the handler's control. */
   abstract apply(scheduler: Scheduler, k: Continuation<unknown>): unknown
 }
+// The scheduler switches tasks at its effects: they always take the machine's step.
+markStepped(SchedulerEffect)
 
 // A multi-shot handler's re-run spawns, waits and sleeps for real: its tasks are its own.
 performLiveOnRerun(SchedulerEffect)

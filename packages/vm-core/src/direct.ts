@@ -1,3 +1,4 @@
+import type { Effect } from "./effect.js"
 import type { Frame } from "./machine/frames.js"
 
 /**
@@ -69,3 +70,13 @@ export const PENDING_SEGMENT_THREW = 3
 export const PENDING_CLOSE_THREW = 4
 /** It transferred `pendingValue` to its k, and its `finally` yielded `pendingResult`. */
 export const PENDING_CLOSING = 5
+
+/**
+ * Marks an effect class (and its subclasses) as always going through the machine's
+ * HandleYield step, never answered in place: for machinery whose handler switches between
+ * continuations (a scheduler), where answering in place gains nothing and would put the
+ * performing generator's frames on the JS stack of the errors the handler raises.
+ */
+export function markStepped(effectClass: abstract new (...args: never[]) => Effect<unknown>): void {
+  Object.defineProperty(effectClass.prototype, "effvmStepped", { value: true })
+}

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 
+export { markStepped } from "./direct.js"
 export { describeValue } from "./effect.js"
 export { attachContext, settle } from "./errors/context.js"
 export { type EscapedFrom, escapedFrom, noteEscape } from "./errors/escape.js"

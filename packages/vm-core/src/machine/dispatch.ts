@@ -169,7 +169,8 @@ function performInPlace(effect: object): boolean {
     f.closing !== LIVE ||
     vm.steps + 1 >= vm.preemptAt ||
     direct.used + 2 > direct.room ||
-    vm.inErrorDispatch
+    vm.inErrorDispatch ||
+    (effect as { effvmStepped?: boolean }).effvmStepped === true
   )
     return false
   const e = effect as Effect<unknown>
