@@ -7,7 +7,7 @@ import {
   withHandler,
   type Yielded,
 } from "@effvm/vm-core"
-import { currentTask, Signal, WaitSignal } from "@effvm/vm-core/internal"
+import { currentTask, runOf, Signal, WaitSignal } from "@effvm/vm-core/internal"
 import { keyText } from "./missing.js"
 
 /** Where one run stands with a lazy value. */
@@ -78,7 +78,7 @@ export function* answerLazy(
   k: Continuation<unknown>,
   def: HandlerDef,
 ): Generator<Yielded, unknown, unknown> {
-  const run = k.owner
+  const run = runOf(k)
   const me = currentTask(k)
   for (;;) {
     const state = value.runs.get(run)

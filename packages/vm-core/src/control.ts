@@ -2,7 +2,10 @@ import { Instruction, TAG_CONTROL } from "./instruction.js"
 import type { Continuation } from "./machine/continuation.js"
 import type { Untracked } from "./typing.js"
 
-/** Control operations, as the machine reads them. */
+/**
+ * Control operations, as the machine reads them. The values only need to be distinct (the
+ * durable package keeps a copy of the public ones); nothing depends on their order.
+ */
 export const OP_RESUME = 0
 export const OP_TRANSFER = 1
 export const OP_RESUME_THROW = 2
@@ -13,6 +16,21 @@ export const OP_DELEGATE = 5
 export const OP_TRANSFER_ENRICH = 6
 /** Internal (scheduler): close a continuation the yielding program holds (close-request.ts). */
 export const OP_CLOSE = 7
+
+/** The controls that continue a continuation at its perform site (with a value or a throw). */
+export type ResumeOp =
+  | typeof OP_RESUME
+  | typeof OP_TRANSFER
+  | typeof OP_RESUME_THROW
+  | typeof OP_TRANSFER_THROW
+
+/** Every control operation: the public ones, then the scheduler's two internal ones. */
+export type ControlOp =
+  | ResumeOp
+  | typeof OP_PASS
+  | typeof OP_DELEGATE
+  | typeof OP_TRANSFER_ENRICH
+  | typeof OP_CLOSE
 
 /**
  * A control value: what a handler does with a continuation. `yield*` it inside a
@@ -33,7 +51,7 @@ export class Control<R = unknown> extends Instruction<R> {
   /** @internal */
   constructor(
     /** One of the `OP_` constants (read by the durable package). @hidden */
-    readonly op: number,
+    readonly op: ControlOp,
     /** The continuation acted on, none for Pass and Delegate (read by the durable package). @hidden */
     readonly k: Continuation<unknown> | null,
     /** The value delivered or the error thrown (read by the durable package). @hidden */

@@ -1,6 +1,7 @@
 import { showTraceback } from "./errors/shown.js"
-import { advance, type Machine } from "./machine/machine.js"
+import { advance } from "./machine/machine.js"
 import { MODE_DONE, MODE_FAILED } from "./machine/modes.js"
+import type { Machine } from "./machine/state.js"
 import { finalError, stopOnAbort } from "./stop.js"
 
 /**

@@ -34,13 +34,12 @@ export {
 export { AwaitExternal, awaitExternal } from "./external.js"
 export {
   type AnyHandler,
-  HandlerDef,
-  type HandlerFunction,
   type HandlerOptions,
   handler,
   withHandler,
   withHandlers,
 } from "./handler.js"
+export { HandlerDef, type HandlerFunction } from "./handler-def.js"
 export type { Instruction, PerformedBy, ProgramGenerator, Yielded } from "./instruction.js"
 export { Continuation } from "./machine/continuation.js"
 export type { ContinuationFrame } from "./machine/where.js"

@@ -20,32 +20,30 @@ export { Preempt } from "./machine/builtin-effects.js"
 export { CloseContinuation, regionClosing } from "./machine/close-request.js"
 export { Continuation } from "./machine/continuation.js"
 export type { Frame } from "./machine/frames.js"
+export { insideRegion, type JournalPort, Settlement } from "./machine/journal-port.js"
 export {
-  insideRegion,
-  type JournalPort,
-  journalOf,
-  performedInside,
-  Settlement,
-} from "./machine/journal-port.js"
-export { Signal, WaitSignal } from "./machine/signal.js"
-export { stopMachine, stopRequestedBy, takeMachineStop } from "./machine/stop-hooks.js"
-export {
+  armPreemption,
   currentTask,
   enterTask,
+  journalOf,
+  machineSteps,
+  performedInside,
+  runOf,
+  setChoiceLog,
+  stopMachine,
+  stopRequestedBy,
+  takeMachineStop,
+  tracerOf,
+  wantsChoices,
+} from "./machine/scheduler-port.js"
+export { Signal, WaitSignal } from "./machine/signal.js"
+export {
   forkTaskLocals,
   type TaskLocalKey,
   type TaskLocalsHolder,
 } from "./machine/task-slot.js"
-export {
-  armPreemption,
-  handlersBetween,
-  machineSteps,
-  spawnContinuation,
-  TaskStart,
-  TransferEnrich,
-} from "./machine/tasks.js"
+export { handlersBetween, spawnContinuation, TaskStart, TransferEnrich } from "./machine/tasks.js"
 export { performLiveOnRerun } from "./multishot.js"
 export { journaledOutcome } from "./outcome.js"
 export { factoryDef, notAProgramHint } from "./program.js"
-export { choiceLogOf, setChoiceLog, tracerOf, wantsChoices } from "./trace/internal.js"
 export { markUntraced, type Tracer } from "./trace/tracer.js"

@@ -32,7 +32,7 @@ import {
 import { describeEffect, type Effect } from "./effect.js"
 import { GetExecutionContext } from "./errors/context.js"
 import { JournalDivergenceError } from "./errors/journal-divergence.js"
-import { HandlerDef } from "./handler.js"
+import { HandlerDef } from "./handler-def.js"
 import type { ProgramGenerator, Yielded } from "./instruction.js"
 import { Preempt } from "./machine/builtin-effects.js"
 import type { Continuation } from "./machine/continuation.js"

@@ -1,9 +1,9 @@
 import { Transfer } from "./control.js"
 import { Effect } from "./effect.js"
-import { type EffectObserver, HandlerDef, withHandler } from "./handler.js"
+import { withHandler } from "./handler.js"
+import { type EffectObserver, HandlerDef } from "./handler-def.js"
 import type { Continuation } from "./machine/continuation.js"
-import type { Machine } from "./machine/machine.js"
-import { startObserving } from "./machine/observers.js"
+import { startObservingAt } from "./machine/scheduler-port.js"
 import { fn, Program } from "./program.js"
 import { markUntraced } from "./trace/tracer.js"
 import type { EffectsOf, Untracked } from "./typing.js"
@@ -13,7 +13,7 @@ class StartObserving extends Effect<void> {}
 markUntraced(StartObserving)
 
 function answerStart(_effect: Effect<unknown>, k: Continuation<unknown>): unknown {
-  startObserving(k.owner as Machine)
+  startObservingAt(k)
   return Transfer(k, undefined)
 }
 

@@ -1,6 +1,6 @@
 import { describeValue } from "./effect.js"
 import { type CapturedSite, captureSite } from "./errors/site.js"
-import type { HandlerDef } from "./handler.js"
+import type { HandlerDef } from "./handler-def.js"
 import { Instruction, TAG_PROGRAM, type Yielded } from "./instruction.js"
 import type { EffectsOf, Untracked } from "./typing.js"
 

@@ -4,8 +4,9 @@ import { type CaptureStacks, captureModeOf } from "./errors/live-lines.js"
 import { showTraceback } from "./errors/shown.js"
 import type { AnyHandler } from "./handler.js"
 import { withHandlers } from "./handler.js"
-import { advance, Machine } from "./machine/machine.js"
-import { MODE_DONE, MODE_EXTERNAL, MODE_FAILED, type ModeName, modeNames } from "./machine/modes.js"
+import { advance } from "./machine/machine.js"
+import { MODE_DONE, MODE_EXTERNAL, MODE_FAILED, type ModeName, modeName } from "./machine/modes.js"
+import { Machine } from "./machine/state.js"
 import { notAProgramHint, Program } from "./program.js"
 import { finalError as finalErrorOf, requestStop } from "./stop.js"
 import { attachTracer, throwTraceFailure } from "./trace/attach.js"
@@ -146,7 +147,7 @@ class SteppableVM<T> implements VM<T> {
   }
 
   get mode(): ModeName {
-    return modeNames[this.#m.mode]!
+    return modeName(this.#m.mode)
   }
   get status(): VMStatus {
     const mode = this.#m.mode

@@ -1,6 +1,6 @@
 import { Interrupt } from "./errors/errors.js"
-import type { Machine } from "./machine/machine.js"
-import { MODE_DONE, MODE_EXTERNAL, MODE_FAILED, MODE_THROW } from "./machine/modes.js"
+import { hasEnded, MODE_EXTERNAL, MODE_FAILED, MODE_THROW } from "./machine/modes.js"
+import type { Machine } from "./machine/state.js"
 
 /**
  * Thrown into a run that was stopped: by `vm.stop()`, by the `signal` of `runAsync`, or by
@@ -42,7 +42,7 @@ function describe(reason: unknown): string {
  * has not taken its first step ends stopped without running.
  */
 export function requestStop(vm: Machine, reason?: unknown): void {
-  if (vm.stopError !== null || (vm.mode >= MODE_DONE && vm.mode !== MODE_EXTERNAL)) return
+  if (vm.stopError !== null || hasEnded(vm.mode)) return
   const error = new StopError(reason)
   vm.stopError = error
   if (vm.steps === 0) {

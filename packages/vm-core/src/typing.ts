@@ -6,7 +6,7 @@
 
 import type { Control } from "./control.js"
 import type { Effect } from "./effect.js"
-import type { HandlerDef } from "./handler.js"
+import type { HandlerDef } from "./handler-def.js"
 
 /**
  * "Not tracked": the effects of a program whose body yields values the compiler cannot

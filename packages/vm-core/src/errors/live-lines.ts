@@ -1,5 +1,3 @@
-import type { Frame } from "../machine/frames.js"
-
 /**
  * `captureStacks: "full"` (docs/semantics.md §6): every program frame shows the line it is suspended
  * at, not its definition site. A suspended generator's line is not observable from JS, so
@@ -25,10 +23,15 @@ export type CaptureStacks = "definition" | "full"
  * `advance` call. While a frame's generator runs, that machine's `top` is the frame, so the
  * capture is filed under it without any work in the step loop.
  */
-export const liveCapture: { machine: { readonly top: Frame | null } | null } = { machine: null }
+export const liveCapture: { machine: { readonly top: object | null } | null } = { machine: null }
 
 // Weak: a frame's capture lives as long as the frame, and default mode never touches it.
-const liveSites = new WeakMap<Frame, Error>()
+const liveSites = new WeakMap<object, Error>()
+
+/** What live lines need of a machine frame: the link to its caller. */
+export interface CallerLinked {
+  readonly parent: CallerLinked | null
+}
 
 /** Called by `[Symbol.iterator]()` in full mode, inside the user's generator. */
 export function captureOpened(): void {
@@ -40,12 +43,13 @@ export function captureOpened(): void {
  * A snapshot of the live captures of `frame` and its callers, taken when an error is
  * recorded (the frames may run on later, if the error is caught). `null` in default mode.
  */
-export function liveLinesFrom(frame: Frame | null): Map<Frame, Error> | null {
+export function liveLinesFrom<F extends CallerLinked>(frame: F | null): Map<F, Error> | null {
   if (liveCapture.machine === null) return null
-  const out = new Map<Frame, Error>()
-  for (let f = frame; f !== null; f = f.parent) {
+  const out = new Map<F, Error>()
+  for (let f: CallerLinked | null = frame; f !== null; f = f.parent) {
     const site = liveSites.get(f)
-    if (site !== undefined) out.set(f, site)
+    // A frame's callers are frames of the same kind.
+    if (site !== undefined) out.set(f as F, site)
   }
   return out
 }

@@ -1,5 +1,5 @@
 import { describeEffect, describeValue, type Effect } from "../effect.js"
-import { type Continuation, K_RESUMED, type Verdict } from "../machine/continuation.js"
+import { type Continuation, K_CONSUMED, type Verdict } from "../machine/continuation.js"
 import {
   argsOf,
   FRAME_HANDLER,
@@ -469,7 +469,7 @@ function verdictsOf(performing: Performing): TracebackVerdict[] {
       const last = p === k.bottom
       // The last handler of a delegated continuation that answered it "resumed" it; the
       // outcome the error records (performing.last) is the delegating handler's then.
-      const answered = k !== performing.k && k.state === K_RESUMED
+      const answered = k !== performing.k && k.state === K_CONSUMED
       out.push({
         handler: p.handler.name,
         verdict: noted?.verdict ?? (last ? (answered ? "resumed" : performing.last) : "passed"),

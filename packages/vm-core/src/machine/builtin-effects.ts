@@ -2,12 +2,13 @@ import { Effect } from "../effect.js"
 import { GetExecutionContext, settle } from "../errors/context.js"
 import { recordOrigin } from "../errors/origin.js"
 import { AwaitExternal } from "../external.js"
-import { throwAt } from "./close.js"
-import { EXHAUSTED } from "./error-dispatch.js"
-import { FRAME_ERROR_SITE, FRAME_PREEMPT, type Frame } from "./frames.js"
+import type { Program } from "../program.js"
+import { EXHAUSTED } from "./error-site.js"
+import { FRAME_ERROR_SITE, FRAME_PREEMPT, Frame, promptOf } from "./frames.js"
 import { insideRegion, Settlement } from "./journal-port.js"
-import type { Machine } from "./machine.js"
-import { MODE_DELIVER, MODE_EXTERNAL, MODE_THROW } from "./modes.js"
+import { DISARMED, MODE_DELIVER, MODE_EXTERNAL, MODE_THROW } from "./modes.js"
+import type { Machine } from "./state.js"
+import { throwAt } from "./transitions.js"
 
 /**
  * Effects the machine answers itself when no handler does. Returns false for an effect
@@ -56,6 +57,29 @@ function deliver(vm: Machine, f: Frame, value: unknown): void {
  */
 export class Preempt extends Effect<void> {
   declare protected readonly effectIdentity: unknown
+}
+
+/**
+ * The step budget is spent: perform the preemption effect first, then `next` (the effect
+ * `f` performs, or the sub-program it calls). A small frame on top of `f` does both, so
+ * the answer still lands in `f`.
+ */
+export function preemptBefore(
+  vm: Machine,
+  f: Frame,
+  next: Effect<unknown> | Program<unknown>,
+): void {
+  vm.preemptAt = DISARMED
+  vm.top = new Frame(FRAME_PREEMPT, preemptThen(next), f, promptOf(f), null, undefined)
+  vm.mode = MODE_DELIVER
+  vm.value = undefined
+}
+
+function* preemptThen(
+  next: Effect<unknown> | Program<unknown>,
+): Generator<unknown, unknown, unknown> {
+  yield* new Preempt()
+  return yield* next
 }
 
 /** Parks the machine until `promise` settles, then resumes `f` with the outcome. */

@@ -1,10 +1,10 @@
 import { Control, OP_CLOSE } from "../control.js"
-import { markRegion, throwAt } from "./close.js"
+import { continuationProblem } from "./claim.js"
 import { type Continuation, K_ABANDONED } from "./continuation.js"
-import { continuationProblem, reinstall } from "./dispatch.js"
 import { AFTER_ABORT, type Frame, LIVE, MarkerFrame } from "./frames.js"
-import type { Machine } from "./machine.js"
 import { CLOSE, MODE_THROW } from "./modes.js"
+import type { Machine } from "./state.js"
+import { markRegion, reinstall, throwAt } from "./transitions.js"
 
 /**
  * Closing a continuation on request. A scheduler holds the continuations of its suspended

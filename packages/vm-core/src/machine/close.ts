@@ -1,9 +1,7 @@
-import { describeValue } from "../effect.js"
-import { settle } from "../errors/context.js"
 import { type Performing, recordOrigin } from "../errors/origin.js"
-import { type Continuation, K_ABANDONED, K_LIVE } from "./continuation.js"
-import { continueDispatch, enrichAt, frameName, noteVerdict, reinstall } from "./dispatch.js"
-import { abandonErrorDispatch, isErrorSiteDispatch } from "./error-dispatch.js"
+import { type Continuation, K_ABANDONED, noteVerdict } from "./continuation.js"
+import { completeWith, fail, finish } from "./end.js"
+import { abandonErrorDispatch, isErrorSiteDispatch } from "./error-site.js"
 import {
   AFTER_ABORT,
   AFTER_PASS,
@@ -11,60 +9,34 @@ import {
   AFTER_RUN_FAILED,
   AFTER_TRANSFER,
   AFTER_TRANSFER_ENRICH,
-  bumpLookupEpoch,
+  AFTER_TRANSFER_THROW,
+  type AfterClose,
   FINISHING,
-  FRAME_HANDLER,
-  FRAME_MARKER,
-  FRAME_PROMPT,
   type Frame,
   type HandlerFrame,
   LIVE,
-  MARKED,
   MarkerFrame,
 } from "./frames.js"
-import { setCloser, suppressInto } from "./held.js"
-import { fail, finish, type Machine } from "./machine.js"
-import { CLOSE, MODE_DELIVER, MODE_HANDLE_YIELD, MODE_RETURN, MODE_THROW } from "./modes.js"
+import { suppressInto } from "./held.js"
+import { CLOSE, MODE_DELIVER, MODE_HANDLE_YIELD, MODE_THROW } from "./modes.js"
+import { continueDispatch } from "./perform.js"
+import type { Machine } from "./state.js"
+import {
+  closeContinuation,
+  enrichAt,
+  markRegion,
+  reinstall,
+  resumeTransferred,
+  throwAt,
+} from "./transitions.js"
 
 /**
- * Closing abandoned work. A continuation that nobody will resume is closed innermost first:
- * each generator gets `return()`, so its `finally` blocks run exactly once. A `finally` may
- * perform effects, so closing is driven by the machine itself: the region's frames are
- * marked, the payload CLOSE flows down through them, and a marker frame below the region
- * says what happens once it is closed.
+ * What happens once abandoned or ended work is closed (the closing itself: transitions.ts).
+ * A marker frame below a region being closed carries the plan: deliver an abort's value,
+ * resume a transferred continuation, continue a passed effect's dispatch, or end the run.
+ * Continuing a dispatch is a perform (perform.ts), which in turn ends handlers here: the
+ * one genuine recursion of the machine's modules.
  */
-
-/**
- * Abandons `k` and closes it; `below` is where control goes afterwards (a marker with the
- * plan, or a frame that is itself being closed).
- */
-export function closeContinuation(
-  vm: Machine,
-  k: Continuation<unknown>,
-  below: Frame | null,
-): void {
-  k.state = K_ABANDONED
-  const bottom = k.bottom!
-  bottom.parent = below
-  // Effects from the closing `finally` blocks skip the handler that abandoned k (docs/semantics.md §3).
-  if (bottom.kind === FRAME_PROMPT && !bottom.disabled) {
-    bottom.disabled = true
-    bumpLookupEpoch()
-  }
-  markRegion(k.top, below)
-  vm.top = k.top
-  vm.mode = MODE_THROW
-  vm.value = CLOSE
-}
-
-setCloser(closeContinuation)
-
-/** Marks every frame from `top` down to (not including) `below` as waiting to be closed. */
-export function markRegion(top: Frame, below: Frame | null): void {
-  for (let f: Frame | null = top; f !== null && f !== below; f = f.parent) {
-    if (f.closing === LIVE) f.closing = MARKED
-  }
-}
 
 /** A generator handler returned `value` without resuming its k: abort (docs/semantics.md §3). */
 export function abortFromHandler(vm: Machine, h: HandlerFrame, value: unknown): void {
@@ -86,37 +58,6 @@ export function abortFromFastPath(vm: Machine, k: Continuation<unknown>, value: 
   closeContinuation(vm, k, new MarkerFrame(k.bottom!.parent, AFTER_ABORT, value, null))
 }
 
-/**
- * A frame finished closing (normally or by throwing). A handler frame closed from outside
- * while it still held a live k abandons that k too, so its frames are closed next.
- */
-export function leaveClosingFrame(vm: Machine, f: Frame): void {
-  const parent = f.parent
-  if (f.kind === FRAME_HANDLER) {
-    const h = f as HandlerFrame
-    if (!h.ended && h.k.state === K_LIVE) {
-      closeContinuation(vm, h.k, parent)
-      return
-    }
-  }
-  vm.top = parent
-  vm.mode = MODE_THROW
-  vm.value = CLOSE
-}
-
-/** Remembers an error a `finally` threw while closing, on the marker below the region. */
-export function recordCloseError(f: Frame, error: unknown): void {
-  for (let m: Frame | null = f.parent; m !== null; m = m.parent) {
-    if (m.kind === FRAME_MARKER && m.closing === LIVE) {
-      const marker = m as MarkerFrame
-      // A later (outer) finally's error replaces an earlier one, as in JS unwinding.
-      marker.error = error
-      marker.hasError = true
-      return
-    }
-  }
-}
-
 /** Control reached a marker: its region is closed; do what was planned. */
 export function runMarker(vm: Machine, f: Frame, payload: unknown): void {
   const m = f as MarkerFrame
@@ -133,45 +74,49 @@ export function runMarker(vm: Machine, f: Frame, payload: unknown): void {
     return
   }
   const k = m.k
-  if (m.after === AFTER_RUN_DONE) {
-    if (m.hasError) fail(vm, m.error)
-    else finish(vm, m.value)
-    return
-  }
-  if (m.after === AFTER_RUN_FAILED) {
-    if (m.hasError) suppressInto(m.value, m.error)
-    fail(vm, m.value)
-    return
-  }
-  if (m.after === AFTER_ABORT) {
-    if (m.hasError) throwAt(vm, target, m.error)
-    else completeWith(vm, target, m.value)
-    return
-  }
-  if (m.after === AFTER_PASS) {
-    if (m.hasError) {
-      // The handler's own finally failed before k moved on: fail at the perform site.
-      k!.state = K_ABANDONED
-      throwAt(vm, k!.top, m.error)
+  switch (m.after) {
+    case AFTER_RUN_DONE:
+      if (m.hasError) fail(vm, m.error)
+      else finish(vm, m.value)
       return
-    }
-    continueDispatch(vm, k!, k!.bottom!.prompt)
-    return
+    case AFTER_RUN_FAILED:
+      if (m.hasError) suppressInto(m.value, m.error)
+      fail(vm, m.value)
+      return
+    case AFTER_ABORT:
+      if (m.hasError) throwAt(vm, target, m.error)
+      else completeWith(vm, target, m.value)
+      return
+    case AFTER_PASS:
+      if (m.hasError) {
+        // The handler's own finally failed before k moved on: fail at the perform site.
+        k!.state = K_ABANDONED
+        throwAt(vm, k!.top, m.error)
+        return
+      }
+      continueDispatch(vm, k!, k!.bottom!.prompt)
+      return
+    case AFTER_TRANSFER:
+    case AFTER_TRANSFER_THROW:
+    case AFTER_TRANSFER_ENRICH:
+      if (m.hasError) {
+        closeContinuation(vm, k!, errorMarker(target, m.error))
+        return
+      }
+      reinstall(k!, target)
+      if (m.after === AFTER_TRANSFER_ENRICH) {
+        enrichAt(vm, k!, m.value)
+        return
+      }
+      if (m.after === AFTER_TRANSFER_THROW)
+        recordOrigin(m.value, k!.top, performed(k!, "transferred"))
+      vm.top = k!.top
+      vm.mode = m.after === AFTER_TRANSFER ? MODE_DELIVER : MODE_THROW
+      vm.value = m.value
+      return
+    default:
+      m.after satisfies never
   }
-  // AFTER_TRANSFER / AFTER_TRANSFER_THROW
-  if (m.hasError) {
-    closeContinuation(vm, k!, errorMarker(target, m.error))
-    return
-  }
-  reinstall(k!, target)
-  if (m.after === AFTER_TRANSFER_ENRICH) {
-    enrichAt(vm, k!, m.value)
-    return
-  }
-  if (m.after !== AFTER_TRANSFER) recordOrigin(m.value, k!.top, performed(k!, "transferred"))
-  vm.top = k!.top
-  vm.mode = m.after === AFTER_TRANSFER ? MODE_DELIVER : MODE_THROW
-  vm.value = m.value
 }
 
 function performed(k: Continuation<unknown>, last: "transferred"): Performing {
@@ -185,39 +130,6 @@ function errorMarker(target: Frame | null, error: unknown): MarkerFrame {
   return m
 }
 
-/** Delivers `value` as the completion of whatever runs on `target`. */
-export function completeWith(vm: Machine, target: Frame | null, value: unknown): void {
-  if (target === null) {
-    finish(vm, value)
-    return
-  }
-  vm.top = target
-  vm.value = value
-  if (target.closing === MARKED) {
-    vm.mode = MODE_THROW
-    vm.value = CLOSE
-  } else if (target.gen !== null) vm.mode = MODE_DELIVER
-  else if (target.kind === FRAME_PROMPT) vm.mode = MODE_RETURN
-  else {
-    vm.mode = MODE_THROW
-    vm.value = CLOSE
-  }
-}
-
-/**
- * Throws `error` into `target` (or out of the machine when `target` is null). Errors the
- * machine raises itself (an unhandled effect, a handler's error, misuse) are settled here,
- * at their origin: a `finally` they unwind through may perform effects, and the error that
- * comes back out of it afterwards is not new (never converted later, docs/semantics.md §5).
- */
-export function throwAt(vm: Machine, target: Frame | null, error: unknown): void {
-  recordOrigin(error, target)
-  settle(error)
-  vm.top = target
-  vm.mode = MODE_THROW
-  vm.value = error
-}
-
 /**
  * Ends handler frame `h` because `from` (h or a frame it called) yielded a terminal control,
  * then does what `after` plans (with `value` and `k`, as a marker frame would). The common
@@ -228,7 +140,7 @@ export function endHandlerThen(
   vm: Machine,
   from: Frame,
   h: HandlerFrame,
-  after: number,
+  after: AfterClose,
   value: unknown,
   k: Continuation<unknown> | null,
 ): void {
@@ -283,34 +195,3 @@ export function closedThen(
     vm.value = r.value
   }
 }
-
-/** A transferring handler is closed: `k` goes back on `target` and gets `value`. */
-export function resumeTransferred(
-  vm: Machine,
-  k: Continuation<unknown>,
-  target: Frame | null,
-  value: unknown,
-): void {
-  reinstall(k, target)
-  vm.top = k.top
-  vm.mode = MODE_DELIVER
-  vm.value = value
-}
-
-/** A frame yielded something that is not an instruction: TypeError at that yield (docs/semantics.md §2). */
-export function badYield(vm: Machine, value: unknown): void {
-  const f = vm.top!
-  const hint =
-    typeof value === "object" &&
-    value !== null &&
-    typeof (value as Iterator<unknown>).next === "function"
-      ? " It looks like an iterator: did you mean yield* instead of yield?"
-      : " Use yield* with an effect, a program or a control value (did you write yield instead of yield*?)."
-  const error = new TypeError(
-    `Bad yield in ${frameName(f)}: yielded ${describeValue(value)}, which is not an effect, a program or a control value.${hint}`,
-  )
-  vm.failedFrame = f
-  throwAt(vm, f, error)
-}
-
-export { AFTER_TRANSFER }

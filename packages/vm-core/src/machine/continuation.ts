@@ -1,10 +1,18 @@
 import type { Effect } from "../effect.js"
 import type { Frame, PromptFrame } from "./frames.js"
-import { type ContinuationFrame, handlerNamesFrom, programFramesFrom } from "./where.js"
+import { handlersInScope } from "./naming.js"
+import type { Machine } from "./state.js"
+import { type ContinuationFrame, programFramesFrom } from "./where.js"
 
+/** Not used yet: it can be resumed (or transferred, passed, closed). */
 export const K_LIVE = 0
-export const K_RESUMED = 1
+/** Used up: resumed, transferred or thrown into, or taken by the machine (a handler failed). */
+export const K_CONSUMED = 1
+/** Its handler gave it up without using it: its frames are closed (or being closed). */
 export const K_ABANDONED = 2
+
+/** Where a continuation stands: it leaves `K_LIVE` exactly once. */
+export type ContinuationState = typeof K_LIVE | typeof K_CONSUMED | typeof K_ABANDONED
 
 /**
  * The rest of the computation from a perform site up to the handler that holds it, taking
@@ -27,18 +35,18 @@ export class Continuation<R = unknown, T = unknown> {
   /** @hidden phantom: the `withHandler` body's result, what `yield* Resume(k, v)` gives. */
   declare readonly effvmBody: T
   /** @internal */
-  state = K_LIVE
+  state: ContinuationState = K_LIVE
   /** @internal how each handler treated the effect so far (tracebacks); null until needed. */
   trail: HandlerVerdict[] | null = null
 
   /** @internal */
   constructor(
     /**
-     * The machine it belongs to. Hidden from the API reference but kept in the
-     * declarations: the handlers package reads it across the package boundary.
-     * @hidden
+     * The machine it belongs to. Only the scheduler port (scheduler-port.ts) reads the
+     * machine through it; other packages go through that port too.
+     * @internal
      */
-    readonly owner: object,
+    readonly owner: Machine,
     /**
      * The frame that performed the effect. Hidden from the API reference but kept in the
      * declarations: the scheduler reads it across the package boundary.
@@ -69,7 +77,7 @@ export class Continuation<R = unknown, T = unknown> {
    * holding `k` included. Computed when read.
    */
   get handlers(): string[] {
-    return handlerNamesFrom(this.top)
+    return handlersInScope(this.top)
   }
 }
 
@@ -82,4 +90,17 @@ export interface HandlerVerdict {
   readonly verdict: Verdict
   /** For "delegated": the continuation the effect was re-performed with (the verdicts go on). */
   readonly next?: Continuation<unknown>
+}
+
+/**
+ * Records an unusual verdict on `k` for tracebacks. Passes and the last handler's verdict
+ * are derived when a traceback is built, so the success path records nothing.
+ */
+export function noteVerdict(
+  k: Continuation<unknown>,
+  p: PromptFrame | null,
+  verdict: Verdict,
+): void {
+  if (p === null) return
+  ;(k.trail ??= []).push({ via: p, verdict })
 }

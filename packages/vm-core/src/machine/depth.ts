@@ -1,5 +1,5 @@
 import type { Frame } from "./frames.js"
-import type { Machine } from "./machine.js"
+import type { Machine } from "./state.js"
 
 /**
  * `maxDepth` without a depth on every frame (W3 is allocation-bound: a field per frame

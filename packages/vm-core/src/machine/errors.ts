@@ -1,11 +1,14 @@
+import { describeValue } from "../effect.js"
 import { settle } from "../errors/context.js"
 import { moveOriginToPerformSite } from "../errors/origin.js"
-import { leaveClosingFrame, recordCloseError } from "./close.js"
-import { K_LIVE, K_RESUMED } from "./continuation.js"
-import { noteVerdict } from "./dispatch.js"
+import { K_CONSUMED, K_LIVE, noteVerdict } from "./continuation.js"
 import { FRAME_ERROR_SITE, FRAME_HANDLER, type Frame, type HandlerFrame, LIVE } from "./frames.js"
-import type { Machine } from "./machine.js"
 import { MODE_DISPATCH_ERROR, MODE_THROW } from "./modes.js"
+import { frameName } from "./naming.js"
+import type { Machine } from "./state.js"
+import { leaveClosingFrame, recordCloseError, throwAt } from "./transitions.js"
+
+/** Errors raised at a frame: the ones its generator throws, and a yield that is no instruction. */
 
 /**
  * A frame's generator threw `error` (it is finished now). `rethrown` is true when the
@@ -22,7 +25,7 @@ export function throwFromFrame(vm: Machine, f: Frame, error: unknown, rethrown: 
     const k = (f as HandlerFrame).k
     if (k.state === K_LIVE) {
       // A handler that fails before consuming k fails at the perform site (docs/semantics.md §3).
-      k.state = K_RESUMED
+      k.state = K_CONSUMED
       noteVerdict(k, (f as HandlerFrame).via, "threw")
       settle(error)
       moveOriginToPerformSite(error, f, k)
@@ -41,4 +44,20 @@ export function throwFromFrame(vm: Machine, f: Frame, error: unknown, rethrown: 
   vm.failedFrame = f
   vm.mode = MODE_DISPATCH_ERROR
   vm.value = error
+}
+
+/** A frame yielded something that is not an instruction: TypeError at that yield (docs/semantics.md §2). */
+export function badYield(vm: Machine, value: unknown): void {
+  const f = vm.top!
+  const hint =
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as Iterator<unknown>).next === "function"
+      ? " It looks like an iterator: did you mean yield* instead of yield?"
+      : " Use yield* with an effect, a program or a control value (did you write yield instead of yield*?)."
+  const error = new TypeError(
+    `Bad yield in ${frameName(f)}: yielded ${describeValue(value)}, which is not an effect, a program or a control value.${hint}`,
+  )
+  vm.failedFrame = f
+  throwAt(vm, f, error)
 }

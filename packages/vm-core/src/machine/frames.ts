@@ -1,4 +1,4 @@
-import type { HandlerDef } from "../handler.js"
+import type { HandlerDef } from "../handler-def.js"
 import type { ProgramDef } from "../program.js"
 import type { Continuation } from "./continuation.js"
 
@@ -15,10 +15,22 @@ export const FRAME_MARKER = 3 // what to do once a region of frames has been clo
 export const FRAME_ERROR_SITE = 4 // stands where an error waits while handlers enrich it
 export const FRAME_PREEMPT = 5 // performs Preempt, then the effect it stands in for
 
+/** What a frame is (the values only need to be distinct). */
+export type FrameKind =
+  | typeof FRAME_PROGRAM
+  | typeof FRAME_HANDLER
+  | typeof FRAME_PROMPT
+  | typeof FRAME_MARKER
+  | typeof FRAME_ERROR_SITE
+  | typeof FRAME_PREEMPT
+
 /** Closing states: a frame marked for closing is closed when control reaches it. */
 export const LIVE = 0
 export const MARKED = 1 // must be closed (return()) when reached, never resumed
 export const FINISHING = 2 // return() was called; its finally is running
+
+/** Where a frame stands in being closed. */
+export type Closing = typeof LIVE | typeof MARKED | typeof FINISHING
 
 /** What the machine steps: a program or handler generator, seen without its types. */
 export type StepGenerator = Generator<unknown, unknown, unknown>
@@ -26,10 +38,10 @@ export type StepGenerator = Generator<unknown, unknown, unknown>
 /** A frame that runs a generator: a program or a handler. */
 export class Frame {
   /** `FINISHING` frames are inside their `finally`; `MARKED` ones wait to be closed. */
-  closing = LIVE
+  closing: Closing = LIVE
 
   constructor(
-    readonly kind: number,
+    readonly kind: FrameKind,
     readonly gen: StepGenerator | null,
     public parent: Frame | null,
     /**
@@ -120,6 +132,16 @@ export const AFTER_TRANSFER_ENRICH = 4 // reinstall `k` on the parent and throw 
 export const AFTER_RUN_DONE = 5 // a held continuation was closed after the run ended with `value`
 export const AFTER_RUN_FAILED = 6 // the same, after the run failed with `value`
 
+/** What a marker frame does once its region is closed. */
+export type AfterClose =
+  | typeof AFTER_ABORT
+  | typeof AFTER_TRANSFER
+  | typeof AFTER_TRANSFER_THROW
+  | typeof AFTER_PASS
+  | typeof AFTER_TRANSFER_ENRICH
+  | typeof AFTER_RUN_DONE
+  | typeof AFTER_RUN_FAILED
+
 /** Sits below a region being closed; acts once every frame above it has finished closing. */
 export class MarkerFrame extends Frame {
   /** An error a `finally` threw while the region closed; replaces the planned action. */
@@ -128,7 +150,7 @@ export class MarkerFrame extends Frame {
 
   constructor(
     parent: Frame | null,
-    readonly after: number,
+    readonly after: AfterClose,
     readonly value: unknown,
     readonly k: Continuation<unknown> | null,
   ) {
@@ -152,4 +174,14 @@ export function currentLookupEpoch(): number {
 /** Invalidates every lookup cache: a prompt was disabled or relinked elsewhere. */
 export function bumpLookupEpoch(): void {
   lookupEpoch++
+}
+
+/** Whether `r` can be stepped like a generator (a handler's or a program's result). */
+export function isGenerator(r: unknown): r is Generator<unknown, unknown, unknown> {
+  return (
+    typeof r === "object" &&
+    r !== null &&
+    typeof (r as Generator).next === "function" &&
+    typeof (r as Generator).throw === "function"
+  )
 }

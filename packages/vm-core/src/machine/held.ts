@@ -1,6 +1,7 @@
 import { type Continuation, K_LIVE } from "./continuation.js"
 import { AFTER_RUN_DONE, AFTER_RUN_FAILED, MarkerFrame } from "./frames.js"
-import type { Machine } from "./machine.js"
+import type { Machine } from "./state.js"
+import { closeContinuation } from "./transitions.js"
 
 /**
  * Continuations left held when a run ends (docs/semantics.md §3, docs/architecture.md). A handler that
@@ -45,17 +46,12 @@ export function closeHeldAtEnd(vm: Machine, ok: boolean, value: unknown): boolea
     vm.held = null
     return false
   }
-  closeLeftover(vm, k, new MarkerFrame(null, ok ? AFTER_RUN_DONE : AFTER_RUN_FAILED, value, null))
+  closeContinuation(
+    vm,
+    k,
+    new MarkerFrame(null, ok ? AFTER_RUN_DONE : AFTER_RUN_FAILED, value, null),
+  )
   return true
-}
-
-let closeLeftover: (vm: Machine, k: Continuation<unknown>, below: MarkerFrame) => void
-
-/** @internal wires the closing function in (close.ts imports this module). */
-export function setCloser(
-  close: (vm: Machine, k: Continuation<unknown>, below: MarkerFrame) => void,
-): void {
-  closeLeftover = close
 }
 
 /** Adds `error` to `failure.suppressed` (not enumerable), so nothing is dropped. */

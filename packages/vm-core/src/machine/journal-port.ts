@@ -1,7 +1,5 @@
-import type { HandlerDef } from "../handler.js"
-import type { Continuation } from "./continuation.js"
+import type { HandlerDef } from "../handler-def.js"
 import { type Frame, promptOf } from "./frames.js"
-import type { Machine } from "./machine.js"
 
 /**
  * What a journaled run (`@effvm/durable`) plugs into the machine and the scheduler: each
@@ -55,15 +53,4 @@ export function insideRegion(port: JournalPort, f: Frame | null): boolean {
   if (boundary === null) return true
   for (let p = promptOf(f); p !== null; p = p.prompt) if (p.handler === boundary) return true
   return false
-}
-
-/** The journal port of the machine that owns `k`, or null when the run is not journaled. */
-export function journalOf(k: Continuation<unknown>): JournalPort | null {
-  return (k.owner as Machine).journal
-}
-
-/** Whether `k`'s effect was performed by the journaled region (not by an outside handler). */
-export function performedInside(k: Continuation<unknown>): boolean {
-  const port = (k.owner as Machine).journal
-  return port === null || insideRegion(port, k.top)
 }

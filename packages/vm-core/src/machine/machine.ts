@@ -2,22 +2,15 @@ import type { Control } from "../control.js"
 import { direct } from "../direct.js"
 import type { Effect } from "../effect.js"
 import { liveCapture } from "../errors/live-lines.js"
-import { DEFAULT_MAX_DEPTH } from "../errors/recursion.js"
 import { TAG_CONTROL, TAG_EFFECT, TAG_PROGRAM, tagOf } from "../instruction.js"
 import type { Program } from "../program.js"
-import type { StopError } from "../stop.js"
-import type { Tracer } from "../trace/tracer.js"
-import {
-  abortFromHandler,
-  badYield,
-  leaveClosingFrame,
-  recordCloseError,
-  runMarker,
-} from "./close.js"
-import { type Continuation, K_LIVE } from "./continuation.js"
-import { handleControl, perform, performPending, pushProgram } from "./dispatch.js"
+import { pushProgram } from "./call.js"
+import { abortFromHandler, runMarker } from "./close.js"
+import { K_LIVE } from "./continuation.js"
+import { handleControl } from "./controls.js"
+import { fail, finish } from "./end.js"
 import { startErrorDispatch } from "./error-dispatch.js"
-import { throwFromFrame } from "./errors.js"
+import { badYield, throwFromFrame } from "./errors.js"
 import {
   FINISHING,
   FRAME_HANDLER,
@@ -27,11 +20,8 @@ import {
   LIVE,
   MARKED,
 } from "./frames.js"
-import { closeHeldAtEnd } from "./held.js"
-import type { JournalPort } from "./journal-port.js"
 import {
   CLOSE,
-  DISARMED,
   MODE_DELIVER,
   MODE_DISPATCH_ERROR,
   MODE_DONE,
@@ -40,82 +30,19 @@ import {
   MODE_HANDLE_YIELD,
   MODE_RETURN,
   MODE_THROW,
+  STEPS_LEFT_OVER,
+  type StopMode,
 } from "./modes.js"
 import { performHooked } from "./observers.js"
-
-/** What the machine knows about a run: its stack, mode, and outcome. */
-export class Machine {
-  mode = MODE_HANDLE_YIELD
-  /** The mode's payload: the value delivered, the error thrown, the yielded instruction. */
-  value: unknown
-  /** The innermost frame; `null` before the root program is pushed and after it ends. */
-  top: Frame | null = null
-  steps = 0
-  result: unknown = undefined
-  error: unknown = undefined
-  /** Set while parked on an external promise; resolves when the machine can go on. */
-  parked: Promise<void> | null = null
-  /** The program frame whose error is being dispatched (tracebacks). */
-  failedFrame: Frame | null = null
-  /** True while a GetExecutionContext dispatch runs: no second one starts (§5 guard). */
-  inErrorDispatch = false
-  /** Set by the scheduler's cross-task throw: enrich again even an enriched error (§7). */
-  forceEnrich = false
-  /**
-   * Step count from which the next perform or sub-program call is preceded by a preemption;
-   * `DISARMED` (never reached) when no budget is set, so the check is one comparison.
-   */
-  preemptAt = DISARMED
-  /** Frames deeper than this fail with RecursionError (the `maxDepth` run option). */
-  maxDepth = DEFAULT_MAX_DEPTH
-  /** Step count from which the next call measures the stack's depth (depth.ts). */
-  depthCheckAt = 0
-  /** The frame measured last and its depth: the next measure walks down to it, not further. */
-  depthMark: Frame | null = null
-  depthMarkValue = 0
-  /** The event reporter of a traced run; null with `trace: "none"` (one check per perform). */
-  trace: Tracer | null = null
-  /** Set before the run (runOutcome): schedulers record their choices even without onChoices. */
-  recordChoices = false
-  /** The scheduler's recorded choice log (runOutcome reads it); null when not recording. */
-  choiceLog: readonly number[] | null = null
-  /** Set once a stop was requested: the run ends as stopped (stop.ts). */
-  stopError: StopError | null = null
-  /** A requested stop not yet delivered at a perform. */
-  stopPending = false
-  /** Wakes `parked` early (a stop while parked). */
-  unpark: (() => void) | null = null
-  /** The task the machine runs now, as a scheduler announced it (task-slot.ts). */
-  taskSlot: object | null = null
-  /** `captureStacks: "full"`: each frame keeps the line it is suspended at (tracebacks). */
-  liveStacks = false
-  /** Continuations handed over while live (held.ts): closed when the run ends. */
-  held: Continuation<unknown>[] | null = null
-  heldLimit = 1024
-  /** The journal of a recorded, replayed or durable run (`@effvm/durable`); null otherwise. */
-  journal: JournalPort | null = null
-  /** Set once an `observe`/`intercept` region started: performs look for observers (observers.ts). */
-  observed = false
-  /**
-   * True when a perform has more to do than dispatch (a trace, observers): the one check
-   * the default path pays for both (`performHooked`, observers.ts).
-   */
-  hooked = false
-
-  constructor(
-    root: Program<unknown>,
-    /** Under `run`: an external wait is an error instead of a park. */
-    readonly sync: boolean,
-  ) {
-    this.value = root
-  }
-}
+import { perform, performPending } from "./perform.js"
+import type { Machine } from "./state.js"
+import { leaveClosingFrame, recordCloseError } from "./transitions.js"
 
 /**
  * The loop. Takes at most `limit` steps and returns the mode it stopped in. Everything
  * rare lives in helpers; what stays inline is the perform → resume → return cycle.
  */
-export function advance(vm: Machine, limit: number): number {
+export function advance(vm: Machine, limit: number): StopMode | typeof STEPS_LEFT_OVER {
   // A run started inside a handler of another run (interop can do that) must leave the
   // outer run's capture mode as it found it.
   const outer = liveCapture.machine
@@ -138,13 +65,12 @@ export function advance(vm: Machine, limit: number): number {
   }
 }
 
-function loop(vm: Machine, limit: number): number {
+function loop(vm: Machine, limit: number): StopMode | typeof STEPS_LEFT_OVER {
   for (let n = 0; n < limit; n++) {
     const mode = vm.mode
-    if (mode >= MODE_DONE) return mode
-    vm.steps++
     switch (mode) {
       case MODE_DELIVER: {
+        vm.steps++
         const f = vm.top!
         let r: IteratorResult<unknown, unknown>
         // Performs of f may be answered in place while it runs (direct.ts).
@@ -177,6 +103,7 @@ function loop(vm: Machine, limit: number): number {
         break
       }
       case MODE_HANDLE_YIELD: {
+        vm.steps++
         const y = vm.value
         const tag = tagOf(y)
         if (tag === TAG_EFFECT) {
@@ -188,6 +115,7 @@ function loop(vm: Machine, limit: number): number {
         break
       }
       case MODE_RETURN: {
+        vm.steps++
         const f = vm.top!
         if (f.closing !== LIVE) {
           leaveClosingFrame(vm, f)
@@ -211,6 +139,7 @@ function loop(vm: Machine, limit: number): number {
         break
       }
       case MODE_THROW: {
+        vm.steps++
         const f = vm.top
         if (f === null) {
           fail(vm, vm.value)
@@ -220,11 +149,21 @@ function loop(vm: Machine, limit: number): number {
         break
       }
       case MODE_DISPATCH_ERROR:
+        vm.steps++
         startErrorDispatch(vm)
         break
+      case MODE_DONE:
+      case MODE_FAILED:
+      case MODE_EXTERNAL:
+        return mode
+      default:
+        mode satisfies never
     }
   }
-  return vm.mode >= MODE_DONE ? vm.mode : -1
+  const mode = vm.mode
+  return mode === MODE_DONE || mode === MODE_FAILED || mode === MODE_EXTERNAL
+    ? mode
+    : STEPS_LEFT_OVER
 }
 
 /** Throws the current payload into `f`, or closes it when the payload is CLOSE. */
@@ -257,19 +196,3 @@ function throwInto(vm: Machine, f: Frame): void {
   vm.mode = r.done ? MODE_RETURN : MODE_HANDLE_YIELD
   vm.value = r.value
 }
-
-export function finish(vm: Machine, value: unknown): void {
-  if (vm.held !== null && closeHeldAtEnd(vm, true, value)) return
-  vm.top = null
-  vm.result = value
-  vm.mode = MODE_DONE
-}
-
-export function fail(vm: Machine, error: unknown): void {
-  if (vm.held !== null && closeHeldAtEnd(vm, false, error)) return
-  vm.top = null
-  vm.error = error
-  vm.mode = MODE_FAILED
-}
-
-export { MODE_DISPATCH_ERROR, MODE_EXTERNAL }

@@ -1,10 +1,10 @@
 import { describeValue, Effect } from "../effect.js"
 import { recordOrigin } from "../errors/origin.js"
 import { tracePerform } from "../trace/hooks.js"
-import { throwAt } from "./close.js"
-import { perform } from "./dispatch.js"
 import { FRAME_PREEMPT, type Frame } from "./frames.js"
-import type { Machine } from "./machine.js"
+import { perform } from "./perform.js"
+import type { Machine } from "./state.js"
+import { throwAt } from "./transitions.js"
 
 /**
  * A perform in a traced or observed run: observers first (they may replace the effect or
@@ -35,7 +35,7 @@ export function performHooked(vm: Machine, f: Frame, performed: Effect<unknown>)
  * observer threw: the error is then thrown at the perform site, as a handler's error
  * before it consumed k.
  */
-export function observeAt(vm: Machine, f: Frame, effect: Effect<unknown>): Effect<unknown> | null {
+function observeAt(vm: Machine, f: Frame, effect: Effect<unknown>): Effect<unknown> | null {
   if ((effect as { effvmUntraced?: boolean }).effvmUntraced === true) return effect
   let current = effect
   for (let p = f.prompt; p !== null; p = p.prompt) {
@@ -65,10 +65,4 @@ export function observeAt(vm: Machine, f: Frame, effect: Effect<unknown>): Effec
 
 function describeEffectName(effect: Effect<unknown>): string {
   return effect.constructor?.name ?? "an effect"
-}
-
-/** Switches observation on for the rest of the run (performed where a region starts). */
-export function startObserving(vm: Machine): void {
-  vm.observed = true
-  vm.hooked = true
 }

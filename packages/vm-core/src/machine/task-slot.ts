@@ -1,12 +1,10 @@
-import type { Continuation } from "./continuation.js"
-import type { Machine } from "./machine.js"
-
 /**
  * The machine's "current task" slot. A scheduler is a handler, so handlers installed
  * outside it never see its task switches; instead the scheduler writes the task it resumes
  * into this slot (one field write per switch), and any handler reads it from the `k` it
  * receives. Task-local state (`state(initial, { perTask: true })`) keys its partitions by
- * it. Outside every scheduler the slot is `null`.
+ * it. Outside every scheduler the slot is `null`. It is read and written through the
+ * scheduler port (`currentTask`, `enterTask` in scheduler-port.ts).
  *
  * A task keeps its task-local values in `locals` (created on first use), one entry per
  * task-local key; at spawn the scheduler copies the parent's entries with each key's
@@ -21,16 +19,6 @@ export interface TaskLocalsHolder {
 /** A kind of task-local value (one per handler instance): how a child's copy is made. */
 export interface TaskLocalKey<T> {
   fork(parentValue: T): T
-}
-
-/** The task the machine that owns `k` runs now, or `null` outside every scheduler. */
-export function currentTask(k: Continuation<unknown>): TaskLocalsHolder | null {
-  return (k.owner as Machine).taskSlot as TaskLocalsHolder | null
-}
-
-/** The scheduler announces the task it resumes (or `null` as it hands back to its outside). */
-export function enterTask(k: Continuation<unknown>, task: TaskLocalsHolder | null): void {
-  ;(k.owner as Machine).taskSlot = task
 }
 
 /** The locals a child starts with: a fork of each of the parent's values (or none). */

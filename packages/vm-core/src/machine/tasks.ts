@@ -1,6 +1,6 @@
 import { Control, OP_TRANSFER_ENRICH } from "../control.js"
 import { Effect } from "../effect.js"
-import type { HandlerDef } from "../handler.js"
+import type { HandlerDef } from "../handler-def.js"
 import { PROGRAM_BODY, type Program } from "../program.js"
 import { Continuation } from "./continuation.js"
 import {
@@ -11,12 +11,11 @@ import {
   promptOf,
   type StepGenerator,
 } from "./frames.js"
-import type { Machine } from "./machine.js"
-import { DISARMED } from "./modes.js"
 
 /**
- * What a scheduler (a handler in another package) needs from the machine: fresh
- * continuations for new tasks, a step budget, and a cross-task throw that enriches again.
+ * What a scheduler (a handler in another package) needs to make tasks: fresh
+ * continuations for new tasks and a cross-task throw that enriches again (what it asks of
+ * the running machine goes through scheduler-port.ts).
  */
 
 /** The placeholder effect of a task's first continuation (nothing was performed yet). */
@@ -100,18 +99,6 @@ function isPlainGenerator(value: unknown): value is StepGenerator {
 
 function* startProgram(program: Program<unknown>): Generator<unknown, unknown, unknown> {
   return yield* program
-}
-
-/** Arms preemption: after `steps` more steps, the next perform is preceded by Preempt. */
-export function armPreemption(k: Continuation<unknown>, steps: number): void {
-  const vm = k.owner as Machine
-  // A stop not yet delivered keeps the next perform armed (stop.ts).
-  vm.preemptAt = vm.stopPending ? 1 : steps > 0 ? vm.steps + steps : DISARMED
-}
-
-/** Steps the machine owning `k` has taken (watchdogs, statistics). */
-export function machineSteps(k: Continuation<unknown>): number {
-  return (k.owner as Machine).steps
 }
 
 /**

@@ -1,6 +1,6 @@
 import { liveLinesFrom } from "../errors/live-lines.js"
 import { firstUserLocation, shortPath } from "../errors/site.js"
-import { FRAME_PROGRAM, FRAME_PROMPT, type Frame, type PromptFrame, promptOf } from "./frames.js"
+import { FRAME_PROGRAM, FRAME_PROMPT, type Frame, type PromptFrame } from "./frames.js"
 
 /**
  * One program frame of a continuation, as `k.frames` shows it: the program's name and a
@@ -37,11 +37,4 @@ export function programFramesFrom(top: Frame): ContinuationFrame[] {
     })
   }
   return out
-}
-
-/** The names of the handlers in scope at `top`, innermost first. */
-export function handlerNamesFrom(top: Frame): string[] {
-  const names: string[] = []
-  for (let p = promptOf(top); p !== null; p = p.prompt) if (!p.disabled) names.push(p.handler.name)
-  return names
 }

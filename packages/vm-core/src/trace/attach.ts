@@ -1,7 +1,7 @@
 import { describeValue } from "../effect.js"
 import { GetExecutionContext } from "../errors/context.js"
 import { Preempt } from "../machine/builtin-effects.js"
-import type { Machine } from "../machine/machine.js"
+import type { Machine } from "../machine/state.js"
 import { TaskStart } from "../machine/tasks.js"
 import type { EventListener, TraceLevel } from "./events.js"
 import { markUntraced, Tracer } from "./tracer.js"

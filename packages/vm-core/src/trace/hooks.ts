@@ -15,7 +15,7 @@ import {
   type HandlerFrame,
   type PromptFrame,
 } from "../machine/frames.js"
-import type { Machine } from "../machine/machine.js"
+import type { Machine } from "../machine/state.js"
 
 /**
  * Where the machine reports effect events. Each is called behind one `vm.trace !== null`
