@@ -9,8 +9,21 @@ import {
 } from "@effvm/vm-core"
 import { CloseContinuation, Preempt } from "@effvm/vm-core/internal"
 import { SchedulerEffect } from "./effect.js"
-import type { Scheduler } from "./scheduler.js"
 import type { Task } from "./task.js"
+
+/** A task's continuation the scheduler still held when its region was abandoned. */
+export interface HeldTask {
+  readonly task: Task<unknown>
+  readonly k: Continuation<unknown>
+}
+
+/** The scheduler run whose held tasks are closed: each one's cleanup runs as that task. */
+export interface HeldTaskCloser {
+  /** `task`'s continuation `k` is about to be closed. */
+  closing(task: Task<unknown>, k: Continuation<unknown>): void
+  /** Every held task is closed: the task slot outside the scheduler is back. */
+  closed(): void
+}
 
 /**
  * A scheduler whose region is abandoned from outside: an outer handler ends the region
@@ -27,11 +40,11 @@ import type { Task } from "./task.js"
  * handlers outside the scheduler.
  */
 export function answerAbandoned(
-  s: Scheduler,
   effect: Effect<unknown>,
+  task: Task<unknown> | null,
   k: Continuation<unknown>,
 ): unknown {
-  if (effect instanceof SchedulerEffect) return TransferThrow(k, abandonedError(effect, s.current))
+  if (effect instanceof SchedulerEffect) return TransferThrow(k, abandonedError(effect, task))
   if (effect instanceof Preempt) return Transfer(k, undefined)
   return Pass()
 }
@@ -51,8 +64,8 @@ function abandonedError(effect: Effect<unknown>, task: Task<unknown> | null): Er
  * remaining tasks are still closed, from this frame's own `finally`.
  */
 export const closeHeldTasks = fn(function* closeHeldTasks(
-  s: Scheduler,
-  tasks: readonly Task<unknown>[],
+  s: HeldTaskCloser,
+  tasks: readonly HeldTask[],
   from: number,
 ): Generator<Yielded, void, unknown> {
   let failed = false
@@ -60,9 +73,7 @@ export const closeHeldTasks = fn(function* closeHeldTasks(
   let i = from
   try {
     for (; i < tasks.length; i++) {
-      const task = tasks[i]!
-      const k = task.k!
-      task.k = null
+      const { task, k } = tasks[i]!
       s.closing(task, k)
       try {
         yield* CloseContinuation(k)

@@ -11,59 +11,9 @@ import {
 import { markUntraced } from "@effvm/vm-core/internal"
 import { describeInput } from "./describe.js"
 import { SchedulerEffect } from "./effect.js"
-import type { Scheduler } from "./scheduler.js"
-import { type Closed, closeScope } from "./scope-close.js"
-import type { Task } from "./task.js"
-
-/**
- * A cancel scope: a region of one task's body, with every task spawned inside it. The
- * handle `cancelScope` gives its body; `cancel(scope)` cancels the region. It belongs to
- * the scheduler run that made it.
- *
- * @example
- * ```ts
- * const result = yield* cancelScope(function* (scope: CancelScope) {
- *   yield* spawn(deadline(scope, 1_000)) // may cancel(scope) when it sees a problem
- *   return yield* work()
- * })
- * ```
- */
-export class CancelScope {
-  /** @internal tasks spawned inside (and handed over by inner scopes that ended normally). */
-  readonly tasks = new Set<Task<unknown>>()
-  /** @internal the error thrown into the body when this scope was cancelled itself. */
-  cancelError: ScopeCancelledError | null = null
-  /** @internal an outer scope whose cancellation covers this one. */
-  cancelledBy: CancelScope | null = null
-  /** @internal the body has ended and its cancelled tasks have finished. */
-  closed = false
-  /** @internal tasks waiting in `cancel(scope)` for the scope to close. */
-  closeWaiters: Task<unknown>[] | null = null
-  /** @internal above this size, finished tasks are dropped from `tasks` at the next spawn. */
-  pruneAt = 64
-
-  /** @internal */
-  constructor(
-    /** @internal the scheduler run that owns it. */
-    readonly owner: object,
-    /** The scope's number within its scheduler run. */
-    readonly id: number,
-    /** @internal the task whose body runs the scope. */
-    readonly task: Task<unknown>,
-    /** @internal the enclosing scope in the same task, if any. */
-    readonly parent: CancelScope | null,
-  ) {}
-
-  /** Whether the scope was cancelled (itself, or by an enclosing scope). */
-  get cancelled(): boolean {
-    return this.cancelError !== null || this.cancelledBy !== null
-  }
-
-  /** `cancel scope #2 in task 1 "main"`, as messages name it. */
-  toString(): string {
-    return `cancel scope #${this.id} in ${this.task}`
-  }
-}
+import type { SchedulerPort } from "./port.js"
+import { type Closed, closeScope, type ScopeResult } from "./scope-close.js"
+import { CancelScope, type Task } from "./task.js"
 
 /**
  * Thrown into a cancel scope's body when the scope is cancelled; `cancelScope` catches its
@@ -93,20 +43,6 @@ export class ScopeCancelledError extends Interrupt {
 }
 
 /**
- * What `cancelScope` evaluates to: `{ cancelled: true }` when the scope was cancelled,
- * else `{ cancelled: false, value }` with the body's value.
- *
- * @example
- * ```ts
- * const r: ScopeResult<number> = yield* cancelScope(function* () { return 1 })
- * if (!r.cancelled) console.log(r.value) // 1
- * ```
- */
-export type ScopeResult<T> =
-  | { readonly cancelled: true }
-  | { readonly cancelled: false; readonly value: T }
-
-/**
  * A cancel scope's body: a generator function that receives the scope's handle.
  *
  * @example
@@ -132,8 +68,7 @@ class OpenScope extends SchedulerEffect<CancelScope> {
   override get suspends(): boolean {
     return false
   }
-  apply(s: Scheduler, k: Continuation<unknown>): unknown {
-    const task = s.current!
+  apply(s: SchedulerPort, k: Continuation<unknown>, task: Task<unknown>): unknown {
     const id = (scopeIds.get(s) ?? 0) + 1
     scopeIds.set(s, id)
     const scope = new CancelScope(s, id, task, task.scope)
@@ -160,8 +95,8 @@ class CloseScope extends SchedulerEffect<Closed> {
   override get suspends(): boolean {
     return false
   }
-  apply(s: Scheduler, k: Continuation<unknown>): unknown {
-    return closeScope(s, k, this.scope, this.ok, this.value, this.late)
+  apply(s: SchedulerPort, k: Continuation<unknown>, task: Task<unknown>): unknown {
+    return closeScope(s, task, k, this.scope, this.ok, this.value, this.late)
   }
 }
 
@@ -245,14 +180,4 @@ export function cancelScope<T, Y = never>(
     ScopeResult<T>,
     EffectsOf<Y> | SchedulerEffect<unknown>
   >
-}
-
-/** A task was spawned while `scope` was the spawner's innermost scope: it joins the scope. */
-export function adoptIntoScope(_s: Scheduler, scope: CancelScope, task: Task<unknown>): void {
-  const tasks = scope.tasks
-  if (tasks.size >= scope.pruneAt) {
-    for (const t of tasks) if (t.finished) tasks.delete(t)
-    scope.pruneAt = Math.max(64, tasks.size * 2)
-  }
-  tasks.add(task)
 }

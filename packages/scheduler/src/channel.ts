@@ -1,9 +1,10 @@
 import { type Continuation, Transfer, TransferThrow } from "@effvm/vm-core"
 import { describeInput } from "./describe.js"
 import { SchedulerEffect } from "./effect.js"
+import type { SchedulerPort } from "./port.js"
 import { Fifo } from "./queues.js"
-import type { Scheduler } from "./scheduler.js"
-import { RESUME_THROW, RESUME_VALUE, type Task } from "./task.js"
+import type { Task } from "./task.js"
+import { RESUME_THROW, RESUME_VALUE } from "./task-state.js"
 import type { Blocker } from "./wait-types.js"
 
 /**
@@ -43,7 +44,7 @@ export class Channel<T = unknown> {
   /** @internal */
   constructor(
     /** @internal the scheduler run that owns it. */
-    readonly owner: object,
+    readonly owner: SchedulerPort,
     /** The channel's number within its scheduler run. */
     readonly id: number,
     /** How many values it holds before `send` waits (0: a rendezvous). */
@@ -89,7 +90,7 @@ export class Channel<T = unknown> {
    * @internal Hands `value` to the oldest waiting receiver: it becomes ready holding the
    * value, which comes back here if it is interrupted before it runs. False when none waits.
    */
-  handToReceiver(s: Scheduler, value: T): boolean {
+  handToReceiver(s: SchedulerPort, value: T): boolean {
     const wait = this.takeReceiver()
     if (wait === undefined) return false
     s.makeReady(wait.task, RESUME_VALUE, { done: false, value })
@@ -106,14 +107,14 @@ export class Channel<T = unknown> {
   inFlight = 0
 
   /** @internal A closed channel with nothing left to deliver: every waiting receiver is done. */
-  releaseIfDrained(s: Scheduler): void {
+  releaseIfDrained(s: SchedulerPort): void {
     if (!this.isClosed || this.inFlight > 0 || this.buffer.length > 0) return
     for (let r = this.takeReceiver(); r !== undefined; r = this.takeReceiver())
       s.makeReady(r.task, RESUME_VALUE, DONE)
   }
 
   /** @internal A full buffer has room again: the oldest waiting sender's value moves in. */
-  admitSender(s: Scheduler): void {
+  admitSender(s: SchedulerPort): void {
     if (this.buffer.length >= this.capacity) return
     const sender = this.takeSender()
     if (sender === undefined) return
@@ -129,17 +130,18 @@ class HeldValue<T> {
     readonly value: T,
   ) {}
 
-  handBack(s: Scheduler): boolean {
+  handBack(): boolean {
     // To the next receiver, else to the front of the buffer: it is the oldest value left.
     this.channel.inFlight--
-    if (!this.channel.handToReceiver(s, this.value)) this.channel.buffer.unshift(this.value)
+    if (!this.channel.handToReceiver(this.channel.owner, this.value))
+      this.channel.buffer.unshift(this.value)
     return true
   }
 
   /** The receiver ran with the value: it is delivered. */
-  consumed(s: Scheduler): void {
+  consumed(): void {
     this.channel.inFlight--
-    this.channel.releaseIfDrained(s)
+    this.channel.releaseIfDrained(this.channel.owner)
   }
 }
 
@@ -214,7 +216,7 @@ export class ChannelClosedError extends Error {
   }
 }
 
-const channelIds = new WeakMap<Scheduler, number>()
+const channelIds = new WeakMap<SchedulerPort, number>()
 
 class CreateChannel extends SchedulerEffect<Channel<unknown>> {
   constructor(readonly capacity: number) {
@@ -223,7 +225,7 @@ class CreateChannel extends SchedulerEffect<Channel<unknown>> {
   override get suspends(): boolean {
     return false
   }
-  apply(s: Scheduler, k: Continuation<unknown>): unknown {
+  apply(s: SchedulerPort, k: Continuation<unknown>): unknown {
     const id = channelIds.get(s) ?? 1
     channelIds.set(s, id + 1)
     return Transfer(k, new Channel(s, id, this.capacity))
@@ -241,7 +243,7 @@ class Send extends SchedulerEffect<void> {
   ) {
     super()
   }
-  apply(s: Scheduler, k: Continuation<unknown>): unknown {
+  apply(s: SchedulerPort, k: Continuation<unknown>, task: Task<unknown>): unknown {
     const ch = this.channel
     if (ch.owner !== s) return TransferThrow(k, otherRun(ch, "send"))
     if (ch.isClosed) return TransferThrow(k, new ChannelClosedError(ch, false))
@@ -250,9 +252,9 @@ class Send extends SchedulerEffect<void> {
       ch.buffer.push(this.value)
       return Transfer(k, undefined)
     }
-    const wait = new SendWait(ch, s.current!, this.value)
+    const wait = new SendWait(ch, task, this.value)
     ch.senders.push(wait)
-    return s.block(k, wait)
+    return s.block(task, k, wait)
   }
   /** How messages and tracebacks show it: `send(channel #1)`. */
   override toString(): string {
@@ -264,7 +266,7 @@ class Receive extends SchedulerEffect<Received<unknown>> {
   constructor(readonly channel: Channel<unknown>) {
     super()
   }
-  apply(s: Scheduler, k: Continuation<unknown>): unknown {
+  apply(s: SchedulerPort, k: Continuation<unknown>, task: Task<unknown>): unknown {
     const ch = this.channel
     if (ch.owner !== s) return TransferThrow(k, otherRun(ch, "receive"))
     if (ch.buffer.length > 0) {
@@ -279,9 +281,9 @@ class Receive extends SchedulerEffect<Received<unknown>> {
       return Transfer(k, { done: false, value: sender.value })
     }
     if (ch.isClosed && ch.inFlight === 0) return Transfer(k, DONE)
-    const wait = new ReceiveWait(ch, s.current!)
+    const wait = new ReceiveWait(ch, task)
     ch.receivers.push(wait)
-    return s.block(k, wait)
+    return s.block(task, k, wait)
   }
   /** How messages and tracebacks show it: `receive(channel #1)`. */
   override toString(): string {
@@ -296,7 +298,7 @@ class CloseChannel extends SchedulerEffect<void> {
   override get suspends(): boolean {
     return false
   }
-  apply(s: Scheduler, k: Continuation<unknown>): unknown {
+  apply(s: SchedulerPort, k: Continuation<unknown>): unknown {
     const ch = this.channel
     if (ch.owner !== s) return TransferThrow(k, otherRun(ch, "closeChannel"))
     if (ch.isClosed) return Transfer(k, undefined)

@@ -1,6 +1,7 @@
 import { type Continuation, Effect } from "@effvm/vm-core"
 import { markStepped, performLiveOnRerun } from "@effvm/vm-core/internal"
-import type { Scheduler } from "./scheduler.js"
+import type { SchedulerPort } from "./port.js"
+import type { Task } from "./task.js"
 
 /**
  * Base of the scheduler's own effects: what `spawn`, `wait`, `gather`, `sleep` and every
@@ -34,8 +35,11 @@ export abstract class SchedulerEffect<R, E extends Effect<unknown> = never> exte
     return true
   }
 
-  /** @internal answers the effect for the current task; returns the handler's control. */
-  abstract apply(scheduler: Scheduler, k: Continuation<unknown>): unknown
+  /**
+   * @internal answers the effect performed by `task` (the running task) at `k`; returns
+   * the handler's control.
+   */
+  abstract apply(scheduler: SchedulerPort, k: Continuation<unknown>, task: Task<unknown>): unknown
 }
 // The scheduler switches tasks at its effects: they always take the machine's step.
 markStepped(SchedulerEffect)

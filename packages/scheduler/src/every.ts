@@ -2,11 +2,12 @@ import { type Continuation, type Effect, Program, program, Transfer } from "@eff
 import type { Clock } from "./clock.js"
 import { describeInput } from "./describe.js"
 import { SchedulerEffect } from "./effect.js"
-import type { Scheduler } from "./scheduler.js"
+import type { SchedulerPort } from "./port.js"
 import { captureSpawnSite, type SpawnSite } from "./site.js"
 import { sleep } from "./sleep.js"
-import type { SpawnOptions, Task } from "./task.js"
+import type { Task } from "./task.js"
 import { checkSpawnOptions } from "./task-ops.js"
+import type { SpawnOptions } from "./task-state.js"
 import { PeriodicStats, periodicStats } from "./task-stats.js"
 import type { WatchdogBudget } from "./watchdog.js"
 
@@ -74,11 +75,11 @@ class Every extends SchedulerEffect<Task<never>> {
   override get suspends(): boolean {
     return false
   }
-  apply(s: Scheduler, k: Continuation<unknown>): unknown {
+  apply(s: SchedulerPort, k: Continuation<unknown>, parent: Task<unknown>): unknown {
     const stats = new PeriodicStats()
     const loop = periodicLoop(this.intervalMs, this.body, stats, s.clock)
     const options: SpawnOptions = { ...this.options, name: this.options?.name ?? this.body.name }
-    const task = s.spawnTask(loop, options, this.site, k)
+    const task = s.spawnTask(parent, loop, options, this.site, k)
     periodicStats.set(task, stats)
     return Transfer(k, task)
   }

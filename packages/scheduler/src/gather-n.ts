@@ -11,9 +11,10 @@ import {
 } from "./inputs.js"
 import { messageOf } from "./join-any.js"
 import { MultiJoin } from "./joins.js"
-import type { Scheduler } from "./scheduler.js"
+import type { SchedulerPort } from "./port.js"
 import { captureSpawnSite, type SpawnSite } from "./site.js"
-import { RESUME_THROW, RESUME_VALUE } from "./task.js"
+import type { Task } from "./task.js"
+import { RESUME_THROW, RESUME_VALUE } from "./task-state.js"
 import type { Waitable } from "./wait-types.js"
 
 /**
@@ -27,7 +28,7 @@ class GatherNJoin extends MultiJoin {
   #failed = 0
 
   constructor(
-    scheduler: Scheduler,
+    scheduler: SchedulerPort,
     task: GatherNJoin["task"],
     inputs: readonly Waitable[],
     readonly n: number,
@@ -98,10 +99,10 @@ class GatherNOp<R> extends SchedulerEffect<R> {
   ) {
     super()
   }
-  apply(s: Scheduler, k: Continuation<unknown>): unknown {
-    const inputs = joinInputs(s, this.items, "gatherN", this.site, k)
+  apply(s: SchedulerPort, k: Continuation<unknown>, task: Task<unknown>): unknown {
+    const inputs = joinInputs(s, task, this.items, "gatherN", this.site, k)
     if (inputs instanceof TypeError) return TransferThrow(k, inputs)
-    return new GatherNJoin(s, s.current!, inputs, this.n).begin(k)
+    return new GatherNJoin(s, task, inputs, this.n).begin(k)
   }
 }
 

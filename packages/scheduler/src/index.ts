@@ -8,13 +8,7 @@
 /** The event types of a traced run (defined by vm-core, re-exported for convenience). */
 export type { TraceEvent, TraceLevel } from "@effvm/vm-core"
 export { StopError } from "@effvm/vm-core"
-export {
-  CancelScope,
-  cancelScope,
-  type ScopeBody,
-  ScopeCancelledError,
-  type ScopeResult,
-} from "./cancel-scope.js"
+export { cancelScope, type ScopeBody, ScopeCancelledError } from "./cancel-scope.js"
 export {
   Channel,
   ChannelClosedError,
@@ -44,11 +38,13 @@ export {
   retry,
 } from "./retry.js"
 export { scheduled } from "./scheduled.js"
+export type { ScopeResult } from "./scope-close.js"
 export { acquire, createSemaphore, release, type Semaphore } from "./semaphore.js"
 export type { SiteLocation, SpawnSite } from "./site.js"
 export { sleep } from "./sleep.js"
-export type { SpawnOptions, Task, TaskStatus } from "./task.js"
+export { CancelScope, type Task } from "./task.js"
 export { cancel, gather, gatherSettled, race, type Settled, spawn, wait } from "./task-ops.js"
+export type { SpawnOptions, TaskStatus } from "./task-state.js"
 export { type TaskStats, taskStats } from "./task-stats.js"
 export { now, sleepUntil } from "./time.js"
 export { TimeoutError, timeout } from "./timeout.js"

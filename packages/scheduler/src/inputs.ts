@@ -1,7 +1,7 @@
 import { type Continuation, Program } from "@effvm/vm-core"
 import { describeInput } from "./describe.js"
+import type { SchedulerPort } from "./port.js"
 import { SchedulerPromise } from "./promise.js"
-import type { Scheduler } from "./scheduler.js"
 import type { SpawnSite } from "./site.js"
 import { Task } from "./task.js"
 import type { Waitable } from "./wait-types.js"
@@ -61,24 +61,26 @@ export function checkJoinable(value: unknown, op: string, programs: boolean): vo
   throw new TypeError(`${op}() expects ${accepted}, got ${describeInput(value)}`)
 }
 
-/** What is wrong with the current task waiting on `input` in `s`, or null. */
+/** What is wrong with the running `task` waiting on `input` in `s`, or null. */
 export function waitProblem(
-  s: Scheduler,
+  s: SchedulerPort,
+  task: Task<unknown>,
   input: Task<unknown> | SchedulerPromise<unknown>,
   op: string,
 ): TypeError | null {
   if (input.owner !== s)
     return new TypeError(`${op}(${input}): it belongs to another scheduler run.`)
-  if (input === s.current) return new TypeError(`${op}(${input}): a task cannot wait for itself.`)
+  if (input === task) return new TypeError(`${op}(${input}): a task cannot wait for itself.`)
   return null
 }
 
 /**
  * Turns the arguments of a join into its inputs: programs are spawned as children of the
- * current task (after every argument was checked, so a bad one spawns nothing).
+ * running `task` (after every argument was checked, so a bad one spawns nothing).
  */
 export function joinInputs(
-  s: Scheduler,
+  s: SchedulerPort,
+  task: Task<unknown>,
   items: readonly Joinable[],
   op: string,
   site: SpawnSite | null,
@@ -86,11 +88,11 @@ export function joinInputs(
 ): Waitable[] | TypeError {
   for (const item of items) {
     if (item instanceof Program) continue
-    const problem = waitProblem(s, item, op)
+    const problem = waitProblem(s, task, item, op)
     if (problem !== null) return problem
   }
   return items.map((item) =>
-    item instanceof Program ? s.spawnTask(item, undefined, site!, k) : item,
+    item instanceof Program ? s.spawnTask(task, item, undefined, site!, k) : item,
   )
 }
 

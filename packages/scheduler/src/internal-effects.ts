@@ -1,6 +1,5 @@
 import {
   AwaitExternal,
-  type Continuation,
   fn,
   type HandlerDef,
   type Program,
@@ -8,7 +7,6 @@ import {
   type Yielded,
 } from "@effvm/vm-core"
 import { SchedulerEffect } from "./effect.js"
-import type { Scheduler } from "./scheduler.js"
 import type { Task } from "./task.js"
 
 /**
@@ -16,18 +14,32 @@ import type { Task } from "./task.js"
  * parks the machine, and the effects they perform. None of it is exported.
  */
 
-/** Performed by the root task first: the scheduler makes its idle continuation from it. */
-export class RootStart extends SchedulerEffect<void> {
+/**
+ * The effects of the scheduler's own machinery. The run answers them itself (scheduler.ts,
+ * by `kind`), not through the port the other effects see: they start the run, end a task
+ * and park the machine.
+ */
+export abstract class RunControl<R> extends SchedulerEffect<R> {
+  abstract readonly kind: RunControlEffect["kind"]
   override get suspends(): boolean {
     return false
   }
-  apply(s: Scheduler, k: Continuation<unknown>): unknown {
-    return s.rootStarted(k)
+  apply(): never {
+    throw new Error(`${this.constructor.name} is answered by its scheduler run, never applied`)
   }
 }
 
+/** Every effect of the scheduler's machinery, for an exhaustive switch on `kind`. */
+export type RunControlEffect = RootStart | TaskEnded | Idle | ParkFailed
+
+/** Performed by the root task first: the scheduler makes its idle continuation from it. */
+export class RootStart extends RunControl<void> {
+  readonly kind = "root-start"
+}
+
 /** A task's body ended; the scheduler records the outcome and never resumes this perform. */
-export class TaskEnded extends SchedulerEffect<never> {
+export class TaskEnded extends RunControl<never> {
+  readonly kind = "task-ended"
   constructor(
     readonly ok: boolean,
     readonly value: unknown,
@@ -36,22 +48,11 @@ export class TaskEnded extends SchedulerEffect<never> {
   ) {
     super()
   }
-  override get suspends(): boolean {
-    return false
-  }
-  apply(s: Scheduler): unknown {
-    return s.taskEnded(this.ok, this.value, this.late)
-  }
 }
 
 /** The idle program asks what to wait on: a promise, or `null` to ask again. */
-export class Idle extends SchedulerEffect<Promise<void> | null> {
-  override get suspends(): boolean {
-    return false
-  }
-  apply(s: Scheduler, k: Continuation<unknown>): unknown {
-    return s.idle(k)
-  }
+export class Idle extends RunControl<Promise<void> | null> {
+  readonly kind = "idle"
 }
 
 /**
@@ -66,22 +67,18 @@ export class ParkOn extends AwaitExternal<void> {
 
   constructor(
     signal: Promise<void>,
-    readonly owner: Scheduler,
+    /** The scheduler run whose idle program waits. */
+    readonly owner: object,
   ) {
     super(signal)
   }
 }
 
 /** Parking failed (under `run`, which cannot wait): the run faults with this error. */
-export class ParkFailed extends SchedulerEffect<void> {
+export class ParkFailed extends RunControl<void> {
+  readonly kind = "park-failed"
   constructor(readonly error: unknown) {
     super()
-  }
-  override get suspends(): boolean {
-    return false
-  }
-  apply(s: Scheduler, k: Continuation<unknown>): unknown {
-    return s.parkFailed(this.error, k)
   }
 }
 
@@ -129,7 +126,7 @@ export const taskMain = fn(function* taskMain(
  * scheduler (the machine parks, or an outer scheduler parks its task).
  */
 export const schedulerIdle = fn(function* schedulerIdle(
-  owner: Scheduler,
+  owner: object,
 ): Generator<Yielded, never, unknown> {
   for (;;) {
     const signal = yield* new Idle()

@@ -9,9 +9,10 @@ import {
   type ResultOf,
 } from "./inputs.js"
 import { MultiJoin } from "./joins.js"
-import type { Scheduler } from "./scheduler.js"
+import type { SchedulerPort } from "./port.js"
 import { captureSpawnSite, type SpawnSite } from "./site.js"
-import { RESUME_THROW, RESUME_VALUE } from "./task.js"
+import type { Task } from "./task.js"
+import { RESUME_THROW, RESUME_VALUE } from "./task-state.js"
 import type { Waitable } from "./wait-types.js"
 
 /** `any`: the first success wins; when every input failed, an AggregateError of them all. */
@@ -72,10 +73,10 @@ class AnyOp<R> extends SchedulerEffect<R> {
   ) {
     super()
   }
-  apply(s: Scheduler, k: Continuation<unknown>): unknown {
-    const inputs = joinInputs(s, this.items, "any", this.site, k)
+  apply(s: SchedulerPort, k: Continuation<unknown>, task: Task<unknown>): unknown {
+    const inputs = joinInputs(s, task, this.items, "any", this.site, k)
     if (inputs instanceof TypeError) return TransferThrow(k, inputs)
-    return new AnyJoin(s, s.current!, inputs).begin(k)
+    return new AnyJoin(s, task, inputs).begin(k)
   }
 }
 

@@ -1,7 +1,8 @@
 import { type Continuation, Transfer } from "@effvm/vm-core"
 import { attachSuppressed } from "./errors.js"
-import type { Scheduler } from "./scheduler.js"
-import { RESUME_VALUE, Task } from "./task.js"
+import type { SchedulerPort } from "./port.js"
+import { Task } from "./task.js"
+import { RESUME_VALUE } from "./task-state.js"
 import {
   addLink,
   type Blocker,
@@ -24,7 +25,7 @@ export class WaitJoin implements Join, Blocker {
   readonly #link: JoinLink = { join: this, index: 0 }
 
   constructor(
-    readonly scheduler: Scheduler,
+    readonly scheduler: SchedulerPort,
     readonly task: Task<unknown>,
     readonly input: Waitable,
   ) {
@@ -52,7 +53,7 @@ export class CancelWait implements Join, Blocker {
   readonly #link: JoinLink = { join: this, index: 0 }
 
   constructor(
-    readonly scheduler: Scheduler,
+    readonly scheduler: SchedulerPort,
     readonly task: Task<unknown>,
     readonly input: Task<unknown>,
   ) {
@@ -85,7 +86,7 @@ export abstract class MultiJoin implements Join, Blocker {
   #drainLeft = 0
 
   constructor(
-    readonly scheduler: Scheduler,
+    readonly scheduler: SchedulerPort,
     readonly task: Task<unknown>,
     readonly inputs: readonly Waitable[],
   ) {
@@ -121,10 +122,10 @@ export abstract class MultiJoin implements Join, Blocker {
     if (!decided) {
       if (this.complete) return this.deliverNow(k)
       for (let i = 0; i < inputs.length; i++) if (!inputs[i]!.finished) this.#link(i)
-      return this.scheduler.block(k, this)
+      return this.scheduler.block(this.task, k, this)
     }
     if (!inputs.some((input) => input instanceof Task && !input.finished)) return this.deliverNow(k)
-    this.scheduler.suspend(k, this)
+    this.scheduler.suspend(this.task, k, this)
     this.#drain()
     return this.scheduler.decide()
   }
@@ -200,7 +201,7 @@ export class GatherJoin extends MultiJoin {
   #failure: Waitable | null = null
 
   constructor(
-    scheduler: Scheduler,
+    scheduler: SchedulerPort,
     task: Task<unknown>,
     inputs: readonly Waitable[],
     readonly settledMode: boolean,
@@ -234,7 +235,7 @@ export class GatherJoin extends MultiJoin {
   }
 
   protected deliverNow(k: Continuation<unknown>): unknown {
-    if (this.#failure !== null) return this.scheduler.deliverNow(this.#failure, k)
+    if (this.#failure !== null) return this.scheduler.deliverNow(this.task, this.#failure, k)
     return Transfer(k, this.#results)
   }
 
@@ -265,7 +266,7 @@ export class RaceJoin extends MultiJoin {
   }
 
   protected deliverNow(k: Continuation<unknown>): unknown {
-    return this.scheduler.deliverNow(this.#winner!, k)
+    return this.scheduler.deliverNow(this.task, this.#winner!, k)
   }
 
   protected get verb(): string {

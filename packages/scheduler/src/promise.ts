@@ -1,7 +1,7 @@
 import { type Continuation, Transfer, TransferThrow } from "@effvm/vm-core"
 import { describeInput } from "./describe.js"
 import { SchedulerEffect } from "./effect.js"
-import type { Scheduler } from "./scheduler.js"
+import type { SchedulerPort } from "./port.js"
 import type { Task } from "./task.js"
 import type { JoinLink, Waitable } from "./wait-types.js"
 
@@ -63,8 +63,8 @@ class CreatePromise<T> extends SchedulerEffect<SchedulerPromise<T>> {
   override get suspends(): boolean {
     return false
   }
-  apply(s: Scheduler, k: Continuation<unknown>): unknown {
-    return Transfer(k, new SchedulerPromise<T>(s, s.nextPromiseId++, s.current))
+  apply(s: SchedulerPort, k: Continuation<unknown>, task: Task<unknown>): unknown {
+    return Transfer(k, new SchedulerPromise<T>(s, s.nextPromiseId++, task))
   }
 }
 
@@ -84,7 +84,7 @@ class SettlePromise extends SchedulerEffect<void> {
   override get suspends(): boolean {
     return false
   }
-  apply(s: Scheduler, k: Continuation<unknown>): unknown {
+  apply(s: SchedulerPort, k: Continuation<unknown>): unknown {
     const promise = this.promise
     const op = this.ok ? "completePromise" : "failPromise"
     if (promise.owner !== s) {

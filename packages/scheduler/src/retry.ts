@@ -9,7 +9,7 @@ import {
 } from "@effvm/vm-core"
 import { describeInput } from "./describe.js"
 import { SchedulerEffect } from "./effect.js"
-import type { Scheduler } from "./scheduler.js"
+import type { SchedulerPort } from "./port.js"
 import { sleep } from "./sleep.js"
 
 /**
@@ -132,7 +132,7 @@ class DrawJitter extends SchedulerEffect<number> {
   override get suspends(): boolean {
     return false
   }
-  apply(s: Scheduler, k: Continuation<unknown>): unknown {
+  apply(s: SchedulerPort, k: Continuation<unknown>): unknown {
     return Transfer(k, 1 - this.jitter + 2 * this.jitter * s.random())
   }
   /** How messages and tracebacks show it: `jitter(0.2)`. */

@@ -18,11 +18,9 @@ import {
   enterTask,
   forkTaskLocals,
   handlersBetween,
-  type JournalPort,
   journalOf,
   noteEscape,
   Preempt,
-  recordOrigin,
   regionClosing,
   spawnContinuation,
   stopRequestedBy,
@@ -30,48 +28,45 @@ import {
   takeMachineStop,
   WaitSignal,
 } from "@effvm/vm-core/internal"
-import { answerAbandoned } from "./abandon.js"
-import { describeBlocked } from "./blocked.js"
-import { adoptIntoScope } from "./cancel-scope.js"
+import { answerAbandoned, type HeldTask, type HeldTaskCloser } from "./abandon.js"
+import { cannotWaitError, deadlockError, describeBlocked } from "./blocked.js"
 import { type ReadyTasks, readyQueueFor, reportChoices, startRecording } from "./choice-queue.js"
 import { type Clock, realClock } from "./clock.js"
 import { SchedulerEffect } from "./effect.js"
-import { enrichWithBoundaries, stampEscape, takeIncoming } from "./enrichment.js"
+import { enrichWithBoundaries, takeIncoming } from "./enrichment.js"
+import { cancellationOf, SchedulerDeadlockError, TaskCancelledError } from "./errors.js"
+import { ExternalWaits } from "./external.js"
 import {
-  type BlockedTask,
-  cancellationOf,
-  combineErrors,
-  SchedulerDeadlockError,
-  TaskCancelledError,
-} from "./errors.js"
-import { ExternalWait } from "./external.js"
-import { ParkOn, schedulerIdle, taskMain } from "./internal-effects.js"
+  ParkOn,
+  RunControl,
+  type RunControlEffect,
+  schedulerIdle,
+  taskMain,
+} from "./internal-effects.js"
 import { type JournaledClock, JournaledReady, journaledClock } from "./journaled.js"
+import * as lifecycle from "./lifecycle.js"
 import { DEFAULT_QUANTA, MIN_QUANTA, type SchedulerOptions } from "./options.js"
+import { advance, type Phase } from "./phase.js"
 import { type PolicyOptions, randomSourceFor } from "./policy.js"
+import type { SchedulerPort } from "./port.js"
 import { TimerQueue } from "./queues.js"
 import { ROUND_LIMIT, Rounds } from "./rounds.js"
 import { waitSignal } from "./signal-wait.js"
 import type { SpawnSite } from "./site.js"
-import { initTaskControl, stopAll, stopOnRoundLimit, stopSeenAtEnd } from "./stopping.js"
+import { initTaskControl, roundLimitStop, stopSeenAtEnd, stopTasks } from "./stopping.js"
+import { Task } from "./task.js"
 import {
   controlFor,
   RESUME_ENRICH,
-  RESUME_THROW,
   RESUME_VALUE,
   S_BLOCKED,
-  S_CANCELLED,
-  S_DONE,
   S_ENDING,
-  S_FAILED,
-  S_NEW,
   S_READY,
   S_RUNNING,
   type SpawnOptions,
-  Task,
-} from "./task.js"
+} from "./task-state.js"
 import { startTaskTrace, type TaskTrace } from "./trace-events.js"
-import { type Blocker, isAbsorbed, isAwaited, type Waitable } from "./wait-types.js"
+import type { Blocker, Waitable } from "./wait-types.js"
 import { WakeSignal } from "./wake.js"
 import type { WatchdogError } from "./watchdog.js"
 
@@ -97,13 +92,21 @@ export class SchedulerExit {
   ) {}
 }
 
+/** What `scheduled` gets when the region ends: the run's exit, or a failing `onChoices`. */
+export interface Abandoned {
+  /** The tasks whose continuation the scheduler still held, to close (abandon.ts). */
+  readonly held: HeldTask[]
+  readonly failure: { readonly error: unknown } | null
+}
+
 /**
  * One scheduler run: its tasks, queues and clock, and the handler that answers the task
  * effects. The handler never loops around the machine: it switches tasks by transferring
  * to the continuation of the next one, and it parks the machine by transferring to an idle
- * continuation that waits outside the scheduler.
+ * continuation that waits outside the scheduler. Effects see it through `SchedulerPort`;
+ * a task's life after its start is lifecycle.ts.
  */
-export class Scheduler {
+export class Scheduler implements SchedulerPort, lifecycle.TaskRun, HeldTaskCloser {
   readonly handler: HandlerDef
   /** Replaced once, at the root's start, by the journal's reading of it (journaled.ts). */
   clock: Clock
@@ -119,36 +122,29 @@ export class Scheduler {
   readonly root: Task<unknown>
   /** The task the machine runs now; `null` while switching or idle. */
   current: Task<unknown> | null
-  /** Settled external waits, in settlement order, not yet made ready. */
-  inbox: ExternalWait[] = []
-  /** External waits registered and not yet settled or detached. */
-  pendingExternal = 0
-  /** The run's journal port (`@effvm/durable`), null when the run is not journaled. */
-  journal: JournalPort | null = null
-  /** Settlements that arrived while the journal was replaying, taken in once it is live. */
-  held: ExternalWait[] = []
+  readonly #wake = new WakeSignal()
+  /** Tasks waiting on JS promises, and their settlements. */
+  readonly external = new ExternalWaits(this.#wake)
   nextPromiseId = 1
   nextSemaphoreId = 1
   #nextTaskId = 1
-  /** The root ended: every task is being cancelled, and new ones are cancelled at spawn. */
-  #ending = false
-  /** A fault (deadlock, a wait that cannot happen): every task was cancelled, the run fails with it. */
+  /** What the run is doing now (phase.ts); the fields below are the data of its phases. */
+  phase: Phase = "running"
+  /** The stop delivered to every task (from the "stopping" phase on). */
+  #stop: StopError | null = null
+  /** The fault the run fails with (from the "faulted" phase on). */
   #fault: { readonly error: unknown } | null = null
+  /** In the "faulted" phase: how often cleanup that blocked again got the fault thrown in. */
   #faultRounds = 0
+  /** What `scheduled` gets, once the phase is "ended". */
   #exit: SchedulerExit | null = null
   /** The idle continuation, while it waits in `Idle` (or before its first start). */
   #idleK: Continuation<unknown> | null = null
-  #idleStarted = false
-  /** True while answering TaskEnded or Idle: aborting that perform's k leaves nothing behind. */
-  #atSafePoint = false
   /** Any continuation of this run, to reach the machine (preemption). */
   #machineK: Continuation<unknown> | null = null
-  readonly #wake = new WakeSignal()
   readonly #policy: PolicyOptions | undefined
   /** Task events of a traced run; null when the run is not traced. */
-  #trace: TaskTrace | null = null
-  /** The stop being delivered to every task (stopping.ts); the run then ends stopped. */
-  stopping: StopError | null = null
+  trace: TaskTrace | null = null
   /** Scheduling in rounds (`maxRounds`), until the limit stops the run. */
   rounds: Rounds | null
   /** The task slot outside this scheduler, restored when it ends (task-local state). */
@@ -179,37 +175,50 @@ export class Scheduler {
   /** The handler function: every effect the scheduler declares comes here. */
   handle(effect: Effect<unknown>, k: Continuation<unknown>): unknown {
     // Cleanup of a region being closed from outside: no task can be switched to (abandon.ts).
-    if (regionClosing(k)) return answerAbandoned(this, effect, k)
-    this.#atSafePoint = false
+    if (regionClosing(k)) return answerAbandoned(effect, this.current, k)
     const running = this.current
     if (running !== null && running.watchdog !== null) {
       const fault = this.#watchdogCheck(running, effect, k)
       if (fault !== null) return fault
     }
     if (effect instanceof SchedulerEffect) {
-      const task = this.current
-      if (task !== null && task.pending !== null && effect.suspends)
-        return this.throwPending(task, k)
-      return effect.apply(this, k)
+      if (effect instanceof RunControl) return this.#control(effect as RunControlEffect, k)
+      // Every other scheduler effect is performed by a task, the one running.
+      const task = running!
+      if (task.pending !== null && effect.suspends) return this.throwPending(task, k)
+      return effect.apply(this, k, task)
     }
     if (effect instanceof GetExecutionContext) return this.#enrich(effect, k)
     if (effect instanceof Preempt) return this.#preempt(k)
     if (effect instanceof ParkOn && effect.owner === this) return Pass()
     if (effect instanceof AwaitExternal) return this.#awaitExternal(effect.promise, k)
-    if (effect instanceof WaitSignal) return waitSignal(this, effect, k)
+    if (effect instanceof WaitSignal) return waitSignal(this, running!, effect, k)
     return Pass()
+  }
+
+  /** The effects of the scheduler's own machinery (internal-effects.ts). */
+  #control(effect: RunControlEffect, k: Continuation<unknown>): unknown {
+    switch (effect.kind) {
+      case "root-start":
+        return this.#rootStarted(k)
+      case "task-ended":
+        return this.#taskEnded(effect.ok, effect.value, effect.late)
+      case "idle":
+        return this.#idle(k)
+      case "park-failed":
+        return this.#parkFailed(effect.error, k)
+    }
   }
 
   // ── tasks ────────────────────────────────────────────────────────────────────────────
 
-  /** Makes a task for `body` as a child of the current task and queues its start. */
   spawnTask(
+    parent: Task<unknown>,
     body: Program<unknown>,
     options: SpawnOptions | undefined,
     site: SpawnSite,
     k: Continuation<unknown>,
   ): Task<unknown> {
-    const parent = this.current!
     site.noteCaller(k.top)
     const task = new Task(
       this,
@@ -222,30 +231,47 @@ export class Scheduler {
     )
     initTaskControl(task, parent, options)
     this.live.add(task)
-    if (this.#trace !== null) this.#trace.spawned(task)
+    if (this.trace !== null) this.trace.spawned(task)
     // The root's children are not tracked: when it ends every live task is cancelled.
     if (!task.daemon && parent !== this.root) {
       if (parent.children === null) parent.children = new Set()
       parent.children.add(task)
     }
-    if (this.#ending) {
+    if (this.#refusesTasks()) {
       // The run is ending: a task spawned by cleanup code never starts.
       this.cancelTask(task)
       return task
     }
     task.k = spawnContinuation(k, taskMain(task, body, handlersBetween(k)), null)
     this.ready.push(task)
-    if (parent.scope !== null) adoptIntoScope(this, parent.scope, task)
+    if (parent.scope !== null) parent.scope.adopt(task)
     return task
   }
 
-  /** The current task's body ended with `ok`/`value` (TaskEnded). */
-  taskEnded(endedOk: boolean, endedWith: unknown, late: readonly unknown[] | null): unknown {
+  /** Whether a task spawned now is cancelled at once instead of started. */
+  #refusesTasks(): boolean {
+    switch (this.phase) {
+      case "running":
+        return false
+      // A fault alone lets cleanup spawn (the root's end cancels it); not once the root
+      // ended or a stop came.
+      case "faulted":
+        return this.#stop !== null || this.root.state >= S_ENDING
+      case "ending":
+      case "stopping":
+      case "ended":
+      case "abandoned":
+        return true
+    }
+  }
+
+  /** The running task's body ended with `ok`/`value` (TaskEnded). */
+  #taskEnded(endedOk: boolean, endedWith: unknown, late: readonly unknown[] | null): unknown {
     let ok = endedOk
     let value = endedWith
     const task = this.current!
     if (!ok) {
-      if (value instanceof StopError) stopSeenAtEnd(this, this.#machineK)
+      if (value instanceof StopError) this.#stopSeenAtEnd()
       else if (!(value instanceof Interrupt)) noteEscape(value, task.id, task.name)
       if (task !== this.root && escapesRun(value, this.#machineK)) {
         // An interrupt that is not the task's own cancellation (a user subclass of
@@ -257,243 +283,62 @@ export class Scheduler {
         value = task.cancelError
       }
     }
-    task.settledOk = ok
-    task.settledValue = value
-    // Interruptions that came after the body ended: a cancellation is already recorded,
-    // an error joins the outcome.
-    const pending = task.pending
-    task.pending = null
-    if (late !== null)
-      for (const error of late)
-        if (!(error instanceof TaskCancelledError)) this.#failEnding(task, error)
-    if (pending !== null)
-      for (const p of pending)
-        if (!(p.error instanceof TaskCancelledError)) this.#failEnding(task, p.error)
-    task.state = S_ENDING
+    lifecycle.endBody(task, ok, value, late)
     this.current = null
-    this.#atSafePoint = true
     if (task === this.root) this.#shutDown()
     else if (task.children !== null) for (const child of [...task.children]) this.cancelTask(child)
     // Cancelling a child that never started finishes it at once, which may have finished this task.
-    if (task.state === S_ENDING && this.#canFinalize(task)) this.finalize(task)
-    return this.decide()
-  }
-
-  /**
-   * Requests cancellation: `TaskCancelledError` is thrown into the task at its current
-   * suspension (a task that never started is finished at once). Returns false when the
-   * task had already finished or was already cancelled.
-   */
-  cancelTask(task: Task<unknown>, force = false): boolean {
-    if (task.state >= S_DONE || task.cancelRequested) return false
-    if (this.#trace !== null) this.#trace.cancelled(task)
-    const error = cancellationOf(task.id, task.name)
-    task.cancelError = error
-    if (task.state === S_NEW) this.finalize(task)
-    else this.interrupt(task, RESUME_THROW, error, force)
-    return true
-  }
-
-  /**
-   * Throws `error` into `task` at its current suspension. A blocked task stops waiting; a
-   * ready task is resumed with the throw instead of its value; an ending task's outcome
-   * takes the error; otherwise it is thrown at the task's next suspension.
-   */
-  interrupt(task: Task<unknown>, mode: number, error: unknown, force = false): void {
-    switch (task.state) {
-      case S_BLOCKED: {
-        const blocker = task.blocker!
-        if (blocker.defersInterrupts && !force) {
-          this.#queueThrow(task, mode, error)
-          return
-        }
-        blocker.detach()
-        this.makeReady(task, mode, error)
-        return
-      }
-      case S_READY:
-        if (task.resumeMode === RESUME_VALUE) {
-          this.#returnHeldPermit(task)
-          task.resumeMode = mode
-          task.resumeValue = error
-        } else this.#queueThrow(task, mode, error)
-        return
-      case S_ENDING:
-        if (!(error instanceof TaskCancelledError)) this.#failEnding(task, error)
-        return
-      default:
-        this.#queueThrow(task, mode, error)
-    }
-  }
-
-  /** The task finished: record its outcome, tell its waiters, and finish parents that waited on it. */
-  finalize(first: Task<unknown>): void {
-    let task: Task<unknown> | null = first
-    while (task !== null) task = this.#finalizeOne(task)
-  }
-
-  #finalizeOne(task: Task<unknown>): Task<unknown> | null {
-    if (task.state >= S_DONE) return null
-    let ok = task.settledOk
-    let value = task.settledValue
-    let state: number
-    if (task.state === S_NEW || (ok && task.cancelRequested)) {
-      ok = false
-      value = task.cancelError
-      state = S_CANCELLED
-    } else if (ok) state = S_DONE
-    else
-      state =
-        value instanceof TaskCancelledError || value instanceof StopError ? S_CANCELLED : S_FAILED
-    task.state = state
-    task.settledOk = ok
-    task.settledValue = value
-    if (this.#trace !== null) this.#trace.ended(task)
-    if (state === S_FAILED && task !== this.root) stampEscape(task, value)
-    // Only a failure crossing from the task reads its spawn site again (cancellations are
-    // never enriched): the handles a program keeps after the tasks ended (W4 keeps 100,000)
-    // then hold no captured stack.
-    if (state !== S_FAILED) task.spawnSite = null
-    task.k = null
-    task.blocker = null
-    task.pending = null
-    task.incoming = null
-    this.live.delete(task)
-    // Observed: a waiter takes the result, or a gather/race that cancelled the task takes
-    // its failure onto the error it throws (as `suppressed`).
-    const awaited = isAwaited(task) || (state === S_FAILED && isAbsorbed(task, value))
-    const joins = task.joins
-    task.joins = null
-    if (joins !== null) for (const link of joins) link.join.settled(task, link.index)
-    if (state === S_FAILED && !awaited && task !== this.root) this.#orphaned(task, value)
-    if (task === this.root) {
-      this.#finish()
-      return null
-    }
-    const parent = task.parent!
-    if (!task.daemon && parent.children !== null) {
-      parent.children.delete(task)
-      if (parent.state === S_ENDING && parent.children.size === 0) return parent
-    }
-    if (this.root.state === S_ENDING && this.live.size === 1) return this.root
-    return null
-  }
-
-  /** A failure nobody waited for: into the parent, or for a daemon to `onDaemonError`/the root. */
-  #orphaned(task: Task<unknown>, error: unknown): void {
-    if (!task.daemon) {
-      const parent = task.parent!
-      this.interrupt(parent, this.crossInto(parent, task, error), error)
-      return
-    }
-    const report = this.onDaemonError
-    if (report === undefined) {
-      this.interrupt(this.root, this.crossInto(this.root, task, error), error)
-      return
-    }
-    try {
-      report(error, task)
-    } catch (thrown) {
-      this.interrupt(this.root, RESUME_THROW, thrown)
-    }
-  }
-
-  #canFinalize(task: Task<unknown>): boolean {
-    if (task === this.root) return this.live.size === 1
-    return task.children === null || task.children.size === 0
+    if (task.state === S_ENDING && lifecycle.canFinalize(this, task)) lifecycle.finalize(this, task)
+    return this.#decide(true)
   }
 
   /** The root ended: cancel every other task, daemons included. */
   #shutDown(): void {
-    this.#ending = true
+    this.phase = advance(this.phase, "ending")
     for (const task of [...this.live]) if (task !== this.root) this.cancelTask(task)
   }
 
-  #failEnding(task: Task<unknown>, error: unknown): void {
-    if (task.settledOk || task.settledValue instanceof TaskCancelledError) {
-      task.settledOk = false
-      task.settledValue = error
-    } else task.settledValue = combineErrors(String(task), task.settledValue, error)
+  cancelTask(task: Task<unknown>, force = false): boolean {
+    return lifecycle.cancelTask(this, task, force)
   }
 
-  #queueThrow(task: Task<unknown>, mode: number, error: unknown): void {
-    const entry = { mode, error }
-    if (task.pending === null) task.pending = [entry]
-    else task.pending.push(entry)
+  interrupt(task: Task<unknown>, mode: number, error: unknown, force = false): void {
+    lifecycle.interrupt(this, task, mode, error, force)
   }
 
-  #returnHeldPermit(task: Task<unknown>): void {
-    const semaphore = task.heldPermit
-    if (semaphore === null) return
-    task.heldPermit = null
-    semaphore.handBack(this)
-  }
-
-  /** Throws the oldest pending interruption of the running `task` at `k`. */
   throwPending(task: Task<unknown>, k: Continuation<unknown>): Control {
-    const pending = task.pending!
-    const next = pending.shift()!
-    if (pending.length === 0) task.pending = null
-    return controlFor(next.mode, next.error, k)
+    return lifecycle.throwPending(task, k)
   }
 
   // ── waiting and waking ───────────────────────────────────────────────────────────────
 
-  /**
-   * How a failure of `input` is thrown into `receiver`: the first time it crosses, it is
-   * enriched there (the receiver's boundary is added, and the sender's if the error never
-   * got it); later deliveries of the same failure are plain throws.
-   */
-  crossInto(receiver: Task<unknown>, input: Waitable, error: unknown): number {
-    if (
-      input.crossed ||
-      error === null ||
-      typeof error !== "object" ||
-      error instanceof Interrupt
-    ) {
-      return RESUME_THROW
-    }
-    input.crossed = true
-    const entry = { error, from: input instanceof Task ? input : null }
-    if (receiver.incoming === null) receiver.incoming = [entry]
-    else receiver.incoming.push(entry)
-    return RESUME_ENRICH
-  }
-
-  /** Answers `k` with the outcome of a settled `input`. */
-  deliverNow(input: Waitable, k: Continuation<unknown>): Control {
+  deliverNow(task: Task<unknown>, input: Waitable, k: Continuation<unknown>): Control {
     if (input.settledOk) return Transfer(k, input.settledValue)
-    return controlFor(
-      this.crossInto(this.current!, input, input.settledValue),
-      input.settledValue,
-      k,
-    )
+    const value = input.settledValue
+    return controlFor(lifecycle.crossInto(task, input, value), value, k)
   }
 
-  /** Makes blocked `task` ready with the outcome of a settled `input`. */
   wakeWith(task: Task<unknown>, input: Waitable): void {
     if (input.settledOk) this.makeReady(task, RESUME_VALUE, input.settledValue)
-    else this.makeReady(task, this.crossInto(task, input, input.settledValue), input.settledValue)
+    else {
+      const value = input.settledValue
+      this.makeReady(task, lifecycle.crossInto(task, input, value), value)
+    }
   }
 
-  /** Parks the current task on `blocker` without choosing the next task yet. */
-  suspend(k: Continuation<unknown>, blocker: Blocker): void {
-    const task = this.current!
+  suspend(task: Task<unknown>, k: Continuation<unknown>, blocker: Blocker): void {
     task.k = k
     task.state = S_BLOCKED
     task.blocker = blocker
     this.current = null
   }
 
-  /** Parks the current task on `blocker` and switches to the next one. */
-  block(k: Continuation<unknown>, blocker: Blocker): unknown {
-    this.suspend(k, blocker)
+  block(task: Task<unknown>, k: Continuation<unknown>, blocker: Blocker): unknown {
+    this.suspend(task, k, blocker)
     return this.decide()
   }
 
-  /** Puts the current task at the back of the ready queue and switches (a cooperative yield). */
-  yieldTurn(k: Continuation<unknown>): unknown {
-    const task = this.current!
+  yieldTurn(task: Task<unknown>, k: Continuation<unknown>): unknown {
     task.k = k
     this.makeReady(task, RESUME_VALUE, undefined)
     this.current = null
@@ -519,7 +364,7 @@ export class Scheduler {
     // next suspension, where the stop is thrown.
     const stop = takeMachineStop(k)
     if (stop !== null) {
-      stopAll(this, stop)
+      this.#deliverStop(stop)
       // The running task gets the stop at its next suspension; one that never blocks gets
       // it at its next preemption (pending, below), so keep preempting, quanta or not.
       armPreemption(k, this.quanta > 0 ? this.quanta : MIN_QUANTA)
@@ -529,38 +374,42 @@ export class Scheduler {
     if (task === null) return Transfer(k, undefined)
     if (task.pending !== null) return this.throwPending(task, k)
     task.watchdog?.pause(k)
-    return this.yieldTurn(k)
+    return this.yieldTurn(task, k)
   }
 
   #awaitExternal(promise: PromiseLike<unknown>, k: Continuation<unknown>): unknown {
     const task = this.current
     if (task === null) return Pass()
     if (task.pending !== null) return this.throwPending(task, k)
-    const wait = new ExternalWait(this, task)
-    this.pendingExternal++
-    Promise.resolve(promise).then(
-      (value) => wait.arrive(true, value),
-      (error: unknown) => wait.arrive(false, error),
-    )
-    return this.block(k, wait)
+    return this.block(task, k, this.external.wait(task, promise))
   }
 
   // ── choosing what runs next ──────────────────────────────────────────────────────────
 
+  decide(): unknown {
+    return this.#decide(false)
+  }
+
   /**
    * Chooses what the machine does next and returns the handler's answer: resume the next
    * ready task, park (transfer to the idle continuation), jump the virtual clock, or end.
+   * `safe`: the perform being answered is a TaskEnded or Idle, which may be aborted to
+   * end the run (nothing waits behind it).
    */
-  decide(): unknown {
+  #decide(safe: boolean): unknown {
+    const external = this.external
     for (;;) {
-      if (this.#exit !== null) return this.#leave()
+      if (this.phase === "ended") return this.#leave(safe)
       if (this.timers.size > 0) this.#wakeDueTimers()
-      if (this.inbox.length > 0) this.#drainInbox()
-      if (this.journal !== null) this.#journaledInbox(this.journal)
+      if (external.settled.length > 0) external.takeIn(this)
+      if (external.journal !== null) {
+        const divergence = external.takeInJournaled(this, external.journal)
+        if (divergence !== null) this.#raiseFault(divergence)
+      }
       const next = this.rounds === null ? this.ready.pop() : this.#nextInRound()
       if (next !== undefined) return this.#resume(next)
       const virtual = this.clock.advanceTo !== undefined
-      if (this.pendingExternal > 0 || (this.timers.size > 0 && !virtual)) return this.#park()
+      if (external.open > 0 || (this.timers.size > 0 && !virtual)) return this.#park()
       const due = this.timers.nextDue()
       if (due !== undefined) {
         this.clock.advanceTo!(due)
@@ -577,10 +426,10 @@ export class Scheduler {
     const held = task.heldPermit
     if (held !== null) {
       task.heldPermit = null
-      held.consumed?.(this)
+      held.consumed?.()
     }
     task.state = S_RUNNING
-    if (this.#trace !== null) this.#trace.switched(task)
+    if (this.trace !== null) this.trace.switched(task)
     if (this.quanta > 0) armPreemption(k, this.quanta)
     enterTask(k, task)
     if (task.watchdog !== null) task.watchdog.begin(k, this.quanta)
@@ -600,45 +449,42 @@ export class Scheduler {
     }
   }
 
-  #drainInbox(): void {
-    const settled = this.inbox
-    this.inbox = []
-    for (const wait of settled) {
-      if (wait.detached) continue
-      wait.detached = true
-      this.pendingExternal--
-      if (this.journal !== null) {
-        const taken = this.journal.settled(wait.task.id, wait.ok, wait.value)
-        this.makeReady(wait.task, taken.ok ? RESUME_VALUE : RESUME_THROW, taken.value)
-      } else this.makeReady(wait.task, wait.ok ? RESUME_VALUE : RESUME_THROW, wait.value)
+  /** The next task of the current round; at the round limit the run is stopped. */
+  #nextInRound(): Task<unknown> | undefined {
+    const rounds = this.rounds!
+    const next = rounds.next(this.ready)
+    if (next !== ROUND_LIMIT) return next
+    const k = this.#machineK
+    if (k !== null) {
+      const stop = roundLimitStop(k, rounds.max)
+      if (stop !== null) this.#deliverStop(stop)
     }
+    return this.ready.pop()
+  }
+
+  // ── stops and faults ─────────────────────────────────────────────────────────────────
+
+  /** Delivers `error` to every task (stopping.ts); the run then ends stopped. */
+  #deliverStop(error: StopError): void {
+    if (this.#stop !== null) return
+    this.#stop = error
+    if (this.rounds !== null) {
+      this.rounds.release(this.ready)
+      this.rounds = null
+    }
+    this.phase = advance(this.phase, "stopping")
+    stopTasks(this, error)
   }
 
   /**
-   * A journaled run: while replaying, the settlements the journal holds at this point are
-   * taken in (the real ones are held back); once live, the held ones join the inbox.
+   * A task ended with `StopError`: if the machine is being stopped (a scheduler nested in
+   * this task delivered it), this scheduler stops its tasks too.
    */
-  #journaledInbox(port: JournalPort): void {
-    if (port.replaying) {
-      for (let next = port.nextSettled(); next !== null; next = port.nextSettled()) {
-        let wait: ExternalWait | null = null
-        for (const task of this.live) {
-          if (task.id === next.taskId && task.blocker instanceof ExternalWait) wait = task.blocker
-        }
-        if (wait === null || wait.detached) {
-          this.#raiseFault(port.divergence(`no JS promise awaited by task ${next.taskId}`))
-          return
-        }
-        wait.detached = true
-        this.pendingExternal--
-        this.makeReady(wait.task, next.ok ? RESUME_VALUE : RESUME_THROW, next.value)
-      }
-      return
-    }
-    if (this.held.length === 0) return
-    this.inbox.push(...this.held)
-    this.held = []
-    this.#drainInbox()
+  #stopSeenAtEnd(): void {
+    const k = this.#machineK
+    if (this.#stop !== null || k === null) return
+    const stop = stopSeenAtEnd(k)
+    if (stop !== null) this.#deliverStop(stop)
   }
 
   /**
@@ -647,178 +493,18 @@ export class Scheduler {
    * then abandoned so the run ends.
    */
   #stuck(): void {
-    if (this.#fault === null) this.#raiseFault(this.#deadlock())
+    if (this.phase !== "faulted") this.#raiseFault(deadlockError(this.live, this.root))
     else if (this.#faultRounds++ < MAX_FAULT_ROUNDS)
-      this.#interruptAll(this.#fault.error, null, true)
-    else this.#abandon()
-  }
-
-  /**
-   * The deadlock error, raised where the root task waits: its traceback shows the root's
-   * frames and what it was waiting on (the message lists every blocked task).
-   */
-  #deadlock(): SchedulerDeadlockError {
-    return this.#atRootWait(new SchedulerDeadlockError(this.#blockedTasks()))
-  }
-
-  /** Records `error` as raised where the root task waits (errors of the run as a whole). */
-  #atRootWait<E>(error: E): E {
-    const k = this.root.k
-    if (k !== null) recordOrigin(error, k.top, { effect: k.effect, k, last: "threw" })
-    return error
+      lifecycle.interruptAll(this, this.#fault!.error, null, true)
+    else this.#abandonAfterFault()
   }
 
   /** The run cannot go on: cancel every task (their finally blocks run), then fail with `error`. */
   #raiseFault(error: unknown, spare: Task<unknown> | null = null): void {
     if (this.#fault !== null) return
     this.#fault = { error }
-    this.#interruptAll(error, spare)
-  }
-
-  /**
-   * Cancels every unfinished task. A task already cancelled is left to its cleanup (never
-   * cut short), unless `stuck`: its cleanup blocked with nothing left to wake it, so it
-   * gets `error` thrown in instead.
-   */
-  #interruptAll(error: unknown, spare: Task<unknown> | null = null, stuck = false): void {
-    for (const task of [...this.live]) {
-      if (task === spare || task.state === S_ENDING || task.state >= S_DONE) continue
-      if (!this.cancelTask(task, true) && stuck && task.state < S_DONE)
-        this.interrupt(task, RESUME_THROW, error, true)
-    }
-  }
-
-  /** After a fault, cleanup blocked again: give up on the remaining tasks and end the run. */
-  #abandon(): void {
-    const stuck = this.#blockedTasks()
-    const error = this.#fault!.error
-    if (error instanceof SchedulerDeadlockError) error.noteAbandoned(stuck)
-    for (const task of this.live) {
-      task.blocker?.detach()
-      task.state = S_CANCELLED
-      task.settledOk = false
-      task.settledValue = task.cancelError ?? cancellationOf(task.id, task.name)
-      task.k = null
-      task.joins = null
-    }
-    this.live.clear()
-    this.timers.clear()
-    this.#exit = new SchedulerExit(false, error)
-    this.#ended()
-    this.#wake.fire()
-  }
-
-  #blockedTasks(): BlockedTask[] {
-    return describeBlocked(this.live, this.root)
-  }
-
-  #finish(): void {
-    const root = this.root
-    this.#exit =
-      this.#fault !== null
-        ? new SchedulerExit(false, this.#fault.error)
-        : this.stopping !== null
-          ? new SchedulerExit(false, this.stopping)
-          : new SchedulerExit(root.settledOk, root.settledValue)
-    this.#ended()
-    if (this.#machineK !== null) enterTask(this.#machineK, this.#outerTask)
-    this.timers.clear()
-    this.#wake.fire()
-    if (this.#machineK !== null) armPreemption(this.#machineK, 0)
-  }
-
-  /** The scheduler ends: report the choices (onChoices), hand the trace back. */
-  #ended(): void {
-    const failure = reportChoices(this.ready, this.#policy)
-    if (failure !== null) this.#exit = new SchedulerExit(false, failure.error)
-    this.#trace?.left()
-  }
-
-  /**
-   * Ends the run: abort the current perform with the exit (it becomes the value of the
-   * scheduler's withHandler). Only a TaskEnded or Idle perform may be aborted: nothing
-   * waits behind it. From anywhere else, go through the idle continuation first.
-   */
-  #leave(): unknown {
-    if (this.#atSafePoint) return this.#exit
-    const k = this.#idleK!
-    this.#idleK = null
-    return Transfer(k, null)
-  }
-
-  // ── parking ──────────────────────────────────────────────────────────────────────────
-
-  /** The root task started (RootStart): make the idle continuation from its perform. */
-  rootStarted(k: Continuation<unknown>): Control {
-    this.#idleK = spawnContinuation(k, schedulerIdle(this))
-    this.#machineK = k
-    this.ready = startRecording(this.ready, k)
-    this.#trace = startTaskTrace(k, this.clock, this.root)
-    const journal = journalOf(k)
-    if (journal !== null) {
-      this.journal = journal
-      this.ready = new JournaledReady(this.ready, journal)
-      if (this.clock.advanceTo === undefined)
-        this.clock = journaledClock(this.clock === realClock ? null : this.clock, journal)
-    }
-    this.#outerTask = currentTask(k)
-    this.root.locals = forkTaskLocals(this.#outerTask)
-    enterTask(k, this.root)
-    if (this.quanta > 0) armPreemption(k, this.quanta)
-    return Transfer(k, undefined)
-  }
-
-  /** The idle program asks what to wait on. */
-  idle(k: Continuation<unknown>): unknown {
-    this.#idleK = k
-    this.current = null
-    this.#atSafePoint = true
-    return this.decide()
-  }
-
-  /**
-   * The idle program's wait failed: under `run` (which cannot wait), or interrupted from
-   * outside. The run faults (every task is cancelled), or, already faulted, gives up.
-   */
-  parkFailed(error: unknown, k: Continuation<unknown>): unknown {
-    this.#idleK = k
-    this.current = null
-    this.#atSafePoint = true
-    if (this.#fault !== null) this.#stuck()
-    else if (error instanceof StopError) stopAll(this, error)
-    else if (error instanceof Interrupt) {
-      // Interrupted from outside while parked (an outer scheduler cancelled the task this
-      // scheduler runs in): cancel every task here, then end with that interruption.
-      this.#raiseFault(error)
-    } else {
-      // One sentence: the machine's own reason stays readable as the cause.
-      const message =
-        this.pendingExternal > 0
-          ? "Every task waits on a JS promise (awaitPromise), but this run is synchronous (run, runOutcome) and cannot wait: use runAsync() to run programs that wait on promises."
-          : "Every task waits on the real clock (sleep with realClock), but this run is synchronous (run, runOutcome) and cannot wait: use runAsync(), or for sleeps under run() scheduled(body, { clock: new VirtualClock() })."
-      this.#raiseFault(this.#atRootWait(new Error(message, { cause: error })))
-    }
-    return this.decide()
-  }
-
-  #park(): Control {
-    const k = this.#idleK!
-    this.#idleK = null
-    this.current = null
-    armPreemption(k, 0)
-    if (!this.#idleStarted) {
-      this.#idleStarted = true
-      return Transfer(k, null)
-    }
-    return Transfer(k, this.#wakeSignal())
-  }
-
-  /** A promise that settles when an external wait settles or the next real timer is due. */
-  #wakeSignal(): Promise<void> {
-    const due = this.clock.advanceTo === undefined ? this.timers.nextDue() : undefined
-    if (due === undefined) return this.#wake.next(undefined)
-    const clock = this.clock as Partial<JournaledClock>
-    return this.#wake.next(due - (clock.unjournaled?.() ?? this.clock.now()))
+    this.phase = advance(this.phase, "faulted")
+    lifecycle.interruptAll(this, error, spare)
   }
 
   /** The running task has a watchdog: fault the run if its activation ran over. */
@@ -830,7 +516,7 @@ export class Scheduler {
     // Off after a fault or a stop (the teardown is not an activation to bound), and never
     // inside an error's enrichment.
     // A cleanup already under way when the stop came stays bounded by its watchdog.
-    if (this.#fault !== null || (this.stopping !== null && task.cancelError === this.stopping))
+    if (this.phase === "faulted" || (this.#stop !== null && task.cancelError === this.#stop))
       return null
     if (effect instanceof GetExecutionContext) return null
     const over = task.watchdog!.check(k, task.id, task.name)
@@ -848,47 +534,90 @@ export class Scheduler {
     return controlFor(RESUME_ENRICH, error, k)
   }
 
-  /** Marks new tasks as cancelled at spawn from now on (the run is stopping). */
-  refuseNewTasks(): void {
-    this.#ending = true
+  // ── the end ──────────────────────────────────────────────────────────────────────────
+
+  /** The root task finished: the run's exit is decided. */
+  rootFinished(): void {
+    this.#exit = this.#exitOf()
+    const failure = reportChoices(this.ready, this.#policy)
+    if (failure !== null) this.#exit = new SchedulerExit(false, failure.error)
+    this.phase = "ended"
+    this.#leaveMachine()
+    this.timers.clear()
+    this.#wake.fire()
   }
 
-  /** The next task of the current round; at the round limit the run is stopped. */
-  #nextInRound(): Task<unknown> | undefined {
-    const next = this.rounds!.next(this.ready)
-    if (next !== ROUND_LIMIT) return next
-    stopOnRoundLimit(this, this.#machineK)
-    return this.ready.pop()
+  /** How the run ends once the root finished: with its fault, its stop, or the root's outcome. */
+  #exitOf(): SchedulerExit {
+    switch (this.phase) {
+      case "faulted":
+        return new SchedulerExit(false, this.#fault!.error)
+      case "stopping":
+        return new SchedulerExit(false, this.#stop!)
+      case "running":
+      case "ending":
+      case "ended":
+      case "abandoned":
+        return new SchedulerExit(this.root.settledOk, this.root.settledValue)
+    }
   }
 
-  // ── abandoned from outside ───────────────────────────────────────────────────────────
+  /** After a fault, cleanup blocked again: give up on the remaining tasks and end the run. */
+  #abandonAfterFault(): void {
+    const error = this.#fault!.error
+    if (error instanceof SchedulerDeadlockError)
+      error.noteAbandoned(describeBlocked(this.live, this.root))
+    const { failure } = this.#tearDown()
+    this.#exit = new SchedulerExit(false, failure === null ? error : failure.error)
+    this.phase = "ended"
+  }
 
   /**
    * The scheduler's region is being abandoned (an outer handler ended it without resuming)
-   * or left by an error: nothing runs here again. Every task ends cancelled; returns those
-   * whose continuation the scheduler holds, newest first (children before their parents),
-   * for `scheduled` to close, and the failure of `onChoices` if it threw.
+   * or left by an error: nothing runs here again. Returns the tasks whose continuation the
+   * scheduler holds, newest first (children before their parents), for `scheduled` to
+   * close, and the failure of `onChoices` if it threw.
    */
-  abandon(): { readonly held: Task<unknown>[]; readonly failure: { error: unknown } | null } {
-    const held: Task<unknown>[] = []
-    for (const task of this.live) {
-      task.blocker?.detach()
-      if (task.k !== null) held.push(task)
-      task.state = S_CANCELLED
-      task.settledOk = false
-      task.settledValue = task.cancelError ?? cancellationOf(task.id, task.name)
-      task.blocker = null
-      task.pending = null
-      task.joins = null
-    }
-    this.live.clear()
-    this.timers.clear()
-    this.inbox = []
+  abandon(): Abandoned {
+    const abandoned = this.#tearDown()
     this.#idleK = null
+    this.phase = "abandoned"
+    return abandoned
+  }
+
+  /**
+   * Ends the run without running any task again, after a fault whose cleanup never ends or
+   * when the region is abandoned from outside: every task ends cancelled, nothing waits
+   * or wakes any more, and the choices are reported.
+   */
+  #tearDown(): Abandoned {
+    const held = lifecycle.abandonAll(this.live)
+    this.timers.clear()
+    this.external.settled = []
     this.#wake.fire()
-    this.#trace?.left()
-    if (this.#machineK !== null) armPreemption(this.#machineK, 0)
-    return { held: held.reverse(), failure: reportChoices(this.ready, this.#policy) }
+    this.#leaveMachine()
+    return { held, failure: reportChoices(this.ready, this.#policy) }
+  }
+
+  /** The machine goes on outside the scheduler: its trace, task slot and preemption are the outer ones. */
+  #leaveMachine(): void {
+    this.trace?.left()
+    const k = this.#machineK
+    if (k === null) return
+    enterTask(k, this.#outerTask)
+    armPreemption(k, 0)
+  }
+
+  /**
+   * Ends the run: abort the current perform with the exit (it becomes the value of the
+   * scheduler's withHandler). Only a TaskEnded or Idle perform may be aborted (`safe`):
+   * nothing waits behind it. From anywhere else, go through the idle continuation first.
+   */
+  #leave(safe: boolean): unknown {
+    if (safe) return this.#exit
+    const k = this.#idleK!
+    this.#idleK = null
+    return Transfer(k, null)
   }
 
   /** `task`'s continuation is about to be closed: its cleanup runs as that task. */
@@ -903,8 +632,68 @@ export class Scheduler {
     if (this.#machineK !== null) enterTask(this.#machineK, this.#outerTask)
   }
 
-  /** Something settled: let the parked machine go on. */
-  wakeUp(): void {
-    this.#wake.fire()
+  // ── parking ──────────────────────────────────────────────────────────────────────────
+
+  /** The root task started (RootStart): make the idle continuation from its perform. */
+  #rootStarted(k: Continuation<unknown>): Control {
+    this.#idleK = spawnContinuation(k, schedulerIdle(this))
+    this.#machineK = k
+    this.ready = startRecording(this.ready, k)
+    this.trace = startTaskTrace(k, this.clock, this.root)
+    const journal = journalOf(k)
+    if (journal !== null) {
+      this.external.journal = journal
+      this.ready = new JournaledReady(this.ready, journal)
+      if (this.clock.advanceTo === undefined)
+        this.clock = journaledClock(this.clock === realClock ? null : this.clock, journal)
+    }
+    this.#outerTask = currentTask(k)
+    this.root.locals = forkTaskLocals(this.#outerTask)
+    enterTask(k, this.root)
+    if (this.quanta > 0) armPreemption(k, this.quanta)
+    return Transfer(k, undefined)
+  }
+
+  /** The idle program asks what to wait on. */
+  #idle(k: Continuation<unknown>): unknown {
+    this.#idleK = k
+    this.current = null
+    return this.#decide(true)
+  }
+
+  /**
+   * The idle program's wait failed: under `run` (which cannot wait), or interrupted from
+   * outside. The run faults (every task is cancelled), or, already faulted, gives up.
+   */
+  #parkFailed(error: unknown, k: Continuation<unknown>): unknown {
+    this.#idleK = k
+    this.current = null
+    if (this.phase === "faulted") this.#stuck()
+    else if (error instanceof StopError) this.#deliverStop(error)
+    else if (error instanceof Interrupt) {
+      // Interrupted from outside while parked (an outer scheduler cancelled the task this
+      // scheduler runs in): cancel every task here, then end with that interruption.
+      this.#raiseFault(error)
+    } else {
+      this.#raiseFault(cannotWaitError(this.root, this.external.open > 0, error))
+    }
+    return this.#decide(true)
+  }
+
+  #park(): Control {
+    const k = this.#idleK!
+    this.#idleK = null
+    this.current = null
+    armPreemption(k, 0)
+    // The first park starts the idle program, which drops this value and asks again (Idle).
+    return Transfer(k, this.#wakeSignal())
+  }
+
+  /** A promise that settles when an external wait settles or the next real timer is due. */
+  #wakeSignal(): Promise<void> {
+    const due = this.clock.advanceTo === undefined ? this.timers.nextDue() : undefined
+    if (due === undefined) return this.#wake.next(undefined)
+    const clock = this.clock as Partial<JournaledClock>
+    return this.#wake.next(due - (clock.unjournaled?.() ?? this.clock.now()))
   }
 }

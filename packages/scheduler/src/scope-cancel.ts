@@ -1,9 +1,9 @@
 import { type Continuation, Transfer, TransferThrow } from "@effvm/vm-core"
-import type { CancelScope } from "./cancel-scope.js"
 import { ScopeCancelledError } from "./cancel-scope.js"
 import { SchedulerEffect } from "./effect.js"
-import type { Scheduler } from "./scheduler.js"
-import { RESUME_THROW, S_ENDING, type Task } from "./task.js"
+import type { SchedulerPort } from "./port.js"
+import type { CancelScope, Task } from "./task.js"
+import { RESUME_THROW, S_ENDING } from "./task-state.js"
 import type { Blocker } from "./wait-types.js"
 
 /**
@@ -11,7 +11,7 @@ import type { Blocker } from "./wait-types.js"
  * cancelled, and a `ScopeCancelledError` is thrown into the scope's body at its current
  * suspension (unless an enclosing scope's cancellation is already on its way there).
  */
-export function requestScopeCancel(s: Scheduler, scope: CancelScope): void {
+export function requestScopeCancel(s: SchedulerPort, scope: CancelScope): void {
   if (scope.closed || scope.cancelError !== null) return
   const owner = scope.task
   if (owner.state >= S_ENDING) {
@@ -30,7 +30,7 @@ export function requestScopeCancel(s: Scheduler, scope: CancelScope): void {
   if (!alreadyInterrupted) s.interrupt(owner, RESUME_THROW, error)
 }
 
-function cancelAll(s: Scheduler, scope: CancelScope): void {
+function cancelAll(s: SchedulerPort, scope: CancelScope): void {
   for (const task of [...scope.tasks]) s.cancelTask(task)
 }
 
@@ -68,7 +68,7 @@ export class CancelScopeOp extends SchedulerEffect<void> {
   constructor(readonly scope: CancelScope) {
     super()
   }
-  apply(s: Scheduler, k: Continuation<unknown>): unknown {
+  apply(s: SchedulerPort, k: Continuation<unknown>, self: Task<unknown>): unknown {
     const scope = this.scope
     if (scope.owner !== s) {
       return TransferThrow(
@@ -78,10 +78,9 @@ export class CancelScopeOp extends SchedulerEffect<void> {
     }
     if (scope.closed) return Transfer(k, undefined)
     requestScopeCancel(s, scope)
-    const self = s.current!
     // Cancelling a scope you are inside of: the cancellation is thrown right here.
     if (self.pending !== null) return s.throwPending(self, k)
     if (scope.closed) return Transfer(k, undefined)
-    return s.block(k, new ScopeCloseWait(self, scope))
+    return s.block(self, k, new ScopeCloseWait(self, scope))
   }
 }

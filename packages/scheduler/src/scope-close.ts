@@ -1,9 +1,23 @@
 import { type Continuation, Transfer } from "@effvm/vm-core"
-import type { CancelScope, ScopeResult } from "./cancel-scope.js"
 import { attachSuppressed } from "./errors.js"
-import type { Scheduler } from "./scheduler.js"
-import { RESUME_THROW, RESUME_VALUE, type Task } from "./task.js"
+import type { SchedulerPort } from "./port.js"
+import type { CancelScope, Task } from "./task.js"
+import { RESUME_THROW, RESUME_VALUE } from "./task-state.js"
 import { addLink, type Blocker, type Join, type JoinLink, removeLink } from "./wait-types.js"
+
+/**
+ * What `cancelScope` evaluates to: `{ cancelled: true }` when the scope was cancelled,
+ * else `{ cancelled: false, value }` with the body's value.
+ *
+ * @example
+ * ```ts
+ * const r: ScopeResult<number> = yield* cancelScope(function* () { return 1 })
+ * if (!r.cancelled) console.log(r.value) // 1
+ * ```
+ */
+export type ScopeResult<T> =
+  | { readonly cancelled: true }
+  | { readonly cancelled: false; readonly value: T }
 
 /** How a scope ended, as the close answers the `cancelScope` program. */
 export type Closed =
@@ -20,14 +34,14 @@ const CANCELLED: ScopeResult<unknown> = Object.freeze({ cancelled: true })
  * the enclosing scope and leaves them running.
  */
 export function closeScope(
-  s: Scheduler,
+  s: SchedulerPort,
+  task: Task<unknown>,
   k: Continuation<unknown>,
   scope: CancelScope,
   ok: boolean,
   value: unknown,
   late: readonly unknown[] | null,
 ): unknown {
-  const task = s.current!
   task.scope = scope.parent
   const own = scope.cancelError
   if (own !== null) dropPending(task, own)
@@ -64,7 +78,7 @@ function closedWith(
 }
 
 /** The scope is closed: tasks waiting in `cancel(scope)` go on. */
-function markClosed(s: Scheduler, scope: CancelScope): void {
+function markClosed(s: SchedulerPort, scope: CancelScope): void {
   scope.closed = true
   const waiters = scope.closeWaiters
   scope.closeWaiters = null
@@ -86,7 +100,7 @@ class ScopeDrain implements Join, Blocker {
   #done = false
 
   constructor(
-    readonly scheduler: Scheduler,
+    readonly scheduler: SchedulerPort,
     readonly task: Task<unknown>,
     readonly scope: CancelScope,
     readonly result: ScopeResult<unknown>,
@@ -110,7 +124,7 @@ class ScopeDrain implements Join, Blocker {
       markClosed(s, this.scope)
       return Transfer(k, this.#outcome())
     }
-    s.suspend(k, this)
+    s.suspend(this.task, k, this)
     return s.decide()
   }
 

@@ -1,9 +1,10 @@
 import { type Continuation, Transfer, TransferThrow } from "@effvm/vm-core"
 import { describeInput } from "./describe.js"
 import { SchedulerEffect } from "./effect.js"
+import type { SchedulerPort } from "./port.js"
 import { Fifo } from "./queues.js"
-import type { Scheduler } from "./scheduler.js"
-import { RESUME_VALUE, type Task } from "./task.js"
+import type { Task } from "./task.js"
+import { RESUME_VALUE } from "./task-state.js"
 import type { Blocker } from "./wait-types.js"
 
 /**
@@ -24,7 +25,7 @@ export class Semaphore {
   /** @internal */
   constructor(
     /** @internal the scheduler run that owns it. */
-    readonly owner: object,
+    readonly owner: SchedulerPort,
     /** The semaphore's number within its scheduler run. */
     readonly id: number,
     /** How many permits it has in all. */
@@ -47,11 +48,11 @@ export class Semaphore {
    * @internal Returns one permit: to the oldest waiter (it becomes ready holding it), else
    * to the pool. False when every permit is already free (one release too many).
    */
-  handBack(s: Scheduler): boolean {
+  handBack(): boolean {
     for (let wait = this.queue.shift(); wait !== undefined; wait = this.queue.shift()) {
       if (wait.detached) continue
       wait.detached = true
-      s.makeReady(wait.task, RESUME_VALUE, undefined)
+      this.owner.makeReady(wait.task, RESUME_VALUE, undefined)
       // Until it runs, the permit is returned if the task is interrupted (docs/semantics.md §7).
       wait.task.heldPermit = this
       return true
@@ -94,7 +95,7 @@ class CreateSemaphore extends SchedulerEffect<Semaphore> {
   override get suspends(): boolean {
     return false
   }
-  apply(s: Scheduler, k: Continuation<unknown>): unknown {
+  apply(s: SchedulerPort, k: Continuation<unknown>): unknown {
     return Transfer(k, new Semaphore(s, s.nextSemaphoreId++, this.permits))
   }
 }
@@ -108,7 +109,7 @@ class Acquire extends SchedulerEffect<void> {
   constructor(readonly semaphore: Semaphore) {
     super()
   }
-  apply(s: Scheduler, k: Continuation<unknown>): unknown {
+  apply(s: SchedulerPort, k: Continuation<unknown>, task: Task<unknown>): unknown {
     const semaphore = this.semaphore
     if (semaphore.owner !== s) {
       return TransferThrow(
@@ -120,9 +121,9 @@ class Acquire extends SchedulerEffect<void> {
       semaphore.available--
       return Transfer(k, undefined)
     }
-    const wait = new AcquireWait(semaphore, s.current!)
+    const wait = new AcquireWait(semaphore, task)
     semaphore.queue.push(wait)
-    return s.block(k, wait)
+    return s.block(task, k, wait)
   }
 }
 
@@ -138,7 +139,7 @@ class Release extends SchedulerEffect<void> {
   override get suspends(): boolean {
     return false
   }
-  apply(s: Scheduler, k: Continuation<unknown>): unknown {
+  apply(s: SchedulerPort, k: Continuation<unknown>): unknown {
     const semaphore = this.semaphore
     if (semaphore.owner !== s) {
       return TransferThrow(
@@ -146,7 +147,7 @@ class Release extends SchedulerEffect<void> {
         new TypeError(`release(${semaphore}): it belongs to another scheduler run.`),
       )
     }
-    if (!semaphore.handBack(s)) {
+    if (!semaphore.handBack()) {
       return TransferThrow(
         k,
         new Error(

@@ -1,7 +1,8 @@
 import { type Continuation, Transfer } from "@effvm/vm-core"
 import type { WaitSignal } from "@effvm/vm-core/internal"
-import type { Scheduler } from "./scheduler.js"
-import { RESUME_VALUE, type Task } from "./task.js"
+import type { SchedulerPort } from "./port.js"
+import type { Task } from "./task.js"
+import { RESUME_VALUE } from "./task-state.js"
 import type { Blocker } from "./wait-types.js"
 
 /** A task waiting for a vm-core `Signal` (a `lazy` reader value another task computes). */
@@ -24,8 +25,12 @@ class SignalWait implements Blocker {
 }
 
 /** Answers `WaitSignal`: at once if the signal fired, else the task blocks until it does. */
-export function waitSignal(s: Scheduler, effect: WaitSignal, k: Continuation<unknown>): unknown {
-  const task = s.current!
+export function waitSignal(
+  s: SchedulerPort,
+  task: Task<unknown>,
+  effect: WaitSignal,
+  k: Continuation<unknown>,
+): unknown {
   // An interruption waiting for this task's next suspension is delivered here.
   if (task.pending !== null) return s.throwPending(task, k)
   if (effect.signal.fired) return Transfer(k, undefined)
@@ -35,5 +40,5 @@ export function waitSignal(s: Scheduler, effect: WaitSignal, k: Continuation<unk
     wait.detached = true
     s.makeReady(wait.task, RESUME_VALUE, undefined)
   })
-  return s.block(k, wait)
+  return s.block(task, k, wait)
 }

@@ -1,8 +1,8 @@
 import type { Continuation } from "@effvm/vm-core"
 import { describeInput } from "./describe.js"
 import { SchedulerEffect } from "./effect.js"
+import type { SchedulerPort } from "./port.js"
 import type { Timer, TimerQueue } from "./queues.js"
-import type { Scheduler } from "./scheduler.js"
 import type { Task } from "./task.js"
 import type { Blocker } from "./wait-types.js"
 
@@ -33,10 +33,10 @@ class Sleep extends SchedulerEffect<void> {
   constructor(readonly ms: number) {
     super()
   }
-  apply(s: Scheduler, k: Continuation<unknown>): unknown {
-    if (this.ms <= 0) return s.yieldTurn(k)
-    const timer = s.timers.add(s.clock.now() + this.ms, s.current!)
-    return s.block(k, new SleepWait(s.timers, timer))
+  apply(s: SchedulerPort, k: Continuation<unknown>, task: Task<unknown>): unknown {
+    if (this.ms <= 0) return s.yieldTurn(task, k)
+    const timer = s.timers.add(s.clock.now() + this.ms, task)
+    return s.block(task, k, new SleepWait(s.timers, timer))
   }
 }
 

@@ -5,8 +5,9 @@ import {
   stopRequestedBy,
   takeMachineStop,
 } from "@effvm/vm-core/internal"
-import type { Scheduler } from "./scheduler.js"
-import { RESUME_THROW, S_DONE, S_ENDING, S_NEW, type SpawnOptions, type Task } from "./task.js"
+import { finalize, interrupt, type TaskRun } from "./lifecycle.js"
+import type { Task } from "./task.js"
+import { RESUME_THROW, S_DONE, S_ENDING, S_NEW, type SpawnOptions } from "./task-state.js"
 import { Watchdog } from "./watchdog.js"
 
 /**
@@ -17,46 +18,36 @@ import { Watchdog } from "./watchdog.js"
  * A stop reaches a scheduler three ways: as the preemption vm-core performs before the next
  * perform once `vm.stop()` was called (or the run's signal aborted); as `StopError` thrown
  * into its idle continuation while the machine was parked; and, for a scheduler nested in
- * another's task, when that task ends with the inner scheduler's `StopError`.
+ * another's task, when that task ends with the inner scheduler's `StopError`. The scheduler
+ * records the stop and enters its "stopping" phase; here every task receives it.
  */
-export function stopAll(s: Scheduler, error: StopError): void {
-  if (s.stopping !== null) return
-  s.stopping = error
-  if (s.rounds !== null) {
-    s.rounds.release(s.ready)
-    s.rounds = null
-  }
-  s.refuseNewTasks()
-  for (const task of [...s.live]) {
+export function stopTasks(run: TaskRun, error: StopError): void {
+  for (const task of [...run.live]) {
     // Cleanups are never cut short: a task already ending (its body ended, or cancelled
     // or faulted and running its finally blocks) gets no StopError; the run waits for it.
     if (task.state === S_ENDING || task.state >= S_DONE || task.cancelRequested) continue
     // Like a cancellation: a task that catches the stop and goes on is still stopped.
     task.cancelError = error
-    if (task.state === S_NEW) s.finalize(task)
-    else s.interrupt(task, RESUME_THROW, error)
+    if (task.state === S_NEW) finalize(run, task)
+    else interrupt(run, task, RESUME_THROW, error)
   }
 }
 
-/** `maxRounds` reached: stop the run like `vm.stop()` (the machine ends as stopped). */
-export function stopOnRoundLimit(s: Scheduler, k: Continuation<unknown> | null): void {
-  const max = s.rounds?.max
-  if (k === null) return
+/** `maxRounds` reached: stop the machine like `vm.stop()`; returns the stop to deliver. */
+export function roundLimitStop(k: Continuation<unknown>, max: number): StopError | null {
   stopMachine(k, `maxRounds (${max}) reached`)
-  const stop = takeMachineStop(k) ?? stopRequestedBy(k)
-  if (stop !== null) stopAll(s, stop)
+  return takeMachineStop(k) ?? stopRequestedBy(k)
 }
 
 /**
  * A task ended with `StopError`: if the machine is being stopped (a scheduler nested in
- * this task delivered it), this scheduler stops its tasks too.
+ * this task delivered it), returns that stop (taken), for this scheduler to deliver too.
  */
-export function stopSeenAtEnd(s: Scheduler, k: Continuation<unknown> | null): void {
-  if (s.stopping !== null || k === null) return
+export function stopSeenAtEnd(k: Continuation<unknown>): StopError | null {
   const stop = stopRequestedBy(k)
-  if (stop === null) return
+  if (stop === null) return null
   takeMachineStop(k)
-  stopAll(s, stop)
+  return stop
 }
 
 /** What a new task inherits and is bounded by: task-local values, its watchdog. */

@@ -1,5 +1,4 @@
 import { type Continuation, type Effect, Program, Transfer, TransferThrow } from "@effvm/vm-core"
-import { CancelScope } from "./cancel-scope.js"
 import { describeInput } from "./describe.js"
 import { SchedulerEffect } from "./effect.js"
 import {
@@ -11,11 +10,12 @@ import {
   waitProblem,
 } from "./inputs.js"
 import { CancelWait, GatherJoin, RaceJoin, WaitJoin } from "./joins.js"
+import type { SchedulerPort } from "./port.js"
 import type { SchedulerPromise } from "./promise.js"
-import type { Scheduler } from "./scheduler.js"
 import { CancelScopeOp } from "./scope-cancel.js"
 import { limitStackToCaller, SpawnSite } from "./site.js"
-import { type SpawnOptions, Task } from "./task.js"
+import { CancelScope, Task } from "./task.js"
+import type { SpawnOptions } from "./task-state.js"
 import { checkWatchdog } from "./watchdog.js"
 
 /**
@@ -47,8 +47,8 @@ class Spawn<T> extends SchedulerEffect<Task<T>> {
   override get suspends(): boolean {
     return false
   }
-  apply(s: Scheduler, k: Continuation<unknown>): unknown {
-    return Transfer(k, s.spawnTask(this.program, this.options, this.site, k))
+  apply(s: SchedulerPort, k: Continuation<unknown>, task: Task<unknown>): unknown {
+    return Transfer(k, s.spawnTask(task, this.program, this.options, this.site, k))
   }
 }
 
@@ -56,12 +56,12 @@ class Wait<T> extends SchedulerEffect<T> {
   constructor(readonly input: Task<T> | SchedulerPromise<T>) {
     super()
   }
-  apply(s: Scheduler, k: Continuation<unknown>): unknown {
+  apply(s: SchedulerPort, k: Continuation<unknown>, task: Task<unknown>): unknown {
     const input = this.input
-    const problem = waitProblem(s, input, "wait")
+    const problem = waitProblem(s, task, input, "wait")
     if (problem !== null) return TransferThrow(k, problem)
-    if (input.finished) return s.deliverNow(input, k)
-    return s.block(k, new WaitJoin(s, s.current!, input))
+    if (input.finished) return s.deliverNow(task, input, k)
+    return s.block(task, k, new WaitJoin(s, task, input))
   } /** How messages and tracebacks show it. */
   override toString(): string {
     return `wait(${String(this.input)})`
@@ -81,10 +81,9 @@ class Join<R> extends SchedulerEffect<R> {
   ) {
     super()
   }
-  apply(s: Scheduler, k: Continuation<unknown>): unknown {
-    const inputs = joinInputs(s, this.items, joinNames[this.kind]!, this.site, k)
+  apply(s: SchedulerPort, k: Continuation<unknown>, task: Task<unknown>): unknown {
+    const inputs = joinInputs(s, task, this.items, joinNames[this.kind]!, this.site, k)
     if (inputs instanceof TypeError) return TransferThrow(k, inputs)
-    const task = s.current!
     const join =
       this.kind === RACE
         ? new RaceJoin(s, task, inputs)
@@ -105,7 +104,7 @@ class Cancel extends SchedulerEffect<void> {
   constructor(readonly task: Task<unknown>) {
     super()
   }
-  apply(s: Scheduler, k: Continuation<unknown>): unknown {
+  apply(s: SchedulerPort, k: Continuation<unknown>, self: Task<unknown>): unknown {
     const target = this.task
     if (target.owner !== s) {
       return TransferThrow(
@@ -113,13 +112,12 @@ class Cancel extends SchedulerEffect<void> {
         new TypeError(`cancel(${target}): it belongs to another scheduler run.`),
       )
     }
-    const self = s.current!
     s.cancelTask(target)
     // Cancelling yourself: the cancellation is thrown right here, at this suspension.
     if (target === self)
       return self.pending !== null ? s.throwPending(self, k) : Transfer(k, undefined)
     if (target.finished) return Transfer(k, undefined)
-    return s.block(k, new CancelWait(s, self, target))
+    return s.block(self, k, new CancelWait(s, self, target))
   }
 }
 

@@ -2,14 +2,15 @@ import type { Continuation } from "@effvm/vm-core"
 import { Transfer } from "@effvm/vm-core"
 import { describeInput } from "./describe.js"
 import { SchedulerEffect } from "./effect.js"
-import type { Scheduler } from "./scheduler.js"
+import type { SchedulerPort } from "./port.js"
 import { SleepWait } from "./sleep.js"
+import type { Task } from "./task.js"
 
 class Now extends SchedulerEffect<number> {
   override get suspends(): boolean {
     return false
   }
-  apply(s: Scheduler, k: Continuation<unknown>): unknown {
+  apply(s: SchedulerPort, k: Continuation<unknown>): unknown {
     return Transfer(k, s.clock.now())
   }
   /** How messages and tracebacks show it. */
@@ -22,10 +23,10 @@ class SleepUntil extends SchedulerEffect<void> {
   constructor(readonly time: number) {
     super()
   }
-  apply(s: Scheduler, k: Continuation<unknown>): unknown {
-    if (this.time <= s.clock.now()) return s.yieldTurn(k)
-    const timer = s.timers.add(this.time, s.current!)
-    return s.block(k, new SleepWait(s.timers, timer))
+  apply(s: SchedulerPort, k: Continuation<unknown>, task: Task<unknown>): unknown {
+    if (this.time <= s.clock.now()) return s.yieldTurn(task, k)
+    const timer = s.timers.add(this.time, task)
+    return s.block(task, k, new SleepWait(s.timers, timer))
   }
   /** How messages and tracebacks show it: `sleepUntil(1500 ms)`. */
   override toString(): string {

@@ -2,9 +2,10 @@ import { type Continuation, fn, Program, type Untracked } from "@effvm/vm-core"
 import { describeInput } from "./describe.js"
 import { SchedulerEffect } from "./effect.js"
 import { RaceJoin } from "./joins.js"
-import type { Scheduler } from "./scheduler.js"
+import type { SchedulerPort } from "./port.js"
 import { limitStackToCaller, SpawnSite } from "./site.js"
 import { sleep } from "./sleep.js"
+import type { Task } from "./task.js"
 
 /**
  * Thrown by `timeout(ms, program)` when the program did not finish within `ms`
@@ -54,10 +55,9 @@ class TimeoutRace extends SchedulerEffect<unknown> {
   ) {
     super()
   }
-  apply(s: Scheduler, k: Continuation<unknown>): unknown {
-    const task = s.current!
-    const work = s.spawnTask(this.program, undefined, this.site, k)
-    const clock = s.spawnTask(timer(this.ms), { name: `${this}` }, this.site, k)
+  apply(s: SchedulerPort, k: Continuation<unknown>, task: Task<unknown>): unknown {
+    const work = s.spawnTask(task, this.program, undefined, this.site, k)
+    const clock = s.spawnTask(task, timer(this.ms), { name: `${this}` }, this.site, k)
     return new RaceJoin(s, task, [work, clock]).begin(k)
   }
   /** How messages and tracebacks show it: `timeout(50 ms)`. */

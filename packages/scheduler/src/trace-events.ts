@@ -2,7 +2,8 @@ import type { Continuation } from "@effvm/vm-core"
 import { markUntraced, type Tracer, tracerOf } from "@effvm/vm-core/internal"
 import type { Clock } from "./clock.js"
 import { Idle, ParkFailed, ParkOn, RootStart, TaskEnded } from "./internal-effects.js"
-import { S_CANCELLED, S_FAILED, type Task } from "./task.js"
+import type { Task } from "./task.js"
+import { S_CANCELLED, S_FAILED } from "./task-state.js"
 
 // The scheduler's own machinery never shows in a trace; the effects users perform (spawn,
 // sleep, wait, …) do, as performs like any other.

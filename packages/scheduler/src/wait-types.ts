@@ -81,3 +81,13 @@ export function isAwaited(input: Waitable): boolean {
   for (let i = 0; i < joins.length; i++) if (!joins[i]!.join.draining) return true
   return false
 }
+
+/**
+ * Something handed to a waiting task that must go back if the task is interrupted before
+ * it runs with it: a semaphore's permit, a channel's value. It knows its own scheduler run.
+ */
+export interface HeldGrant {
+  handBack(): boolean
+  /** The task ran holding it: the grant is delivered (a channel's value). */
+  consumed?(): void
+}
