@@ -1,16 +1,21 @@
 /**
- * Finds the workloads: every `workloads/wN-name.js` module exporting `workload`. Adding a
- * workload is adding one such file.
+ * Finds the workloads: every `workloads/wN-name.js` module exporting `workload` (effvm's
+ * own workloads), then every `workloads/cN-name.js` (the community effect-handlers suite's
+ * problems). Adding a workload is adding one such file.
  */
 import { readdirSync } from "node:fs"
 import type { Workload } from "./types.js"
 
 const dir = new URL("./workloads/", import.meta.url)
 
+/** W before C, then by number. */
+const order = (f: string): number =>
+  (f.startsWith("c") ? 1_000_000 : 0) + Number.parseInt(f.slice(1), 10)
+
 export function workloadFiles(): string[] {
   return readdirSync(dir)
-    .filter((f) => /^w\d+-.*\.js$/.test(f))
-    .sort((a, b) => Number.parseInt(a.slice(1), 10) - Number.parseInt(b.slice(1), 10))
+    .filter((f) => /^[wc]\d+-.*\.js$/.test(f))
+    .sort((a, b) => order(a) - order(b))
 }
 
 async function importWorkload(file: string): Promise<Workload> {

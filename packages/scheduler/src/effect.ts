@@ -1,5 +1,5 @@
 import { type Continuation, Effect } from "@effvm/vm-core"
-import { performLiveOnRerun } from "@effvm/vm-core/internal"
+import { markStepped, performLiveOnRerun } from "@effvm/vm-core/internal"
 import type { SchedulerPort } from "./port.js"
 import type { Task } from "./task.js"
 
@@ -41,6 +41,8 @@ export abstract class SchedulerEffect<R, E extends Effect<unknown> = never> exte
    */
   abstract apply(scheduler: SchedulerPort, k: Continuation<unknown>, task: Task<unknown>): unknown
 }
+// The scheduler switches tasks at its effects: they always take the machine's step.
+markStepped(SchedulerEffect)
 
 // A multi-shot handler's re-run spawns, waits and sleeps for real: its tasks are its own.
 performLiveOnRerun(SchedulerEffect)

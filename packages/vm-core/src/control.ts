@@ -126,6 +126,9 @@ export function TransferThrow(k: Continuation<unknown, unknown>, error: unknown)
 const pass = new Control<never>(OP_PASS, null, undefined)
 const delegate = new Control<unknown>(OP_DELEGATE, null, undefined)
 
+/** The one `Pass()` value: the machine recognises a fast-path decline by identity. */
+export const PASS_CONTROL: Control = pass
+
 /**
  * Declines the effect: the next outer handler receives the same effect and the same `k`.
  * Terminal: code after `yield* Pass()` never runs.

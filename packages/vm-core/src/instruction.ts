@@ -10,6 +10,7 @@
  * many tasks at once.
  */
 
+import { direct } from "./direct.js"
 import { captureOpened, liveCapture } from "./errors/live-lines.js"
 
 /** Classifies what a frame yielded with one property read. */
@@ -46,6 +47,22 @@ const cursor: Iterator<unknown, unknown, unknown> = {
   },
 }
 
+/** The iterator of a perform answered in place (direct.ts): done at once, with the answer. */
+const answered: Iterator<unknown, unknown, unknown> = {
+  next(): IteratorResult<unknown, unknown> {
+    doneResult.value = direct.answer
+    direct.answer = undefined
+    return doneResult
+  },
+  throw(error?: unknown): IteratorResult<unknown, unknown> {
+    throw error
+  },
+  return(value?: unknown): IteratorResult<unknown, unknown> {
+    doneResult.value = value
+    return doneResult
+  },
+}
+
 /**
  * Base of everything a program may yield: effects, programs and control values.
  * `R` is what `yield*` evaluates to.
@@ -67,6 +84,8 @@ export abstract class Instruction<R> {
   // value. That is how `fn` and `program` infer a program's effects (docs/typed-effects.md).
   [Symbol.iterator](): Iterator<PerformedBy<this>, R, unknown> {
     if (liveCapture.machine !== null) captureOpened()
+    if (direct.frame !== null && this.effvmTag === TAG_EFFECT && direct.perform(this))
+      return answered as Iterator<PerformedBy<this>, R, unknown>
     opened = this
     return cursor as Iterator<PerformedBy<this>, R, unknown>
   }

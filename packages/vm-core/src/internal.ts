@@ -15,6 +15,7 @@ export {
   OP_TRANSFER_ENRICH,
   OP_TRANSFER_THROW,
 } from "./control.js"
+export { markStepped } from "./direct.js"
 export { describeValue } from "./effect.js"
 export { attachContext, settle } from "./errors/context.js"
 export { type EscapedFrom, escapedFrom, noteEscape } from "./errors/escape.js"

@@ -7,6 +7,7 @@ import {
   handler,
   Pass,
   program,
+  pure,
   Resume,
   run,
   Transfer,
@@ -147,8 +148,10 @@ describe("continuations from another run", () => {
     const stash = handler(
       function* stash(_eff, k) {
         captured.k = k
-        // Resume, not Transfer: a handler that transfers at once in its first segment
-        // consumes k within the dispatch step, and this test needs k live between steps.
+        // A handler that resumes or transfers its own k at once in its first segment
+        // consumes k within the dispatch step, and this test needs k live between steps:
+        // a sub-program call first ends the segment.
+        yield* pure(undefined)
         return yield* Resume(k, 10)
       },
       { handles: [Tick] },

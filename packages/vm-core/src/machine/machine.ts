@@ -1,4 +1,5 @@
 import type { Control } from "../control.js"
+import { direct } from "../direct.js"
 import type { Effect } from "../effect.js"
 import { liveCapture } from "../errors/live-lines.js"
 import { TAG_CONTROL, TAG_EFFECT, TAG_PROGRAM, tagOf } from "../instruction.js"
@@ -33,7 +34,7 @@ import {
   type StopMode,
 } from "./modes.js"
 import { performHooked } from "./observers.js"
-import { perform } from "./perform.js"
+import { perform, performPending } from "./perform.js"
 import type { Machine } from "./state.js"
 import { leaveClosingFrame, recordCloseError } from "./transitions.js"
 
@@ -46,10 +47,21 @@ export function advance(vm: Machine, limit: number): StopMode | typeof STEPS_LEF
   // outer run's capture mode as it found it.
   const outer = liveCapture.machine
   liveCapture.machine = vm.liveStacks ? vm : null
+  // A run nested in a handler answered in place (direct.ts) must leave the slot as it was.
+  const outerVM = direct.vm
+  const outerFrame = direct.frame
+  const outerRoom = direct.room
+  const outerUsed = direct.used
+  direct.vm = vm
+  direct.frame = null
   try {
     return loop(vm, limit)
   } finally {
     liveCapture.machine = outer
+    direct.vm = outerVM
+    direct.frame = outerFrame
+    direct.room = outerRoom
+    direct.used = outerUsed
   }
 }
 
@@ -61,14 +73,33 @@ function loop(vm: Machine, limit: number): StopMode | typeof STEPS_LEFT_OVER {
         vm.steps++
         const f = vm.top!
         let r: IteratorResult<unknown, unknown>
+        // Performs of f may be answered in place while it runs (direct.ts).
+        direct.frame = f
+        direct.room = limit - n - 1
+        direct.used = 0
         try {
           r = f.gen!.next(vm.value)
         } catch (error) {
+          direct.frame = null
+          n += direct.used
           throwFromFrame(vm, f, error, false)
           break
         }
+        direct.frame = null
+        n += direct.used
         vm.mode = r.done ? MODE_RETURN : MODE_HANDLE_YIELD
-        vm.value = r.value
+        const y = (vm.value = r.value)
+        if (!r.done) {
+          // The HandleYield step of a perform begun in place was taken (and counted) there.
+          if (direct.pendingK !== null) performPending(vm)
+          // A perform is the next step: take it now when the limit allows one more step
+          // (it is counted as one), without going round the switch.
+          else if (!vm.hooked && n + 1 < limit && tagOf(y) === TAG_EFFECT) {
+            n++
+            vm.steps++
+            perform(vm, f, y as Effect<unknown>)
+          }
+        }
         break
       }
       case MODE_HANDLE_YIELD: {
