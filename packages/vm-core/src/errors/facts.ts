@@ -163,3 +163,14 @@ export function addSuppressed(error: unknown, suppressed: unknown): boolean {
   if (!list.includes(suppressed)) list.push(suppressed)
   return true
 }
+
+/** The JS stack of an error, also after `showTraceback` replaced what `stack` shows. */
+export function jsStackOf(error: object): unknown {
+  const facts = factsOf(error)
+  return facts?.shown ? facts.jsStack : (error as { stack?: unknown }).stack
+}
+
+/** @internal The capture made where the run that `error` left ended, if any. */
+export function runSiteOf(error: object): Error | undefined {
+  return factsOf(error)?.runSite
+}

@@ -1,4 +1,4 @@
-import { factsFor, factsOf } from "./facts.js"
+import { factsFor } from "./facts.js"
 import { formatTraceback } from "./format.js"
 
 /**
@@ -68,15 +68,4 @@ function atLines(stack: unknown): string {
     .split("\n")
     .filter((line) => /^\s+at /.test(line))
     .join("\n")
-}
-
-/** The JS stack of an error, also after `showTraceback` replaced what `stack` shows. */
-export function jsStackOf(error: object): unknown {
-  const facts = factsOf(error)
-  return facts?.shown ? facts.jsStack : (error as { stack?: unknown }).stack
-}
-
-/** @internal the capture made where the run that `error` left ended, if any. */
-export function runSiteOf(error: object): Error | undefined {
-  return factsOf(error)?.runSite
 }

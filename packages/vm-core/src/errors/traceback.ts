@@ -10,9 +10,8 @@ import {
   type PromptFrame,
 } from "../machine/frames.js"
 import { UnhandledEffectError } from "./errors.js"
-import type { OriginSite, Performing } from "./facts.js"
+import { jsStackOf, type OriginSite, type Performing, runSiteOf } from "./facts.js"
 import { sitesOf, thrownValueOrigin } from "./origin.js"
-import { jsStackOf, runSiteOf } from "./shown.js"
 import { firstUserLocation, isInternalFile, type SourceLocation, shortPath } from "./site.js"
 
 /**
