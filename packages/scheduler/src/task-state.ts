@@ -95,20 +95,7 @@ export function isFinished(state: TaskState): boolean {
 
 /** Whether the body of a task in `state` has ended: it is ending or has finished. */
 export function hasBodyEnded(state: TaskState): boolean {
-  switch (state) {
-    case S_NEW:
-    case S_READY:
-    case S_RUNNING:
-    case S_BLOCKED:
-      return false
-    case S_ENDING:
-    case S_DONE:
-    case S_FAILED:
-    case S_CANCELLED:
-      return true
-    default:
-      return unreachable(state, "task state")
-  }
+  return state === S_ENDING || isFinished(state)
 }
 
 /** The public name of internal state `state`. */
