@@ -2,18 +2,20 @@ import type { EffectShape, JournalEntry } from "./format.js"
 import type { Encoded } from "./serialize.js"
 
 /**
- * The entries a journaled run makes, kept compactly while it runs: two numbers per entry
- * (a code, its kind with an index or a small field, and a value) in typed-array chunks,
- * with objects only where an entry needs one. The common entries (an outside handler's
- * plain answer, a clock reading, a scheduling decision) allocate nothing per entry on the
- * JS heap. A journal entry object is made when the entry is read (`at`, `toArray`), never
+ * The entries a journaled run makes, kept compactly while it runs: two 32-bit integers per
+ * entry (a code, its kind with an index, and a value) in typed-array chunks, with objects
+ * only where an entry needs one. A value that is not a 32-bit integer (a clock reading, a
+ * fraction) is kept in a side list of doubles and the entry holds its index. The common
+ * entries (an outside handler's plain answer, a clock reading, a scheduling decision)
+ * allocate nothing per entry on the JS heap. A journal entry object is made when the entry is read (`at`, `toArray`), never
  * while the run records.
  *
  * Why: a recorded run of 10⁵ effects kept 10⁵ entry objects alive while it ran, each
  * stored into an array in the old generation; the garbage collector copied them and
  * walked the array's remembered slots on every young-generation collection. That was
  * half of what recording cost per effect (docs/performance.md, W30). Chunks, not one
- * growing buffer: growing copies every entry again.
+ * growing buffer: growing copies every entry again. 32-bit slots, not doubles: writing the
+ * chunks' fresh memory was a quarter of what was left (8 bytes an entry, not 16).
  *
  * @example
  * ```ts
@@ -23,15 +25,17 @@ import type { Encoded } from "./serialize.js"
  * ```
  */
 export class EntryLog {
-  /** The current chunk: per entry, its code (`kind + index * KINDS`) and its value. */
-  #slots = new Float64Array(FIRST_CHUNK * 2)
+  /** The current chunk: per entry, its code (`kind | WIDE? | index << KIND_BITS`) and its value. */
+  #slots = new Int32Array(FIRST_CHUNK * 2)
   /** The next free slot of the current chunk. */
   #at = 0
   /** The full chunks, oldest first, and how many entries they hold. */
-  readonly #full: Float64Array[] = []
+  readonly #full: Int32Array[] = []
   #inFull = 0
   /** Entry objects, and answer values that are not numbers. */
   readonly #refs: unknown[] = []
+  /** Values that are not 32-bit integers, for the entries whose code has `WIDE`. */
+  readonly #wide: number[] = []
   /** Who answered what: an answer's outside handler and its effect's shape, shared by answers. */
   readonly #answerers: Answerer[] = []
   /** For a shape shared by all effects of its class: its answerers' indexes. */
@@ -50,7 +54,7 @@ export class EntryLog {
   push(entry: JournalEntry): void {
     if (entry.type === "clock") this.pushClock(entry.now)
     else if (entry.type === "choice") this.pushChoice(entry.task)
-    else this.#put(K_OBJECT + (this.#refs.push(entry) - 1) * KINDS, 0)
+    else this.#put(this.#code(K_OBJECT, this.#refs.push(entry) - 1), 0)
   }
 
   /**
@@ -101,10 +105,11 @@ export class EntryLog {
     return made
   }
 
-  /** The entry whose code and value are `code` and `value`. */
-  #entry(code: number, value: number): JournalEntry {
-    const index = Math.floor(code / KINDS)
-    switch (code % KINDS) {
+  /** The entry whose code and value slots are `code` and `slot`. */
+  #entry(code: number, slot: number): JournalEntry {
+    const value = code & WIDE ? this.#wide[slot]! : slot
+    const index = code >>> KIND_BITS
+    switch (code & KIND_MASK) {
       case K_OBJECT:
         return this.#refs[index] as JournalEntry
       case K_ANSWER_NUMBER: {
@@ -128,18 +133,33 @@ export class EntryLog {
     if (at === slots.length) {
       this.#full.push(slots)
       this.#inFull += at / 2
-      slots = new Float64Array(Math.min(at * 2, LAST_CHUNK * 2))
+      slots = new Int32Array(Math.min(at * 2, LAST_CHUNK * 2))
       this.#slots = slots
       at = 0
     }
+    // `value | 0` is a 32-bit integer as itself; -0 and anything else go to the side list.
+    if ((value | 0) === value && (value !== 0 || 1 / value > 0)) slots[at + 1] = value
+    else {
+      code |= WIDE
+      slots[at + 1] = this.#wide.push(value) - 1
+    }
     slots[at] = code
-    slots[at + 1] = value
     this.#at = at + 2
+  }
+
+  /** The code of an entry of `kind` with `index`, checked to fit its slot. */
+  #code(kind: number, index: number): number {
+    if (index > MAX_INDEX) {
+      throw new RangeError(
+        `A journal kept in memory holds at most ${MAX_INDEX + 1} entries of one kind; this run made more.`,
+      )
+    }
+    return kind + (index << KIND_BITS)
   }
 
   /** The code of a numeric answer by `handler` to an effect of `shape`. */
   #answerCode(handler: number, shape: EffectShape, shared: boolean): number {
-    if (!shared) return K_ANSWER_NUMBER + this.#newAnswerer(handler, shape) * KINDS
+    if (!shared) return this.#code(K_ANSWER_NUMBER, this.#newAnswerer(handler, shape))
     let known = this.#answerersOf.get(shape)
     if (known === undefined) {
       known = []
@@ -153,7 +173,7 @@ export class EntryLog {
     }
     this.#lastShape = shape
     this.#lastHandler = handler
-    this.#lastCode = K_ANSWER_NUMBER + who * KINDS
+    this.#lastCode = this.#code(K_ANSWER_NUMBER, who)
     return this.#lastCode
   }
 
@@ -174,14 +194,18 @@ interface Answerer {
 const FIRST_CHUNK = 1024
 const LAST_CHUNK = 65_536
 
-// Entry kinds, the low part of an entry's code (the rest is an index). A double holds
-// the code exactly up to 2⁵³, and a task id or a clock reading as itself.
+// Entry kinds, the low bits of an entry's code; above them `WIDE`, then an index.
 const K_OBJECT = 0
 const K_ANSWER_NUMBER = 1
 const K_ANSWER_REF = 2
 const K_CLOCK = 3
 const K_CHOICE = 4
-const KINDS = 8
+const KIND_MASK = 7
+/** The entry's value slot holds an index into the side list of doubles. */
+const WIDE = 8
+const KIND_BITS = 4
+/** The largest index a code holds in a signed 32-bit slot. */
+const MAX_INDEX = 2 ** (31 - KIND_BITS) - 1
 
 /** An answer entry, its fields in the order every writer of the format uses. */
 function answer(handler: number, effect: EffectShape, value: Encoded): JournalEntry {

@@ -169,6 +169,12 @@ class JournalSession implements JournalPort {
   #sinkFailure: { readonly error: unknown } | null = null
   #divergence: JournalDivergenceError | null = null
   replayed = 0
+  /**
+   * A live recording into memory from the start: no stored entries, no sink, no
+   * `beforeOutside`. Then nothing is replayed, nothing waits for a write and no divergence
+   * can occur, and a plain answer takes `#recordPlain`.
+   */
+  readonly #inMemory: boolean
 
   constructor(options: JournaledRunOptions) {
     this.#options = options
@@ -177,6 +183,11 @@ class JournalSession implements JournalPort {
     this.#live = (options.mode ?? "continue") === "continue"
     this.#sink = options.sink
     this.#beforeOutside = options.beforeOutside
+    this.#inMemory =
+      this.#stored === 0 &&
+      this.#live &&
+      this.#sink === undefined &&
+      this.#beforeOutside === undefined
     const given = (options.handlers ?? []).map(asDef)
     this.#originals = given
     this.outside =
@@ -431,6 +442,8 @@ class JournalSession implements JournalPort {
     // biome-ignore lint/suspicious/noExplicitAny: a stand-in answers whatever its original answered
     const journaled = (effect: Effect<unknown>, k: Continuation<unknown>): any => {
       if (accepts !== null && !hasClassNamed(effect, accepts)) return Pass()
+      if (this.#inMemory && original !== null && !isMachineEffect(effect) && performedInside(k))
+        return this.#recordPlain(i, original, effect, k)
       return this.answer(i, original, effect, k)
     }
     Object.defineProperty(journaled, "name", { value: "journaled" })
@@ -559,23 +572,71 @@ class JournalSession implements JournalPort {
       this.#beforeOutside?.(effect, this.#cursor)
       r = original.fn(effect, k)
     } catch (error) {
-      this.#putAnswer(i, effect, "throw", error)
-      if (this.#pending !== null) return this.#flushThen(false, error)
-      throw error
+      return this.#journalThrow(i, effect, error)
     }
+    if (
+      r instanceof Control &&
+      r.k === k &&
+      (r.op === OP_RESUME || r.op === OP_TRANSFER) &&
+      isJsonScalar(r.value) &&
+      this.#sink === undefined
+    ) {
+      this.#pushValue(i, effect, r.value)
+      return r
+    }
+    return this.#journalAnswer(i, effect, k, r)
+  }
+
+  /**
+   * `#liveAnswer` for an in-memory recording (`#inMemory`): the hot path of `record`, with
+   * only the checks it needs. (Its own small method, so that the machine's call inlines it.)
+   */
+  #recordPlain(
+    i: number,
+    original: HandlerDef,
+    effect: Effect<unknown>,
+    k: Continuation<unknown>,
+  ): unknown {
+    let r: unknown
+    try {
+      r = original.fn(effect, k)
+    } catch (error) {
+      return this.#journalThrow(i, effect, error)
+    }
+    if (
+      r instanceof Control &&
+      r.k === k &&
+      (r.op === OP_RESUME || r.op === OP_TRANSFER) &&
+      isJsonScalar(r.value)
+    ) {
+      this.#pushValue(i, effect, r.value)
+      return r
+    }
+    return this.#journalAnswer(i, effect, k, r)
+  }
+
+  /** A plain answer, `value` JSON as itself, with nothing to encode or wait for. */
+  #pushValue(i: number, effect: Effect<unknown>, value: string | boolean | number): void {
+    const shape = effectShape(effect)
+    this.#log.pushValueAnswer(i, shape, isClassShape(shape), value)
+    this.#cursor++
+  }
+
+  /** Outside handler `i` threw `error` for `effect`: journaled, then thrown on. */
+  #journalThrow(i: number, effect: Effect<unknown>, error: unknown): unknown {
+    this.#putAnswer(i, effect, "throw", error)
+    if (this.#pending !== null) return this.#flushThen(false, error)
+    throw error
+  }
+
+  /** Outside handler `i` answered `effect` with `r` (any answer but the plainest). */
+  #journalAnswer(
+    i: number,
+    effect: Effect<unknown>,
+    k: Continuation<unknown>,
+    r: unknown,
+  ): unknown {
     if (r instanceof Control) {
-      if (
-        r.k === k &&
-        (r.op === OP_RESUME || r.op === OP_TRANSFER) &&
-        isJsonScalar(r.value) &&
-        this.#sink === undefined
-      ) {
-        // The hot path of an in-memory record: a plain answer, nothing to encode or wait for.
-        const shape = effectShape(effect)
-        this.#log.pushValueAnswer(i, shape, isClassShape(shape), r.value)
-        this.#cursor++
-        return r
-      }
       const how = this.#controlHow(i, r, k)
       this.#putAnswer(i, effect, how, how === "pass" ? undefined : r.value)
       if (this.#pending !== null) return this.#flushThen(true, r)
@@ -733,11 +794,12 @@ class JournalSession implements JournalPort {
 /** A value JSON holds as itself (the answers of most effects): encoded for free. */
 function isJsonScalar(value: unknown): value is string | boolean | number {
   const t = typeof value
-  return (
-    t === "string" ||
-    t === "boolean" ||
-    (t === "number" && Number.isFinite(value) && !Object.is(value, -0))
-  )
+  if (t === "number") {
+    const n = value as number
+    // Finite and not -0, without calls: this runs once per recorded answer.
+    return n - n === 0 && (n !== 0 || 1 / n > 0)
+  }
+  return t === "string" || t === "boolean"
 }
 
 function describe(effect: Effect<unknown>): string {
