@@ -30,6 +30,13 @@ export interface Case {
   /** Sizes for this case when they differ from the workload's (W3: 10^6 only for effvm and the floor). */
   readonly sizes?: readonly number[]
   readonly smokeSizes?: readonly number[]
+  /**
+   * The variant (same runtime) this case's target divides by. The worker then times both in
+   * this case's process, alternately, and reports the other as `paired`: a ratio of two
+   * processes also measures how fast each process happened to run (on a shared machine the
+   * same row differs by up to 2× from one process to the next, for every run of it).
+   */
+  readonly pairedWith?: string
   /** Runs the workload once at `size` and returns its checksum. */
   run(size: number): number | Promise<number>
 }
@@ -54,6 +61,12 @@ export interface Measurement {
   /** The process's peak RSS when its first run ended: one run of the workload in a fresh process. */
   readonly rssFirstRunMB?: number
   readonly message?: string
+  /** The case's `pairedWith` variant, timed alternately with it in the same process. */
+  readonly paired?: {
+    readonly variant: string
+    readonly samplesNs: readonly number[]
+    readonly value: number
+  }
 }
 
 /** Finds a measurement of this run; `size` defaults to the case's largest size. */

@@ -59,7 +59,12 @@ interface Plan {
   readonly reps: number
 }
 
-async function measure(w: Workload, c: Case, plan: Plan): Promise<Measurement> {
+async function measure(
+  w: Workload,
+  c: Case,
+  plan: Plan,
+  partner: Case | undefined,
+): Promise<Measurement> {
   const { size, reps } = plan
   const expected = w.expected(size, c)
   const unit = w.metric.kind === "per-unit" ? w.metric.unit : "ms"
@@ -73,6 +78,7 @@ async function measure(w: Workload, c: Case, plan: Plan): Promise<Measurement> {
     rssBaseMB: mb(process.memoryUsage().rss),
   }
   const samplesNs: number[] = []
+  const pairedNs: number[] = []
   let checksum: number | undefined
   let rssFirstRunMB: number | undefined
   const firstRunEnded = () => {
@@ -86,6 +92,7 @@ async function measure(w: Workload, c: Case, plan: Plan): Promise<Measurement> {
       checksum = once.checksum
       if (checksum !== expected) break
       warmed += once.ns
+      if (partner !== undefined) warmed += (await checkedRun(partner, size, expected)).ns
     }
     for (let i = 0; i < reps; i++) {
       if (checksum !== undefined && checksum !== expected) break
@@ -93,6 +100,7 @@ async function measure(w: Workload, c: Case, plan: Plan): Promise<Measurement> {
       firstRunEnded()
       checksum = once.checksum
       samplesNs.push(once.ns)
+      if (partner !== undefined) pairedNs.push((await checkedRun(partner, size, expected)).ns)
     }
   } catch (e) {
     const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e)
@@ -101,10 +109,27 @@ async function measure(w: Workload, c: Case, plan: Plan): Promise<Measurement> {
   const rssPeakMB = mb(process.resourceUsage().maxRSS * 1024)
   if (checksum !== expected)
     return { ...base, status: "mismatch", checksum, samplesNs, rssPeakMB, rssFirstRunMB }
-  const sorted = [...samplesNs].sort((a, b) => a - b)
-  const median = sorted[Math.floor(sorted.length / 2)]!
-  const value = w.metric.kind === "per-unit" ? median / size : median / 1e6
-  return { ...base, status: "ok", checksum, samplesNs, value, rssPeakMB, rssFirstRunMB }
+  const inMetric = (ns: readonly number[]) => {
+    const median = [...ns].sort((a, b) => a - b)[Math.floor(ns.length / 2)]!
+    return w.metric.kind === "per-unit" ? median / size : median / 1e6
+  }
+  const value = inMetric(samplesNs)
+  const paired =
+    partner === undefined
+      ? undefined
+      : { variant: partner.variant, samplesNs: pairedNs, value: inMetric(pairedNs) }
+  return { ...base, status: "ok", checksum, samplesNs, value, rssPeakMB, rssFirstRunMB, paired }
+}
+
+/** A run of the paired case, whose checksum must be right too. */
+async function checkedRun(c: Case, size: number, expected: number) {
+  const once = await runOnce(c, size)
+  if (once.checksum !== expected) {
+    throw new Error(
+      `paired case ${c.runtime}/${c.variant}: checksum ${once.checksum}, expected ${expected}`,
+    )
+  }
+  return once
 }
 
 async function main() {
@@ -112,7 +137,13 @@ async function main() {
   const w = await loadWorkload(args.workload)
   const c = w.cases.find((x) => x.runtime === args.runtime && x.variant === args.variant)
   if (c === undefined) throw new Error(`no case ${args.runtime} ${args.workload}/${args.variant}`)
-  const m = await measure(w, c, args)
+  const partner =
+    c.pairedWith === undefined
+      ? undefined
+      : w.cases.find((x) => x.runtime === c.runtime && x.variant === c.pairedWith)
+  if (c.pairedWith !== undefined && partner === undefined)
+    throw new Error(`${w.id}/${c.variant}: no case ${c.runtime}/${c.pairedWith} to pair with`)
+  const m = await measure(w, c, args, partner)
   // Exit explicitly: a runtime left mid-run (overflow) may keep timers or handles alive.
   process.stdout.write(`${JSON.stringify(m)}\n`, () => process.exit(0))
 }

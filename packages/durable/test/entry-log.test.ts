@@ -17,7 +17,7 @@ type Append =
       readonly via: "answer"
       readonly handler: number
       readonly shape: EffectShape
-      readonly value: string | number | boolean
+      readonly value: string | number | boolean | undefined
     }
   | { readonly via: "clock"; readonly now: number }
   | { readonly via: "choice"; readonly task: number }
@@ -36,6 +36,7 @@ const append: fc.Arbitrary<Append> = fc.oneof(
       fc.integer(),
       fc.string(),
       fc.boolean(),
+      fc.constant(undefined),
     ),
   }),
   fc.record({
@@ -70,7 +71,13 @@ function appendTo(log: EntryLog, a: Append): JournalEntry {
   switch (a.via) {
     case "answer":
       log.pushValueAnswer(a.handler, a.shape, isClassShape(a.shape), a.value)
-      return { type: "answer", handler: a.handler, effect: a.shape, how: "value", value: a.value }
+      return {
+        type: "answer",
+        handler: a.handler,
+        effect: a.shape,
+        how: "value",
+        value: a.value === undefined ? { $: "undefined" } : a.value,
+      }
     case "clock":
       log.pushClock(a.now)
       return { type: "clock", now: a.now }

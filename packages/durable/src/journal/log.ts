@@ -62,12 +62,18 @@ export class EntryLog {
    * string, a boolean, a finite number other than -0). `shared` says the shape is the one
    * every effect of its class has (it is then stored once for all of them).
    */
-  pushValueAnswer(handler: number, shape: EffectShape, shared: boolean, value: Encoded): void {
+  pushValueAnswer(
+    handler: number,
+    shape: EffectShape,
+    shared: boolean,
+    value: string | boolean | number | undefined,
+  ): void {
     const code =
       shared && shape === this.#lastShape && handler === this.#lastHandler
         ? this.#lastCode
         : this.#answerCode(handler, shape, shared)
     if (typeof value === "number") this.#put(code, value)
+    else if (value === undefined) this.#put(code + (K_ANSWER_UNDEFINED - K_ANSWER_NUMBER), 0)
     else this.#put(code + (K_ANSWER_REF - K_ANSWER_NUMBER), this.#refs.push(value) - 1)
   }
 
@@ -119,6 +125,10 @@ export class EntryLog {
       case K_ANSWER_REF: {
         const who = this.#answerers[index]!
         return answer(who.handler, who.shape, this.#refs[value] as Encoded)
+      }
+      case K_ANSWER_UNDEFINED: {
+        const who = this.#answerers[index]!
+        return answer(who.handler, who.shape, { $: "undefined" })
       }
       case K_CLOCK:
         return { type: "clock", now: value }
@@ -200,6 +210,7 @@ const K_ANSWER_NUMBER = 1
 const K_ANSWER_REF = 2
 const K_CLOCK = 3
 const K_CHOICE = 4
+const K_ANSWER_UNDEFINED = 5
 const KIND_MASK = 7
 /** The entry's value slot holds an index into the side list of doubles. */
 const WIDE = 8

@@ -578,7 +578,7 @@ class JournalSession implements JournalPort {
       r instanceof Control &&
       r.k === k &&
       (r.op === OP_RESUME || r.op === OP_TRANSFER) &&
-      isJsonScalar(r.value) &&
+      isPlainAnswer(r.value) &&
       this.#sink === undefined
     ) {
       this.#pushValue(i, effect, r.value)
@@ -607,7 +607,7 @@ class JournalSession implements JournalPort {
       r instanceof Control &&
       r.k === k &&
       (r.op === OP_RESUME || r.op === OP_TRANSFER) &&
-      isJsonScalar(r.value)
+      isPlainAnswer(r.value)
     ) {
       this.#pushValue(i, effect, r.value)
       return r
@@ -615,8 +615,12 @@ class JournalSession implements JournalPort {
     return this.#journalAnswer(i, effect, k, r)
   }
 
-  /** A plain answer, `value` JSON as itself, with nothing to encode or wait for. */
-  #pushValue(i: number, effect: Effect<unknown>, value: string | boolean | number): void {
+  /** A plain answer (`isPlainAnswer`), with nothing to encode or wait for. */
+  #pushValue(
+    i: number,
+    effect: Effect<unknown>,
+    value: string | boolean | number | undefined,
+  ): void {
     const shape = effectShape(effect)
     this.#log.pushValueAnswer(i, shape, isClassShape(shape), value)
     this.#cursor++
@@ -789,6 +793,14 @@ class JournalSession implements JournalPort {
       : encode(value, `the return of outside handler ${this.outside[i]!.name}`)
     this.#put({ type: "return", handler: i, ok, same, value: encoded })
   }
+}
+
+/**
+ * An answer the log keeps without the encoder: a value JSON holds as itself, or `undefined`
+ * (the answer of every effect that is a command: a log line, a write, an emit).
+ */
+function isPlainAnswer(value: unknown): value is string | boolean | number | undefined {
+  return value === undefined || isJsonScalar(value)
 }
 
 /** A value JSON holds as itself (the answers of most effects): encoded for free. */
