@@ -30,7 +30,9 @@ import {
   OP_TRANSFER_ENRICH,
   OP_TRANSFER_THROW,
   Preempt,
+  pauseStepBudget,
   performedInside,
+  resumeStepBudget,
   Settlement,
   type WatchdogFiring,
 } from "@effvm/vm-core/internal"
@@ -717,6 +719,10 @@ class JournalSession implements JournalPort {
     let send: unknown
     let throwing = false
     let finished = false
+    // The handler's own steps are not the program's: a replay answers without them. So the
+    // step budget (preemption) is paused while it runs, and runs while the program does.
+    let budget = pauseStepBudget(k)
+    let paused = true
     try {
       for (;;) {
         let r: IteratorResult<unknown, unknown>
@@ -763,6 +769,8 @@ class JournalSession implements JournalPort {
           this.#putAnswer(i, effect, how, how === "pass" ? undefined : y.value)
           if (how !== "pass") answered = true
           yield* this.#flush()
+          resumeStepBudget(k, budget)
+          paused = false
         }
         try {
           send = yield y
@@ -781,8 +789,14 @@ class JournalSession implements JournalPort {
             body = error
           }
         }
+        if (!paused) {
+          // Back from the program (a non-tail resume's body): the handler's steps again.
+          budget = pauseStepBudget(k)
+          paused = true
+        }
       }
     } finally {
+      if (paused) resumeStepBudget(k, budget)
       if (!finished) gen.return(undefined)
     }
   }

@@ -32,6 +32,26 @@ export function armPreemption(k: Continuation<unknown>, steps: number): void {
   vm.preemptAt = vm.stopPending ? 1 : steps > 0 ? vm.steps + steps : DISARMED
 }
 
+/**
+ * Stops the step budget's clock (preemption, and the watchdog step budgets that share it)
+ * and returns the steps that were left of it, or -1 when none was armed. For code whose
+ * steps are not the program's: a journaled run's outside handler, whose steps a replay does
+ * not take, so counting them would move the recorded run's preemptions.
+ */
+export function pauseStepBudget(k: Continuation<unknown>): number {
+  const vm = machineOf(k)
+  const left = vm.preemptAt === DISARMED ? -1 : Math.max(vm.preemptAt - vm.steps, 0)
+  vm.preemptAt = DISARMED
+  return left
+}
+
+/** Starts the clock again with the `left` steps `pauseStepBudget` returned. */
+export function resumeStepBudget(k: Continuation<unknown>, left: number): void {
+  const vm = machineOf(k)
+  // A stop requested meanwhile keeps the next perform armed (stop.ts).
+  vm.preemptAt = vm.stopPending ? 1 : left < 0 ? DISARMED : vm.steps + left
+}
+
 /** Steps the machine owning `k` has taken (watchdogs, statistics). */
 export function machineSteps(k: Continuation<unknown>): number {
   return machineOf(k).steps
