@@ -30,13 +30,6 @@ export interface Case {
   /** Sizes for this case when they differ from the workload's (W3: 10^6 only for effvm and the floor). */
   readonly sizes?: readonly number[]
   readonly smokeSizes?: readonly number[]
-  /**
-   * The variant (same runtime) this case's target divides by. The worker then times both in
-   * this case's process, alternately, and reports the other as `paired`: a ratio of two
-   * processes also measures how fast each process happened to run (on a shared machine the
-   * same row differs by up to 2× from one process to the next, for every run of it).
-   */
-  readonly pairedWith?: string
   /** Runs the workload once at `size` and returns its checksum. */
   run(size: number): number | Promise<number>
 }
@@ -61,8 +54,9 @@ export interface Measurement {
   /** The process's peak RSS when its first run ended: one run of the workload in a fresh process. */
   readonly rssFirstRunMB?: number
   readonly message?: string
-  /** The case's `pairedWith` variant, timed alternately with it in the same process. */
+  /** The case a target compares this one with (`Target.compares`), timed alternately with it in this process. */
   readonly paired?: {
+    readonly runtime: RuntimeId
     readonly variant: string
     readonly samplesNs: readonly number[]
     readonly value: number
@@ -83,10 +77,24 @@ export interface TargetOutcome {
   readonly status: "pass" | "miss" | "n/a"
 }
 
+/** A case of a workload, by its runtime and variant. */
+export interface CaseRef {
+  readonly runtime: RuntimeId
+  readonly variant: string
+}
+
 /** A target from bench/README.md, checked against the measurements of one run. */
 export interface Target {
   readonly workload: string
   readonly text: string
+  /**
+   * The two cases the target divides: the worker measuring `a` also times `b` in the same
+   * process, alternately, and reports it as `paired` (see `ratioOf`). A ratio of two
+   * processes also measures how fast each process happened to run: on the 2-core machine
+   * the project is measured on, a row runs up to 2× faster in one process than in the next,
+   * for every run in that process.
+   */
+  readonly compares?: { readonly a: CaseRef; readonly b: CaseRef }
   check(get: Lookup): TargetOutcome
 }
 

@@ -92,7 +92,7 @@ async function measure(
       checksum = once.checksum
       if (checksum !== expected) break
       warmed += once.ns
-      if (partner !== undefined) warmed += (await checkedRun(partner, size, expected)).ns
+      if (partner !== undefined) warmed += (await checkedRun(w, partner, size)).ns
     }
     for (let i = 0; i < reps; i++) {
       if (checksum !== undefined && checksum !== expected) break
@@ -100,7 +100,7 @@ async function measure(
       firstRunEnded()
       checksum = once.checksum
       samplesNs.push(once.ns)
-      if (partner !== undefined) pairedNs.push((await checkedRun(partner, size, expected)).ns)
+      if (partner !== undefined) pairedNs.push((await checkedRun(w, partner, size)).ns)
     }
   } catch (e) {
     const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e)
@@ -117,13 +117,19 @@ async function measure(
   const paired =
     partner === undefined
       ? undefined
-      : { variant: partner.variant, samplesNs: pairedNs, value: inMetric(pairedNs) }
+      : {
+          runtime: partner.runtime,
+          variant: partner.variant,
+          samplesNs: pairedNs,
+          value: inMetric(pairedNs),
+        }
   return { ...base, status: "ok", checksum, samplesNs, value, rssPeakMB, rssFirstRunMB, paired }
 }
 
 /** A run of the paired case, whose checksum must be right too. */
-async function checkedRun(c: Case, size: number, expected: number) {
+async function checkedRun(w: Workload, c: Case, size: number) {
   const once = await runOnce(c, size)
+  const expected = w.expected(size, c)
   if (once.checksum !== expected) {
     throw new Error(
       `paired case ${c.runtime}/${c.variant}: checksum ${once.checksum}, expected ${expected}`,
@@ -137,12 +143,14 @@ async function main() {
   const w = await loadWorkload(args.workload)
   const c = w.cases.find((x) => x.runtime === args.runtime && x.variant === args.variant)
   if (c === undefined) throw new Error(`no case ${args.runtime} ${args.workload}/${args.variant}`)
+  // The case a target compares this one with, timed alternately in this process.
+  const pair = w.targets.find(
+    (t) => t.compares?.a.runtime === c.runtime && t.compares.a.variant === c.variant,
+  )?.compares?.b
   const partner =
-    c.pairedWith === undefined
+    pair === undefined
       ? undefined
-      : w.cases.find((x) => x.runtime === c.runtime && x.variant === c.pairedWith)
-  if (c.pairedWith !== undefined && partner === undefined)
-    throw new Error(`${w.id}/${c.variant}: no case ${c.runtime}/${c.pairedWith} to pair with`)
+      : w.cases.find((x) => x.runtime === pair.runtime && x.variant === pair.variant)
   const m = await measure(w, c, args, partner)
   // Exit explicitly: a runtime left mid-run (overflow) may keep timers or handles alive.
   process.stdout.write(`${JSON.stringify(m)}\n`, () => process.exit(0))

@@ -4,13 +4,16 @@
  * (`runOutcomeAsync`), recorded into an in-memory journal (`record`, one `answer` entry per
  * perform), and replayed from that journal (`replay`, the handler not called). Unit: ns per
  * perform. Target: recording within 2× of the unrecorded perform, both timed alternately in
- * the recorded row's process (`pairedWith`).
+ * the recorded row's process (the target's `compares`).
  */
 import { type Journal, record, replay } from "@effvm/durable"
 import { runOutcomeAsync } from "@effvm/vm-core"
 import * as effvm from "../runtimes/effvm.js"
-import { NA, okValue, times, verdict } from "../targets.js"
-import type { Case, Workload } from "../types.js"
+import { NA, ratioOf, times, verdict } from "../targets.js"
+import type { Case, CaseRef, Workload } from "../types.js"
+
+const RECORDED: CaseRef = { runtime: "effvm", variant: "recorded" }
+const UNRECORDED: CaseRef = { runtime: "effvm", variant: "unrecorded" }
 
 function sumOf(outcome: { status: string; value?: unknown; error?: unknown }): number {
   if (outcome.status !== "done") throw outcome.error ?? new Error(`run ${outcome.status}`)
@@ -40,7 +43,6 @@ const cases: Case[] = [
     runtime: "effvm",
     variant: "recorded",
     label: "record (in-memory journal)",
-    pairedWith: "unrecorded",
     run: async (n) =>
       sumOf((await record(effvm.tickLoop(n), { handlers: [effvm.fastTick()] })).outcome),
   },
@@ -67,13 +69,11 @@ export const workload: Workload = {
     {
       workload: "W30",
       text: "W30 recording ≤ 2× an unrecorded perform",
+      compares: { a: RECORDED, b: UNRECORDED },
       check(get) {
-        // Against the unrecorded runs timed alternately in the recorded row's own process.
-        const recorded = get("W30", "effvm", "recorded")
-        const r = okValue(recorded)
-        const u = recorded?.paired?.value
-        if (r === undefined || u === undefined) return NA("missing the recorded row")
-        return { measured: times(r / u), status: verdict(r / u <= 2) }
+        const r = ratioOf(get, "W30", RECORDED, UNRECORDED)
+        if (r === undefined) return NA("missing recorded or unrecorded")
+        return { measured: times(r), status: verdict(r <= 2) }
       },
     },
   ],
