@@ -104,7 +104,11 @@ export const taskMain = fn(function* taskMain(
     // The handlers between the scheduler and the spawn site are installed here, inside this
     // wrapper: one that resumes non-tail sees the task's final value, and its frame has
     // ended before TaskEnded (nothing of the task is left to drop).
-    value = yield* between === null ? body : withHandlers(between, body)
+    // A plain `yield` of the program (the machine runs it like `yield*`): an error it
+    // throws is thrown into this generator at the yield itself, without the rethrow that
+    // `yield*` makes through the program's iterator (a JS throw costs ~0.2 µs, and every
+    // cancelled task's TaskCancelledError comes through here).
+    value = yield between === null ? body : withHandlers(between, body)
   } catch (error) {
     ok = false
     value = error
@@ -112,7 +116,7 @@ export const taskMain = fn(function* taskMain(
   let late: unknown[] | null = null
   for (;;) {
     try {
-      return yield* new TaskEnded(ok, value, late)
+      yield new TaskEnded(ok, value, late)
     } catch (error) {
       if (late === null) late = [error]
       else late.push(error)
