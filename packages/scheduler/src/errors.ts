@@ -88,7 +88,12 @@ Cancellation.prototype = cancellationPrototype
 
 /** An assignment to an inherited accessor makes an own property, as on a constructed error. */
 function ownValue(target: object, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, configurable: true, enumerable: false, writable: true })
+  Object.defineProperty(target, key, {
+    value,
+    configurable: true,
+    enumerable: false,
+    writable: true,
+  })
 }
 
 /**

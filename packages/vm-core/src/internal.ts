@@ -63,6 +63,7 @@ export {
   handlersBetween,
   releaseEnded,
   spawnContinuation,
+  spawnTaskContinuation,
   TaskStart,
   TransferEnrich,
 } from "./machine/tasks.js"
