@@ -179,8 +179,13 @@ export class TaskMain implements Iterator<Yielded, never, unknown> {
   }
 }
 
+// One result object for every TaskMain step: the machine (or the root's `yield*`) reads it
+// before any other step can run, like vm-core's shared cursor results.
+const stepResult: { done: false; value: Yielded } = { done: false, value: undefined as never }
+
 function step(value: Yielded): IteratorResult<Yielded, never> {
-  return { done: false, value }
+  stepResult.value = value
+  return stepResult
 }
 
 /**
