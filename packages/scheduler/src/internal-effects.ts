@@ -42,7 +42,7 @@ export class TaskEnded extends RunControl<never> {
   constructor(
     readonly ok: boolean,
     readonly value: unknown,
-    /** Errors thrown into the task after its body ended (see taskMain). */
+    /** Errors thrown into the task after its body ended (see TaskMain). */
     readonly late: readonly unknown[] | null,
   ) {
     super()
