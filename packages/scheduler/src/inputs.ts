@@ -91,9 +91,12 @@ export function joinInputs(
     const problem = waitProblem(s, task, item, op)
     if (problem !== null) return problem
   }
-  return items.map((item) =>
-    item instanceof Program ? s.spawnTask(task, item, undefined, site!, k) : item,
-  )
+  const inputs: Waitable[] = new Array<Waitable>(items.length)
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!
+    inputs[i] = item instanceof Program ? s.spawnTask(task, item, undefined, site!, k) : item
+  }
+  return inputs
 }
 
 /** `3 items`, as messages count the inputs of a join. */

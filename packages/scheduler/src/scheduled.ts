@@ -3,7 +3,7 @@ import { settle } from "@effvm/vm-core/internal"
 import { closeHeldTasks } from "./abandon.js"
 import { describeInput } from "./describe.js"
 import type { SchedulerEffect } from "./effect.js"
-import { taskMain } from "./internal-effects.js"
+import { rootMain } from "./internal-effects.js"
 import { checkOptions, type SchedulerOptions } from "./options.js"
 import { Scheduler, SchedulerExit } from "./scheduler.js"
 
@@ -19,7 +19,7 @@ const runScheduled = fn(function* scheduled(
   const scheduler = new Scheduler(body.name, options)
   let exit: unknown
   try {
-    exit = yield* withHandler(scheduler.handler, taskMain(scheduler.root, body, null))
+    exit = yield* withHandler(scheduler.handler, rootMain(body))
   } finally {
     // Tasks still live: the region is abandoned from outside (this frame is being closed)
     // or an error left it. Their continuations are closed here, so no finally is skipped.

@@ -25,6 +25,7 @@ import {
   regionClosing,
   releaseEnded,
   spawnContinuation,
+  spawnTaskContinuation,
   stopRequestedBy,
   type TaskLocalsHolder,
   takeMachineStop,
@@ -43,7 +44,7 @@ import {
   RunControl,
   type RunControlEffect,
   schedulerIdle,
-  taskMain,
+  TaskMain,
 } from "./internal-effects.js"
 import { type JournaledClock, JournaledReady, journaledClock } from "./journaled.js"
 import * as lifecycle from "./lifecycle.js"
@@ -262,7 +263,7 @@ export class Scheduler implements SchedulerPort, lifecycle.TaskRun, HeldTaskClos
       this.cancelTask(task)
       return task
     }
-    task.k = spawnContinuation(k, taskMain(task, body, handlersBetween(k)), null)
+    task.k = spawnTaskContinuation(k, new TaskMain(body, handlersBetween(k)))
     this.ready.push(task)
     if (parent.scope !== null) parent.scope.adopt(task)
     return task

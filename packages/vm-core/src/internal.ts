@@ -65,6 +65,7 @@ export {
   handlersBetween,
   releaseEnded,
   spawnContinuation,
+  spawnTaskContinuation,
   TaskStart,
   TransferEnrich,
 } from "./machine/tasks.js"

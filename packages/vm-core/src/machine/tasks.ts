@@ -35,14 +35,47 @@ export function spawnContinuation(
   program: Program<unknown>,
   between: readonly HandlerDef[] | null = handlersBetween(k),
 ): Continuation<unknown> {
-  const bottom = k.bottom
-  if (bottom === null) throw new Error("spawnContinuation: the continuation has no handler")
-  const root = new PromptFrame(bottom.handler, null, bottom.prompt)
-  root.taskRoot = true
+  const root = taskRootFor(k)
   let parent: Frame = root
   if (between !== null)
     for (const h of between) parent = new PromptFrame(h, parent, promptOf(parent))
   return new Continuation(k.owner, firstFrame(program, parent), root, taskStart)
+}
+
+/**
+ * The generator protocol (`next`, `throw`, `return`) that a task's first frame can run
+ * instead of a program's generator: the machine steps it like one. What it yields is
+ * performed or run as a program, a value or error reaching the frame is passed to `next`
+ * or `throw`, and `return` closes it.
+ */
+export interface TaskStep {
+  next(value: unknown): IteratorResult<unknown, unknown>
+  throw(error: unknown): IteratorResult<unknown, unknown>
+  return(value: unknown): IteratorResult<unknown, unknown>
+}
+
+/**
+ * Like `spawnContinuation(k, program, null)`, but the task's first frame runs `step`, an
+ * object of the generator protocol, with no program of its own: a scheduler's task
+ * wrapper written by hand. Its frame has no program definition, so tracebacks and
+ * `k.frames` skip it, like effvm's own programs.
+ */
+export function spawnTaskContinuation(
+  k: Continuation<unknown>,
+  step: TaskStep,
+): Continuation<unknown> {
+  const root = taskRootFor(k)
+  const first = new Frame(FRAME_PROGRAM, step as StepGenerator, root, root, null, undefined)
+  return new Continuation(k.owner, first, root, taskStart)
+}
+
+/** A new task's root: the prompt of `k`'s handler, marked as a task's bottom. */
+function taskRootFor(k: Continuation<unknown>): PromptFrame {
+  const bottom = k.bottom
+  if (bottom === null) throw new Error("spawnContinuation: the continuation has no handler")
+  const root = new PromptFrame(bottom.handler, null, bottom.prompt)
+  root.taskRoot = true
+  return root
 }
 
 /**
