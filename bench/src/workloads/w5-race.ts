@@ -12,8 +12,11 @@ import { budgetTarget } from "../budget.js"
 import * as floor from "../runtimes/floor-ring.js"
 import * as saga from "../runtimes/redux-saga.js"
 import { effectionYield, sagaYield } from "../runtimes/yields.js"
-import { NA, okValue, times, verdict } from "../targets.js"
-import type { Case, Workload } from "../types.js"
+import { NA, ratioOf, times, verdict } from "../targets.js"
+import type { Case, CaseRef, Workload } from "../types.js"
+
+const EFFVM: CaseRef = { runtime: "effvm", variant: "" }
+const EFFECT: CaseRef = { runtime: "effect", variant: "" }
 
 const B_STEPS = 3
 
@@ -188,11 +191,11 @@ export const workload: Workload = {
     {
       workload: "W5",
       text: "W5 faster than Effect",
+      compares: { a: EFFVM, b: EFFECT },
       check(get) {
-        const v = okValue(get("W5", "effvm", ""))
-        const e = okValue(get("W5", "effect", ""))
-        if (v === undefined || e === undefined) return NA("missing effvm or effect")
-        return { measured: `effvm takes ${times(v / e)} Effect's time`, status: verdict(v < e) }
+        const r = ratioOf(get, "W5", EFFVM, EFFECT)
+        if (r === undefined) return NA("missing effvm or effect")
+        return { measured: `effvm takes ${times(r)} Effect's time`, status: verdict(r < 1) }
       },
     },
   ],
