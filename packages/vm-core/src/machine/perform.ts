@@ -1,5 +1,5 @@
 import {
-  type Control,
+  Control,
   OP_CLOSE,
   OP_DELEGATE,
   OP_PASS,
@@ -18,6 +18,7 @@ import {
   PENDING_SEGMENT,
   PENDING_SEGMENT_THREW,
   PENDING_THREW,
+  TAKEN,
 } from "../direct.js"
 import type { Effect } from "../effect.js"
 import { UnhandledEffectError } from "../errors/errors.js"
@@ -222,8 +223,10 @@ direct.perform = performInPlace
 
 /**
  * A generator handler called in place: its first segment runs here (as `startHandler` runs
- * it). When it ends with `Transfer` of its own `k` and its `return()` completes at once,
- * the answer is in place (true); otherwise what happened is kept for the HandleYield step.
+ * it), with `direct.handlerK` set so that a `Resume` or `Transfer` of its own `k` there is
+ * taken without keeping the control value. When it ends with `Transfer` of its own `k` and
+ * its `return()` completes at once, or with a non-tail `Resume` of it, the answer is in
+ * place (true); otherwise what happened is kept for the HandleYield step.
  */
 function handlerInPlace(
   vm: Machine,
@@ -232,13 +235,30 @@ function handlerInPlace(
   gen: StepGenerator,
 ): boolean {
   let r: IteratorResult<unknown, unknown>
+  direct.handlerK = k
   try {
     r = gen.next(undefined)
   } catch (error) {
+    direct.handlerK = null
     keepPending(PENDING_SEGMENT_THREW, p, k, error, gen)
     return false
   }
-  const c = r.value as Control
+  direct.handlerK = null
+  let c = r.value as Control
+  if ((c as unknown) === TAKEN && !r.done) {
+    // The segment ended with `yield* Resume(k, v)` or `yield* Transfer(k, v)` of its own k,
+    // taken by the control's iterator (control.ts): no control value was kept.
+    const op = direct.takenOp as typeof OP_RESUME | typeof OP_TRANSFER
+    const value = direct.takenValue
+    direct.takenValue = undefined
+    if (k.state === K_LIVE) {
+      k.state = K_CONSUMED
+      if (op === OP_RESUME) return resumedInPlace(vm, p, k, gen, value)
+      return transferredInPlace(vm, p, k, gen, value)
+    }
+    // Not live any more: the HandleYield step raises the error the control would have.
+    c = new Control(op, k, value)
+  }
   if (
     !r.done &&
     tagOf(c) === TAG_CONTROL &&
@@ -246,14 +266,8 @@ function handlerInPlace(
     c.k === k &&
     k.state === K_LIVE
   ) {
-    // A non-tail resume of its own k (C7): the handler's frame waits below k, reinstalled
-    // on it, and the performer goes on with the value (as `segmentEnded` does).
     k.state = K_CONSUMED
-    reinstall(k, new HandlerFrame(gen, p.parent, p, k))
-    vm.steps++
-    direct.used++
-    direct.answer = c.value
-    return true
+    return resumedInPlace(vm, p, k, gen, c.value)
   }
   if (
     r.done ||
@@ -263,11 +277,42 @@ function handlerInPlace(
     k.state !== K_LIVE
   ) {
     // The result object is shared (instruction.ts): keep what it says, not it.
-    keepPending(PENDING_SEGMENT, p, k, r.value, gen, undefined, r.done === true)
+    keepPending(PENDING_SEGMENT, p, k, c, gen, undefined, r.done === true)
     return false
   }
   k.state = K_CONSUMED
-  const value = c.value
+  return transferredInPlace(vm, p, k, gen, c.value)
+}
+
+/**
+ * A non-tail resume of its own (consumed) k (C7): the handler's frame waits below k,
+ * reinstalled on it, and the performer goes on with the value (as `segmentEnded` does).
+ */
+function resumedInPlace(
+  vm: Machine,
+  p: PromptFrame,
+  k: Continuation<unknown>,
+  gen: StepGenerator,
+  value: unknown,
+): boolean {
+  reinstall(k, new HandlerFrame(gen, p.parent, p, k))
+  vm.steps++
+  direct.used++
+  direct.answer = value
+  return true
+}
+
+/**
+ * `Transfer` of its own (consumed) k ended the first segment: when the handler's `return()`
+ * completes at once the answer is in place (true); otherwise what happened is kept.
+ */
+function transferredInPlace(
+  vm: Machine,
+  p: PromptFrame,
+  k: Continuation<unknown>,
+  gen: StepGenerator,
+  value: unknown,
+): boolean {
   let closed: IteratorResult<unknown, unknown>
   try {
     closed = gen.return(undefined)
