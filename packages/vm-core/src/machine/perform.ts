@@ -1,5 +1,5 @@
 import {
-  Control,
+  type Control,
   OP_CLOSE,
   OP_DELEGATE,
   OP_PASS,
@@ -244,20 +244,17 @@ function handlerInPlace(
     return false
   }
   direct.handlerK = null
-  let c = r.value as Control
+  const c = r.value as Control
   if ((c as unknown) === TAKEN && !r.done) {
     // The segment ended with `yield* Resume(k, v)` or `yield* Transfer(k, v)` of its own k,
-    // taken by the control's iterator (control.ts): no control value was kept.
-    const op = direct.takenOp as typeof OP_RESUME | typeof OP_TRANSFER
+    // taken by the control's iterator (control.ts): no control value was kept. k is live:
+    // nothing but this segment ran since k was made, and it could only have used k by
+    // yielding, which ends the segment.
     const value = direct.takenValue
     direct.takenValue = undefined
-    if (k.state === K_LIVE) {
-      k.state = K_CONSUMED
-      if (op === OP_RESUME) return resumedInPlace(vm, p, k, gen, value)
-      return transferredInPlace(vm, p, k, gen, value)
-    }
-    // Not live any more: the HandleYield step raises the error the control would have.
-    c = new Control(op, k, value)
+    k.state = K_CONSUMED
+    if (direct.takenOp === OP_RESUME) return resumedInPlace(vm, p, k, gen, value)
+    return transferredInPlace(vm, p, k, gen, value)
   }
   if (
     !r.done &&
