@@ -1,5 +1,4 @@
-import { direct, TAKEN } from "./direct.js"
-import { Instruction, type PerformedBy, TAG_CONTROL, yieldInstead } from "./instruction.js"
+import { Instruction, TAG_CONTROL } from "./instruction.js"
 import type { Continuation } from "./machine/continuation.js"
 import type { Untracked } from "./typing.js"
 
@@ -64,22 +63,6 @@ export class Control<R = unknown> extends Instruction<R> {
     readonly value: unknown,
   ) {
     super()
-  }
-
-  /**
-   * In a generator handler's first segment run in place (perform.ts), a `Resume` or
-   * `Transfer` of the handler's own `k` is taken here: its operation and value go to the
-   * direct slot and the generator yields `TAKEN`, so the control value itself is not kept.
-   */
-  override [Symbol.iterator](): Iterator<PerformedBy<this>, R, unknown> {
-    const k = direct.handlerK
-    if (k !== null && this.k === k && this.op <= OP_TRANSFER) {
-      direct.handlerK = null
-      direct.takenOp = this.op
-      direct.takenValue = this.value
-      return yieldInstead(TAKEN) as Iterator<PerformedBy<this>, R, unknown>
-    }
-    return super[Symbol.iterator]()
   }
 }
 Object.defineProperty(Control.prototype, "effvmTag", { value: TAG_CONTROL })

@@ -40,15 +40,6 @@ export interface DirectSlot {
   pendingValue: unknown
   /** For `PENDING_SEGMENT`: whether the first segment returned (else it yielded). */
   pendingDone: boolean
-  /**
-   * The continuation of the generator handler whose first segment runs in place now
-   * (perform.ts), else null. A `Resume` or `Transfer` of it yielded there is taken by its
-   * `[Symbol.iterator]()` (control.ts): the operation and value are kept here and the
-   * generator yields `TAKEN` instead of the control value.
-   */
-  handlerK: object | null
-  takenOp: number
-  takenValue: unknown
 }
 
 export const direct: DirectSlot = {
@@ -65,13 +56,7 @@ export const direct: DirectSlot = {
   pendingGen: null,
   pendingValue: undefined,
   pendingDone: false,
-  handlerK: null,
-  takenOp: 0,
-  takenValue: undefined,
 }
-
-/** What a generator handler's first segment yields when its control was taken (`handlerK`). */
-export const TAKEN: object = Object.freeze({ taken: true })
 
 /** The handler returned `pendingResult` (not a control the dispatch could finish in place). */
 export const PENDING_RESULT = 0

@@ -47,15 +47,6 @@ const cursor: Iterator<unknown, unknown, unknown> = {
   },
 }
 
-/**
- * The iterator `yield*` gets when an instruction is taken in place and the generator should
- * yield `value` instead of the instruction (control.ts).
- */
-export function yieldInstead(value: object): Iterator<unknown, unknown, unknown> {
-  opened = value as Instruction<unknown>
-  return cursor
-}
-
 /** The iterator of a perform answered in place (direct.ts): done at once, with the answer. */
 const answered: Iterator<unknown, unknown, unknown> = {
   next(): IteratorResult<unknown, unknown> {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest"
 import {
   type Continuation,
   ContinuationError,
+  Control,
   createVM,
   Effect,
   fn,
@@ -116,7 +117,30 @@ describe("a value returning through a chain of handler frames", () => {
   })
 })
 
-describe("a first segment's Resume or Transfer of its own k", () => {
+describe("a generator handler's first segment answered in place", () => {
+  it("shows a generator that drives the handler's generator itself the control values", () => {
+    const seen: string[] = []
+    function* inner(eff: Op, k: Continuation<void, number>) {
+      const rest = yield* Resume(k, undefined)
+      return rest * 10 + eff.x
+    }
+    // A wrapper (as the durable package's journal is) steps the inner generator by hand.
+    const wrapping = handler(
+      function* wrapping(eff: Op, k: Continuation<void, number>) {
+        const gen = inner(eff, k)
+        let r = gen.next()
+        while (!r.done) {
+          seen.push(r.value instanceof Control ? "control" : "other")
+          r = gen.next(yield r.value as never)
+        }
+        return r.value
+      },
+      { handles: [Op] },
+    )
+    expect(run(withHandler(wrapping, countdown(3, 0)))).toBe(123)
+    expect(seen).toEqual(["control", "control", "control"])
+  })
+
   it("runs a helper generator's finally once when the Transfer is yielded inside it", () => {
     let closed = 0
     function* transferVia(k: Continuation<unknown>, value: number) {

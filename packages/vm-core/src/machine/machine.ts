@@ -52,10 +52,8 @@ export function advance(vm: Machine, limit: number): StopMode | typeof STEPS_LEF
   const outerFrame = direct.frame
   const outerRoom = direct.room
   const outerUsed = direct.used
-  const outerK = direct.handlerK
   direct.vm = vm
   direct.frame = null
-  direct.handlerK = null
   try {
     return loop(vm, limit)
   } finally {
@@ -64,7 +62,6 @@ export function advance(vm: Machine, limit: number): StopMode | typeof STEPS_LEF
     direct.frame = outerFrame
     direct.room = outerRoom
     direct.used = outerUsed
-    direct.handlerK = outerK
   }
 }
 

@@ -18,7 +18,6 @@ import {
   PENDING_SEGMENT,
   PENDING_SEGMENT_THREW,
   PENDING_THREW,
-  TAKEN,
 } from "../direct.js"
 import type { Effect } from "../effect.js"
 import { UnhandledEffectError } from "../errors/errors.js"
@@ -223,10 +222,9 @@ direct.perform = performInPlace
 
 /**
  * A generator handler called in place: its first segment runs here (as `startHandler` runs
- * it), with `direct.handlerK` set so that a `Resume` or `Transfer` of its own `k` there is
- * taken without keeping the control value. When it ends with `Transfer` of its own `k` and
- * its `return()` completes at once, or with a non-tail `Resume` of it, the answer is in
- * place (true); otherwise what happened is kept for the HandleYield step.
+ * it). When it ends with `Transfer` of its own `k` and its `return()` completes at once, or
+ * with a non-tail `Resume` of it, the answer is in place (true); otherwise what happened is
+ * kept for the HandleYield step.
  */
 function handlerInPlace(
   vm: Machine,
@@ -235,27 +233,13 @@ function handlerInPlace(
   gen: StepGenerator,
 ): boolean {
   let r: IteratorResult<unknown, unknown>
-  direct.handlerK = k
   try {
     r = gen.next(undefined)
   } catch (error) {
-    direct.handlerK = null
     keepPending(PENDING_SEGMENT_THREW, p, k, error, gen)
     return false
   }
-  direct.handlerK = null
   const c = r.value as Control
-  if ((c as unknown) === TAKEN && !r.done) {
-    // The segment ended with `yield* Resume(k, v)` or `yield* Transfer(k, v)` of its own k,
-    // taken by the control's iterator (control.ts): no control value was kept. k is live:
-    // nothing but this segment ran since k was made, and it could only have used k by
-    // yielding, which ends the segment.
-    const value = direct.takenValue
-    direct.takenValue = undefined
-    k.state = K_CONSUMED
-    if (direct.takenOp === OP_RESUME) return resumedInPlace(vm, p, k, gen, value)
-    return transferredInPlace(vm, p, k, gen, value)
-  }
   if (
     !r.done &&
     tagOf(c) === TAG_CONTROL &&
