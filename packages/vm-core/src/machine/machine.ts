@@ -71,81 +71,34 @@ function loop(vm: Machine, limit: number): StopMode | typeof STEPS_LEFT_OVER {
     switch (mode) {
       case MODE_DELIVER: {
         vm.steps++
-        let f = vm.top!
-        let v = vm.value
-        // A value returning through a chain of frames (C7: the loop's result through the
-        // handler frames waiting below it) is carried down here: each Return step and the
-        // Deliver step it leads to are taken (and counted) in this loop while the limit
-        // allows one more step, without going round the switch.
-        for (;;) {
-          let r: IteratorResult<unknown, unknown>
-          // Performs of f may be answered in place while it runs (direct.ts).
-          direct.frame = f
-          direct.room = limit - n - 1
-          direct.used = 0
-          try {
-            r = f.gen!.next(v)
-          } catch (error) {
-            direct.frame = null
-            n += direct.used
-            throwFromFrame(vm, f, error, false)
-            break
-          }
+        const f = vm.top!
+        let r: IteratorResult<unknown, unknown>
+        // Performs of f may be answered in place while it runs (direct.ts).
+        direct.frame = f
+        direct.room = limit - n - 1
+        direct.used = 0
+        try {
+          r = f.gen!.next(vm.value)
+        } catch (error) {
           direct.frame = null
           n += direct.used
-          v = r.value
-          if (!r.done) {
-            vm.mode = MODE_HANDLE_YIELD
-            vm.value = v
-            // The HandleYield step of a perform begun in place was taken (and counted) there.
-            if (direct.pendingK !== null) performPending(vm)
-            // A perform is the next step: take it now when the limit allows one more step
-            // (it is counted as one), without going round the switch.
-            else if (!vm.hooked && n + 1 < limit && tagOf(v) === TAG_EFFECT) {
-              n++
-              vm.steps++
-              perform(vm, f, v as Effect<unknown>)
-            }
-            break
+          throwFromFrame(vm, f, error, false)
+          break
+        }
+        direct.frame = null
+        n += direct.used
+        vm.mode = r.done ? MODE_RETURN : MODE_HANDLE_YIELD
+        const y = (vm.value = r.value)
+        if (!r.done) {
+          // The HandleYield step of a perform begun in place was taken (and counted) there.
+          if (direct.pendingK !== null) performPending(vm)
+          // A perform is the next step: take it now when the limit allows one more step
+          // (it is counted as one), without going round the switch.
+          else if (!vm.hooked && n + 1 < limit && tagOf(y) === TAG_EFFECT) {
+            n++
+            vm.steps++
+            perform(vm, f, y as Effect<unknown>)
           }
-          // f returned v: the Return steps that follow (the unfused loop's MODE_RETURN), while
-          // each finds a live prompt or generator frame below.
-          let next: Frame | null = null
-          while (n + 1 < limit && f.closing === LIVE) {
-            if (f.kind === FRAME_HANDLER && (f as HandlerFrame).k.state === K_LIVE) break
-            const parent: Frame | null = f.parent
-            if (parent === null || parent.closing !== LIVE) break
-            const kind = parent.kind
-            if (kind === FRAME_PROMPT) {
-              n++
-              vm.steps++
-              f = parent // the prompt completes with the same value: its own Return step
-              continue
-            }
-            if (kind <= FRAME_HANDLER) {
-              n++
-              vm.steps++
-              next = parent
-            }
-            break
-          }
-          if (next === null) {
-            // Anything else is the switch's to do, as in the unfused loop.
-            vm.top = f
-            vm.mode = MODE_RETURN
-            vm.value = v
-            break
-          }
-          if (n + 1 >= limit) {
-            vm.top = next
-            vm.value = v
-            break
-          }
-          // The Deliver step to the frame below.
-          n++
-          vm.steps++
-          f = next
-          vm.top = f
         }
         break
       }

@@ -222,9 +222,8 @@ direct.perform = performInPlace
 
 /**
  * A generator handler called in place: its first segment runs here (as `startHandler` runs
- * it). When it ends with `Transfer` of its own `k` and its `return()` completes at once, or
- * with a non-tail `Resume` of it, the answer is in place (true); otherwise what happened is
- * kept for the HandleYield step.
+ * it). When it ends with `Transfer` of its own `k` and its `return()` completes at once,
+ * the answer is in place (true); otherwise what happened is kept for the HandleYield step.
  */
 function handlerInPlace(
   vm: Machine,
@@ -247,8 +246,14 @@ function handlerInPlace(
     c.k === k &&
     k.state === K_LIVE
   ) {
+    // A non-tail resume of its own k (C7): the handler's frame waits below k, reinstalled
+    // on it, and the performer goes on with the value (as `segmentEnded` does).
     k.state = K_CONSUMED
-    return resumedInPlace(vm, p, k, gen, c.value)
+    reinstall(k, new HandlerFrame(gen, p.parent, p, k))
+    vm.steps++
+    direct.used++
+    direct.answer = c.value
+    return true
   }
   if (
     r.done ||
@@ -258,42 +263,11 @@ function handlerInPlace(
     k.state !== K_LIVE
   ) {
     // The result object is shared (instruction.ts): keep what it says, not it.
-    keepPending(PENDING_SEGMENT, p, k, c, gen, undefined, r.done === true)
+    keepPending(PENDING_SEGMENT, p, k, r.value, gen, undefined, r.done === true)
     return false
   }
   k.state = K_CONSUMED
-  return transferredInPlace(vm, p, k, gen, c.value)
-}
-
-/**
- * A non-tail resume of its own (consumed) k (C7): the handler's frame waits below k,
- * reinstalled on it, and the performer goes on with the value (as `segmentEnded` does).
- */
-function resumedInPlace(
-  vm: Machine,
-  p: PromptFrame,
-  k: Continuation<unknown>,
-  gen: StepGenerator,
-  value: unknown,
-): boolean {
-  reinstall(k, new HandlerFrame(gen, p.parent, p, k))
-  vm.steps++
-  direct.used++
-  direct.answer = value
-  return true
-}
-
-/**
- * `Transfer` of its own (consumed) k ended the first segment: when the handler's `return()`
- * completes at once the answer is in place (true); otherwise what happened is kept.
- */
-function transferredInPlace(
-  vm: Machine,
-  p: PromptFrame,
-  k: Continuation<unknown>,
-  gen: StepGenerator,
-  value: unknown,
-): boolean {
+  const value = c.value
   let closed: IteratorResult<unknown, unknown>
   try {
     closed = gen.return(undefined)
