@@ -129,7 +129,7 @@ describe("a generator handler's first segment run in place", () => {
         const gen = inner(eff, k)
         let r = gen.next()
         while (!r.done) {
-          seen.push(r.value instanceof Control ? "control" : "other")
+          seen.push((r.value as unknown) instanceof Control ? "control" : "other")
           r = gen.next(yield r.value as never)
         }
         return r.value
