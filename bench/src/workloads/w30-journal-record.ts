@@ -1,5 +1,5 @@
 /**
- * W30: what recording a journal costs per effect. A program performs `size` trivial
+ * W30: what recording a journal costs per effect. A program performs `size` (10⁶) trivial
  * effects answered by a fast-path handler outside it (the `handlers` option): unrecorded
  * (`runOutcomeAsync`), recorded into an in-memory journal (`record`, one `answer` entry per
  * perform), and replayed from that journal (`replay`, the handler not called). Unit: ns per
@@ -61,7 +61,7 @@ export const workload: Workload = {
   id: "W30",
   title: "journal: record and replay an outside effect",
   metric: { kind: "per-unit", unit: "ns/perform" },
-  sizes: [100_000],
+  sizes: [1_000_000],
   smokeSizes: [100],
   expected: (n) => n,
   cases,

@@ -60,18 +60,25 @@ export class EntryLog {
   /**
    * Appends an `answer` entry with `how: "value"`; `value` must be JSON as itself (a
    * string, a boolean, a finite number other than -0). `shared` says the shape is the one
-   * every effect of its class has (it is then stored once for all of them).
+   * every effect of its class has (it is then stored once for all of them). Returns the
+   * code of the handler and shape, for `pushAnswerCoded`.
    */
   pushValueAnswer(
     handler: number,
     shape: EffectShape,
     shared: boolean,
     value: string | boolean | number | undefined,
-  ): void {
+  ): number {
     const code =
       shared && shape === this.#lastShape && handler === this.#lastHandler
         ? this.#lastCode
         : this.#answerCode(handler, shape, shared)
+    this.pushAnswerCoded(code, value)
+    return code
+  }
+
+  /** `pushValueAnswer` with the code an earlier one returned for the same handler and shape. */
+  pushAnswerCoded(code: number, value: string | boolean | number | undefined): void {
     if (typeof value === "number") this.#put(code, value)
     else if (value === undefined) this.#put(code + (K_ANSWER_UNDEFINED - K_ANSWER_NUMBER), 0)
     else this.#put(code + (K_ANSWER_REF - K_ANSWER_NUMBER), this.#refs.push(value) - 1)

@@ -284,7 +284,7 @@ export function effectShape(effect: object): {
  * Whether `effect` has an own enumerable field. (A `for … in` allocates nothing, where
  * `Object.keys` makes an array per effect: this runs once per recorded effect.)
  */
-function hasOwnFields(effect: object): boolean {
+export function hasOwnFields(effect: object): boolean {
   for (const key in effect) if (Object.hasOwn(effect, key)) return true
   return false
 }

@@ -45,7 +45,14 @@ import {
   type OutsideHandler,
 } from "./format.js"
 import { EntryLog } from "./log.js"
-import { decode, type Encoded, effectShape, encode, isClassShape } from "./serialize.js"
+import {
+  decode,
+  type Encoded,
+  effectShape,
+  encode,
+  hasOwnFields,
+  isClassShape,
+} from "./serialize.js"
 
 /**
  * Receives each new entry of a journaled run with its position (its index in the whole
@@ -177,6 +184,10 @@ class JournalSession implements JournalPort {
    * can occur, and a plain answer takes `#recordPlain`.
    */
   readonly #inMemory: boolean
+  /** The last effect class without fields whose plain answer was logged, by handler `#plainHandler` as `#plainCode`. */
+  #plainClass: unknown = null
+  #plainHandler = -1
+  #plainCode = 0
 
   constructor(options: JournaledRunOptions) {
     this.#options = options
@@ -444,14 +455,17 @@ class JournalSession implements JournalPort {
     // biome-ignore lint/suspicious/noExplicitAny: a stand-in answers whatever its original answered
     const journaled = (effect: Effect<unknown>, k: Continuation<unknown>): any => {
       if (accepts !== null && !hasClassNamed(effect, accepts)) return Pass()
-      if (this.#inMemory && original !== null && !isMachineEffect(effect) && performedInside(k))
-        return this.#recordPlain(i, original, effect, k)
       return this.answer(i, original, effect, k)
     }
-    Object.defineProperty(journaled, "name", { value: "journaled" })
-    return handles === null
-      ? handler(journaled, { name: h.name })
-      : handler(journaled, { name: h.name, handles })
+    // An in-memory recording's stand-in: `answer` with what cannot happen in one left out.
+    // biome-ignore lint/suspicious/noExplicitAny: as above
+    const recording = (effect: Effect<unknown>, k: Continuation<unknown>): any => {
+      if (isMachineEffect(effect) || !performedInside(k)) return original!.fn(effect, k)
+      return this.#recordPlain(i, original!, effect, k)
+    }
+    const fn = this.#inMemory && original !== null ? recording : journaled
+    Object.defineProperty(fn, "name", { value: "journaled" })
+    return handles === null ? handler(fn, { name: h.name }) : handler(fn, { name: h.name, handles })
   }
 
   /** Outside handler `i` (`original`, null in a replay without it) is offered `effect`. */
@@ -623,9 +637,21 @@ class JournalSession implements JournalPort {
     effect: Effect<unknown>,
     value: string | boolean | number | undefined,
   ): void {
-    const shape = effectShape(effect)
-    this.#log.pushValueAnswer(i, shape, isClassShape(shape), value)
     this.#cursor++
+    const c = effect.constructor
+    // The last class answered without fields, by the same handler: its entry code is known.
+    if (c === this.#plainClass && i === this.#plainHandler && !hasOwnFields(effect)) {
+      this.#log.pushAnswerCoded(this.#plainCode, value)
+      return
+    }
+    const shape = effectShape(effect)
+    const shared = isClassShape(shape)
+    const code = this.#log.pushValueAnswer(i, shape, shared, value)
+    if (shared) {
+      this.#plainClass = c
+      this.#plainHandler = i
+      this.#plainCode = code
+    }
   }
 
   /** Outside handler `i` threw `error` for `effect`: journaled, then thrown on. */
