@@ -9,17 +9,17 @@ export function okValue(m: Measurement | undefined): number | undefined {
 }
 
 /**
- * Case `a`'s median over case `b`'s at `a`'s size: from one process when either was timed
- * alternately with the other there (a target's `compares`), else from the two rows' own
- * processes.
+ * Case `a`'s time over case `b`'s at `a`'s size: from one process, run by run, when either
+ * was timed alternately with the other there (a target's `compares`), else the ratio of the
+ * two rows' medians, each from its own process.
  */
 export function ratioOf(get: Lookup, workload: string, a: CaseRef, b: CaseRef): number | undefined {
   const ma = get(workload, a.runtime, a.variant)
   const va = okValue(ma)
-  if (va !== undefined && isCase(ma?.paired, b)) return va / ma!.paired!.value
+  if (va !== undefined && isCase(ma?.paired, b)) return ma!.paired!.ratio
   const mb = get(workload, b.runtime, b.variant, ma?.size)
   const vb = okValue(mb)
-  if (vb !== undefined && isCase(mb?.paired, a)) return mb!.paired!.value / vb
+  if (vb !== undefined && isCase(mb?.paired, a)) return 1 / mb!.paired!.ratio
   return va === undefined || vb === undefined ? undefined : va / vb
 }
 

@@ -60,6 +60,12 @@ export interface Measurement {
     readonly variant: string
     readonly samplesNs: readonly number[]
     readonly value: number
+    /**
+     * The median of this case's time over the paired case's, run by run (each of this
+     * case's timed runs is followed by one of the other's, so a slow moment of the machine
+     * slows both sides of a ratio).
+     */
+    readonly ratio: number
   }
 }
 

@@ -109,10 +109,8 @@ async function measure(
   const rssPeakMB = mb(process.resourceUsage().maxRSS * 1024)
   if (checksum !== expected)
     return { ...base, status: "mismatch", checksum, samplesNs, rssPeakMB, rssFirstRunMB }
-  const inMetric = (ns: readonly number[]) => {
-    const median = [...ns].sort((a, b) => a - b)[Math.floor(ns.length / 2)]!
-    return w.metric.kind === "per-unit" ? median / size : median / 1e6
-  }
+  const inMetric = (ns: readonly number[]) =>
+    w.metric.kind === "per-unit" ? median(ns) / size : median(ns) / 1e6
   const value = inMetric(samplesNs)
   const paired =
     partner === undefined
@@ -122,9 +120,12 @@ async function measure(
           variant: partner.variant,
           samplesNs: pairedNs,
           value: inMetric(pairedNs),
+          ratio: median(samplesNs.map((ns, i) => ns / pairedNs[i]!)),
         }
   return { ...base, status: "ok", checksum, samplesNs, value, rssPeakMB, rssFirstRunMB, paired }
 }
+
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 /** A run of the paired case, whose checksum must be right too. */
 async function checkedRun(w: Workload, c: Case, size: number) {
