@@ -94,7 +94,10 @@ async function measure(
       warmed += once.ns
       if (partner !== undefined) warmed += (await checkedRun(w, partner, size)).ns
     }
-    for (let i = 0; i < reps; i++) {
+    // A paired ratio is a median of per-run ratios: more runs, so that one slow run of either
+    // side does not move it (a full run only; smoke runs time one).
+    const timed = partner !== undefined && reps >= 5 ? Math.max(reps, PAIRED_RUNS) : reps
+    for (let i = 0; i < timed; i++) {
       if (checksum !== undefined && checksum !== expected) break
       const once = await runOnce(c, size)
       firstRunEnded()
@@ -124,6 +127,9 @@ async function measure(
         }
   return { ...base, status: "ok", checksum, samplesNs, value, rssPeakMB, rssFirstRunMB, paired }
 }
+
+/** Timed runs of a case measured with its partner (a full run's default is five). */
+const PAIRED_RUNS = 9
 
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
