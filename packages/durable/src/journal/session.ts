@@ -590,13 +590,7 @@ class JournalSession implements JournalPort {
     } catch (error) {
       return this.#journalThrow(i, effect, error)
     }
-    if (
-      r instanceof Control &&
-      r.k === k &&
-      (r.op === OP_RESUME || r.op === OP_TRANSFER) &&
-      isPlainAnswer(r.value) &&
-      this.#sink === undefined
-    ) {
+    if (isPlainControl(r, k) && this.#sink === undefined) {
       this.#pushValue(i, effect, r.value)
       return r
     }
@@ -619,12 +613,7 @@ class JournalSession implements JournalPort {
     } catch (error) {
       return this.#journalThrow(i, effect, error)
     }
-    if (
-      r instanceof Control &&
-      r.k === k &&
-      (r.op === OP_RESUME || r.op === OP_TRANSFER) &&
-      isPlainAnswer(r.value)
-    ) {
+    if (isPlainControl(r, k)) {
       this.#pushValue(i, effect, r.value)
       return r
     }
@@ -833,6 +822,19 @@ class JournalSession implements JournalPort {
       : encode(value, `the return of outside handler ${this.outside[i]!.name}`)
     this.#put({ type: "return", handler: i, ok, same, value: encoded })
   }
+}
+
+/** `r` resumes or transfers `k` with a value the log keeps as it is (`isPlainAnswer`). */
+function isPlainControl(
+  r: unknown,
+  k: Continuation<unknown>,
+): r is Control & { value: string | boolean | number | undefined } {
+  return (
+    r instanceof Control &&
+    r.k === k &&
+    (r.op === OP_RESUME || r.op === OP_TRANSFER) &&
+    isPlainAnswer(r.value)
+  )
 }
 
 /**
