@@ -2,7 +2,7 @@ import type { Control } from "../control.js"
 import { direct } from "../direct.js"
 import type { Effect } from "../effect.js"
 import { liveCapture } from "../errors/live-lines.js"
-import { TAG_CONTROL, TAG_EFFECT, TAG_PROGRAM, tagOf } from "../instruction.js"
+import { TAG_CONTROL, TAG_EFFECT, TAG_PROGRAM, type Tagged } from "../instruction.js"
 import type { Program } from "../program.js"
 import { pushProgram } from "./call.js"
 import { abortFromHandler, runMarker } from "./close.js"
@@ -94,7 +94,7 @@ function loop(vm: Machine, limit: number): StopMode | typeof STEPS_LEFT_OVER {
           if (direct.pendingK !== null) performPending(vm)
           // A perform is the next step: take it now when the limit allows one more step
           // (it is counted as one), without going round the switch.
-          else if (!vm.hooked && n + 1 < limit && tagOf(y) === TAG_EFFECT) {
+          else if (!vm.hooked && n + 1 < limit && (y as Tagged)?.effvmTag === TAG_EFFECT) {
             n++
             vm.steps++
             perform(vm, f, y as Effect<unknown>)
@@ -105,7 +105,7 @@ function loop(vm: Machine, limit: number): StopMode | typeof STEPS_LEFT_OVER {
       case MODE_HANDLE_YIELD: {
         vm.steps++
         const y = vm.value
-        const tag = tagOf(y)
+        const tag = (y as Tagged)?.effvmTag
         if (tag === TAG_EFFECT) {
           if (vm.hooked) performHooked(vm, vm.top!, y as Effect<unknown>)
           else perform(vm, vm.top!, y as Effect<unknown>)

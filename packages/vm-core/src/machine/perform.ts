@@ -22,7 +22,7 @@ import {
 import type { Effect } from "../effect.js"
 import { UnhandledEffectError } from "../errors/errors.js"
 import { recordOrigin } from "../errors/origin.js"
-import { TAG_CONTROL, tagOf } from "../instruction.js"
+import { TAG_CONTROL, type Tagged } from "../instruction.js"
 import { traceFastControl } from "../trace/hooks.js"
 import { answerUnhandled, preemptBefore } from "./builtin-effects.js"
 import { continuationProblem } from "./claim.js"
@@ -114,7 +114,7 @@ function invoke(vm: Machine, p: PromptFrame, k: Continuation<unknown>): void {
 /** Acts on `r`, what the handler of prompt `p` returned for `k`. */
 function handled(vm: Machine, p: PromptFrame, k: Continuation<unknown>, r: unknown): void {
   for (;;) {
-    if (tagOf(r) === TAG_CONTROL) {
+    if ((r as Tagged)?.effvmTag === TAG_CONTROL) {
       const op = (r as Control).op
       if (op >= OP_PASS && op !== OP_TRANSFER_ENRICH && vm.trace === null) {
         const next = findHandler(p.prompt, k.effect)
@@ -195,7 +195,7 @@ function performInPlace(effect: object): boolean {
       k.bottom = p = next
       continue
     }
-    if (tagOf(r) !== TAG_CONTROL) break
+    if ((r as Tagged)?.effvmTag !== TAG_CONTROL) break
     const c = r as Control
     const op = c.op
     if ((op === OP_RESUME || op === OP_TRANSFER) && c.k === k && k.state === K_LIVE) {
@@ -241,7 +241,7 @@ function handlerInPlace(
   const c = r.value as Control
   if (
     !r.done &&
-    tagOf(c) === TAG_CONTROL &&
+    (c as Tagged)?.effvmTag === TAG_CONTROL &&
     c.op === OP_RESUME &&
     c.k === k &&
     k.state === K_LIVE
@@ -257,7 +257,7 @@ function handlerInPlace(
   }
   if (
     r.done ||
-    tagOf(c) !== TAG_CONTROL ||
+    (c as Tagged)?.effvmTag !== TAG_CONTROL ||
     c.op !== OP_TRANSFER ||
     c.k !== k ||
     k.state !== K_LIVE
@@ -385,7 +385,7 @@ function segmentEnded(
   value: unknown,
 ): void {
   const c = value as Control
-  if (!done && tagOf(c) === TAG_CONTROL && c.k === k && k.state === K_LIVE) {
+  if (!done && (c as Tagged)?.effvmTag === TAG_CONTROL && c.k === k && k.state === K_LIVE) {
     if (c.op === OP_TRANSFER) {
       k.state = K_CONSUMED
       transferFromFirstSegment(vm, p, k, gen, c.value)
