@@ -40,9 +40,6 @@ export class EntryLog {
   readonly #answerers: Answerer[] = []
   /** For a shape shared by all effects of its class: its answerers' indexes. */
   readonly #answerersOf = new Map<EffectShape, number[]>()
-  #lastShape: EffectShape | null = null
-  #lastHandler = -1
-  #lastCode = 0
   /** The materialised entries, kept once made (entries never change). */
   #array: JournalEntry[] | null = null
 
@@ -61,7 +58,8 @@ export class EntryLog {
    * Appends an `answer` entry with `how: "value"`; `value` must be JSON as itself (a
    * string, a boolean, a finite number other than -0). `shared` says the shape is the one
    * every effect of its class has (it is then stored once for all of them). Returns the
-   * code of the handler and shape, for `pushAnswerCoded`.
+   * code of the handler and shape, for `pushAnswerCoded` (a caller appending many answers
+   * of one class keeps it, and skips the lookup).
    */
   pushValueAnswer(
     handler: number,
@@ -69,10 +67,7 @@ export class EntryLog {
     shared: boolean,
     value: string | boolean | number | undefined,
   ): number {
-    const code =
-      shared && shape === this.#lastShape && handler === this.#lastHandler
-        ? this.#lastCode
-        : this.#answerCode(handler, shape, shared)
+    const code = this.#answerCode(handler, shape, shared)
     this.pushAnswerCoded(code, value)
     return code
   }
@@ -188,10 +183,7 @@ export class EntryLog {
       who = this.#newAnswerer(handler, shape)
       known.push(who)
     }
-    this.#lastShape = shape
-    this.#lastHandler = handler
-    this.#lastCode = this.#code(K_ANSWER_NUMBER, who)
-    return this.#lastCode
+    return this.#code(K_ANSWER_NUMBER, who)
   }
 
   #newAnswerer(handler: number, shape: EffectShape): number {

@@ -181,7 +181,7 @@ class JournalSession implements JournalPort {
   /**
    * A live recording into memory from the start: no stored entries, no sink, no
    * `beforeOutside`. Then nothing is replayed, nothing waits for a write and no divergence
-   * can occur, and a plain answer takes `#recordPlain`.
+   * can occur, and the stand-in calls `#callOutside` directly.
    */
   readonly #inMemory: boolean
   /** The last effect class without fields whose plain answer was logged, by handler `#plainHandler` as `#plainCode`. */
@@ -461,7 +461,7 @@ class JournalSession implements JournalPort {
     // biome-ignore lint/suspicious/noExplicitAny: as above
     const recording = (effect: Effect<unknown>, k: Continuation<unknown>): any => {
       if (isMachineEffect(effect) || !performedInside(k)) return original!.fn(effect, k)
-      return this.#recordPlain(i, original!, effect, k)
+      return this.#callOutside(i, original!, effect, k)
     }
     const fn = this.#inMemory && original !== null ? recording : journaled
     Object.defineProperty(fn, "name", { value: "journaled" })
@@ -576,32 +576,30 @@ class JournalSession implements JournalPort {
     return answer
   }
 
-  /** Calls the outside handler and journals its answer. */
+  /** Calls the outside handler and journals its answer (`beforeOutside` first, if given). */
   #liveAnswer(
     i: number,
     original: HandlerDef,
     effect: Effect<unknown>,
     k: Continuation<unknown>,
   ): unknown {
-    let r: unknown
-    try {
-      this.#beforeOutside?.(effect, this.#cursor)
-      r = original.fn(effect, k)
-    } catch (error) {
-      return this.#journalThrow(i, effect, error)
+    if (this.#beforeOutside !== undefined) {
+      try {
+        this.#beforeOutside(effect, this.#cursor)
+      } catch (error) {
+        return this.#journalThrow(i, effect, error)
+      }
     }
-    if (isPlainControl(r, k) && this.#sink === undefined) {
-      this.#pushValue(i, effect, r.value)
-      return r
-    }
-    return this.#journalAnswer(i, effect, k, r)
+    return this.#callOutside(i, original, effect, k)
   }
 
   /**
-   * `#liveAnswer` for an in-memory recording (`#inMemory`): the hot path of `record`, with
-   * only the checks it needs. (Its own small method, so that the machine's call inlines it.)
+   * Calls outside handler `i` and journals its answer: a plain one straight into the log
+   * when no sink waits for entries, any other through `#journalAnswer`. The hot path of
+   * `record` (the in-memory stand-in calls it directly): its own small method, so that the
+   * machine's call inlines it.
    */
-  #recordPlain(
+  #callOutside(
     i: number,
     original: HandlerDef,
     effect: Effect<unknown>,
@@ -613,7 +611,7 @@ class JournalSession implements JournalPort {
     } catch (error) {
       return this.#journalThrow(i, effect, error)
     }
-    if (isPlainControl(r, k)) {
+    if (isPlainControl(r, k) && this.#sink === undefined) {
       this.#pushValue(i, effect, r.value)
       return r
     }
