@@ -40,16 +40,38 @@ export function fmtValue(x: number, unit: string): string {
  * (variant "") at effvm's largest size.
  */
 export function fasterThanEffect(workload: string, variant = ""): Target {
-  const mine: CaseRef = { runtime: "effvm", variant }
-  const effect: CaseRef = { runtime: "effect", variant: "" }
+  return ratioTarget(
+    workload,
+    `${workload}: effvm faster than Effect-TS`,
+    { runtime: "effvm", variant },
+    { runtime: "effect", variant: "" },
+    (r) => r < 1,
+    (r) => `Effect-TS takes ${times(1 / r)} effvm's time`,
+  )
+}
+
+/**
+ * A target on case `a`'s time over case `b`'s (`ratioOf`, both from `a`'s process): met
+ * when `pass(ratio)`; the ratio shown as `show(ratio)`.
+ */
+export function ratioTarget(
+  workload: string,
+  text: string,
+  a: CaseRef,
+  b: CaseRef,
+  pass: (ratio: number) => boolean,
+  show: (ratio: number) => string = times,
+): Target {
   return {
     workload,
-    text: `${workload}: effvm faster than Effect-TS`,
-    compares: { a: mine, b: effect },
+    text,
+    compares: { a, b },
     check(get) {
-      const r = ratioOf(get, workload, mine, effect)
-      if (r === undefined) return NA("missing effvm or Effect-TS")
-      return { measured: `Effect-TS takes ${times(1 / r)} effvm's time`, status: verdict(r < 1) }
+      const r = ratioOf(get, workload, a, b)
+      if (r === undefined) return NA(`missing ${caseName(a)} or ${caseName(b)}`)
+      return { measured: show(r), status: verdict(pass(r)) }
     },
   }
 }
+
+const caseName = (c: CaseRef) => (c.variant === "" ? c.runtime : `${c.runtime} ${c.variant}`)

@@ -9,7 +9,7 @@ import * as effection from "../runtimes/effection.js"
 import * as effvm from "../runtimes/effvm.js"
 import * as floor from "../runtimes/floor.js"
 import * as saga from "../runtimes/redux-saga.js"
-import { NA, ratioOf, times, verdict } from "../targets.js"
+import { NA, ratioOf, ratioTarget, times, verdict } from "../targets.js"
 import type { Case, CaseRef, Workload } from "../types.js"
 
 const FLOOR: CaseRef = { runtime: "floor", variant: "" }
@@ -75,16 +75,7 @@ export const workload: Workload = {
   expected: (n) => n,
   cases,
   targets: [
-    {
-      workload: "W1",
-      text: "W1 fast-path ≤ 3× floor",
-      compares: { a: FAST, b: FLOOR },
-      check(get) {
-        const r = ratioOf(get, "W1", FAST, FLOOR)
-        if (r === undefined) return NA("missing effvm fast or floor")
-        return { measured: times(r), status: verdict(r <= 3) }
-      },
-    },
+    ratioTarget("W1", "W1 fast-path ≤ 3× floor", FAST, FLOOR, (r) => r <= 3),
     {
       workload: "W1",
       text: "W1 fast-path ≥ 2× faster than the fastest anchor",
@@ -102,16 +93,7 @@ export const workload: Workload = {
         }
       },
     },
-    {
-      workload: "W1",
-      text: "W1 generator handler ≤ 8× floor",
-      compares: { a: GEN, b: FLOOR },
-      check(get) {
-        const r = ratioOf(get, "W1", GEN, FLOOR)
-        if (r === undefined) return NA("missing effvm gen or floor")
-        return { measured: times(r), status: verdict(r <= 8) }
-      },
-    },
+    ratioTarget("W1", "W1 generator handler ≤ 8× floor", GEN, FLOOR, (r) => r <= 8),
     {
       workload: "W1",
       text: "default tracing adds nothing measurable to W1 and W3",

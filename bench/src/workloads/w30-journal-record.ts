@@ -9,7 +9,7 @@
 import { type Journal, record, replay } from "@effvm/durable"
 import { runOutcomeAsync } from "@effvm/vm-core"
 import * as effvm from "../runtimes/effvm.js"
-import { NA, ratioOf, times, verdict } from "../targets.js"
+import { ratioTarget } from "../targets.js"
 import type { Case, CaseRef, Workload } from "../types.js"
 
 const RECORDED: CaseRef = { runtime: "effvm", variant: "recorded" }
@@ -66,15 +66,12 @@ export const workload: Workload = {
   expected: (n) => n,
   cases,
   targets: [
-    {
-      workload: "W30",
-      text: "W30 recording ≤ 2× an unrecorded perform",
-      compares: { a: RECORDED, b: UNRECORDED },
-      check(get) {
-        const r = ratioOf(get, "W30", RECORDED, UNRECORDED)
-        if (r === undefined) return NA("missing recorded or unrecorded")
-        return { measured: times(r), status: verdict(r <= 2) }
-      },
-    },
+    ratioTarget(
+      "W30",
+      "W30 recording ≤ 2× an unrecorded perform",
+      RECORDED,
+      UNRECORDED,
+      (r) => r <= 2,
+    ),
   ],
 }

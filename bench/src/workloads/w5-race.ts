@@ -12,7 +12,7 @@ import { budgetTarget } from "../budget.js"
 import * as floor from "../runtimes/floor-ring.js"
 import * as saga from "../runtimes/redux-saga.js"
 import { effectionYield, sagaYield } from "../runtimes/yields.js"
-import { NA, ratioOf, times, verdict } from "../targets.js"
+import { ratioTarget, times } from "../targets.js"
 import type { Case, CaseRef, Workload } from "../types.js"
 
 const EFFVM: CaseRef = { runtime: "effvm", variant: "" }
@@ -188,15 +188,13 @@ export const workload: Workload = {
   cases,
   targets: [
     budgetTarget("W5", "W5 ≤ 1 µs per race", 1_000),
-    {
-      workload: "W5",
-      text: "W5 faster than Effect",
-      compares: { a: EFFVM, b: EFFECT },
-      check(get) {
-        const r = ratioOf(get, "W5", EFFVM, EFFECT)
-        if (r === undefined) return NA("missing effvm or effect")
-        return { measured: `effvm takes ${times(r)} Effect's time`, status: verdict(r < 1) }
-      },
-    },
+    ratioTarget(
+      "W5",
+      "W5 faster than Effect",
+      EFFVM,
+      EFFECT,
+      (r) => r < 1,
+      (r) => `effvm takes ${times(r)} Effect's time`,
+    ),
   ],
 }
